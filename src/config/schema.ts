@@ -1,0 +1,122 @@
+import { z } from 'zod';
+
+/**
+ * The one schema behind config.json, the environment overrides, `config show` and the
+ * error messages. Key names are a public contract (users' files depend on them): add keys,
+ * never rename. Secrets are strings that default to "" (= not configured).
+ */
+const secret = z.string().default('');
+const url = (what: string) =>
+  z.string().refine((value) => value === '' || /^https?:\/\/[^\s/]+/.test(value), {
+    message: `expected an http:// or https:// address (${what})`,
+  });
+const positiveInt = z.number().int().positive();
+
+export const configSchema = z.object({
+  bot: z.object({
+    email: z.email({ message: 'expected the bot mailbox address, e.g. coach-bot@yourcompany.com' }).default('coach-bot@example.com'),
+  }).prefault({}),
+  dataDir: z.string().min(1).default('~/.local/share/rolplay'),
+  database: z.object({
+    url: z.string().refine((v) => v === '' || /^postgres(ql)?:\/\//.test(v), {
+      message: 'expected a postgres:// URL, or "" for the embedded SQLite store',
+    }).default(''),
+  }).prefault({}),
+  server: z.object({
+    host: z.string().min(1).default('0.0.0.0'),
+    port: z.number().int().min(0).max(65535).default(5000),
+    publicUrl: url('the address Twilio calls, used to check webhook signatures').default(''),
+    maxBodyBytes: positiveInt.default(64 * 1024),
+  }).prefault({}),
+  microsoft: z.object({
+    tenantId: z.string().default(''),
+    clientId: z.string().default(''),
+    clientSecret: secret,
+    certificate: z.object({
+      thumbprint: z.string().default(''),
+      privateKeyPath: z.string().default(''),
+    }).prefault({}),
+    authorityHost: url('Microsoft login host').default('https://login.microsoftonline.com'),
+    graphBaseUrl: url('Microsoft Graph host').default('https://graph.microsoft.com'),
+    pollSeconds: z.number().int().min(5).max(3600).default(30),
+    lookaheadDays: z.number().int().min(1).max(180).default(14),
+    resyncHours: z.number().int().min(1).max(168).default(24),
+    acceptInvites: z.boolean().default(false),
+    internalDomains: z.array(z.string().min(1)).default([]),
+  }).prefault({}),
+  gemini: z.object({
+    apiKey: secret,
+    model: z.string().min(1).default('gemini-2.5-flash'),
+    baseUrl: url('Gemini API host').default(''),
+    concurrency: z.number().int().min(1).max(64).default(4),
+    timeoutSeconds: z.number().min(1).max(600).default(60),
+  }).prefault({}),
+  twilio: z.object({
+    accountSid: z.string().refine((v) => v === '' || /^AC[0-9a-fA-F]{32}$/.test(v), {
+      message: 'expected a Twilio Account SID: "AC" followed by 32 hex characters (Twilio Console > Account info)',
+    }).default(''),
+    authToken: secret,
+    whatsappFrom: z.string().default('whatsapp:+14155238886'),
+    apiBaseUrl: url('Twilio API host').default(''),
+    validateSignatures: z.boolean().default(true),
+    templates: z.object({
+      welcome: z.string().default(''),
+      plan: z.string().default(''),
+      reminder: z.string().default(''),
+    }).prefault({}),
+  }).prefault({}),
+  hubspot: z.object({
+    accessToken: secret,
+    basePath: url('HubSpot API host').default(''),
+    createMissingContacts: z.boolean().default(false),
+    createTasks: z.boolean().default(false),
+  }).prefault({}),
+  admin: z.object({
+    whatsapp: z.string().default(''),
+  }).prefault({}),
+  schedule: z.object({
+    reminderDelayMinutes: z.number().min(0).max(1440).default(1),
+    planLeadHours: z.number().min(0).max(336).default(0),
+    nudgeAfterHours: z.number().min(0).max(336).default(4),
+  }).prefault({}),
+  jobs: z.object({
+    maxAttempts: z.number().int().min(1).max(50).default(8),
+    leaseSeconds: z.number().int().min(5).max(3600).default(120),
+  }).prefault({}),
+  defaults: z.object({
+    country: z.string().regex(/^[A-Za-z]{2}$/, { message: 'expected a two-letter ISO country code such as US or ES' }).default('US'),
+    timezone: z.string().refine(isTimeZone, { message: 'expected an IANA time zone such as Europe/Madrid' }).default('UTC'),
+  }).prefault({}),
+  log: z.object({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  }).prefault({}),
+}).strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+export function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return value.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Dotted keys whose values are secrets: redacted in `config show`, logs and errors. */
+export const SECRET_KEYS = new Set([
+  'microsoft.clientSecret',
+  'gemini.apiKey',
+  'twilio.authToken',
+  'hubspot.accessToken',
+  'database.url',
+]);
+
+/** Which services have enough settings to be called. */
+export const isConfigured = {
+  microsoft: (c: Config) => c.microsoft.tenantId !== '' && c.microsoft.clientId !== '' && (c.microsoft.clientSecret !== '' || c.microsoft.certificate.privateKeyPath !== ''),
+  gemini: (c: Config) => c.gemini.apiKey !== '',
+  twilio: (c: Config) => c.twilio.accountSid !== '' && c.twilio.authToken !== '',
+  hubspot: (c: Config) => c.hubspot.accessToken !== '',
+};

@@ -1,0 +1,127 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Table types for Kysely. Times are UTC epoch milliseconds (INTEGER in SQLite, BIGINT in
+ * PostgreSQL), so ordering and arithmetic work the same on both backends. JSON documents
+ * (plans, payloads) are TEXT.
+ */
+type Id = Generated<number>;
+type Millis = number;
+
+export type MeetingStatus = 'scheduled' | 'plan_sent' | 'reminder_sent' | 'completed' | 'cancelled';
+export const MEETING_STATUSES: readonly MeetingStatus[] = ['scheduled', 'plan_sent', 'reminder_sent', 'completed', 'cancelled'];
+
+export type JobStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface UsersTable {
+  id: Id;
+  email: string;
+  name: string;
+  phone: string;
+  timezone: string;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface ClientsTable {
+  id: Id;
+  email: string | null;
+  name: string | null;
+  company: string | null;
+  phone: string | null;
+  hubspot_contact_id: string | null;
+  hubspot_company_id: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface MeetingsTable {
+  id: Id;
+  /** Outlook event id, or "import:<id>" for meetings imported from the seed's webhook JSON. */
+  event_id: string;
+  ical_uid: string | null;
+  change_key: string | null;
+  source: 'graph' | 'import';
+  title: string;
+  body_preview: string | null;
+  location: string | null;
+  join_url: string | null;
+  start_at: Millis;
+  end_at: Millis;
+  organizer_email: string;
+  /** The registered salesperson; null = unmatched organizer (recorded, not coached). */
+  user_id: number | null;
+  status: MeetingStatus;
+  plan_json: string | null;
+  outcome_json: string | null;
+  last_reply: string | null;
+  hubspot_note_id: string | null;
+  roleplay_score: number | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface MeetingClientsTable {
+  meeting_id: number;
+  client_id: number;
+}
+
+export interface MessagesTable {
+  id: Id;
+  direction: 'in' | 'out';
+  user_id: number | null;
+  meeting_id: number | null;
+  /** The other side's number, E.164. */
+  phone: string;
+  body: string;
+  /** Twilio MessageSid: unique, so an inbound webhook delivered twice is stored once. */
+  twilio_sid: string | null;
+  kind: string;
+  created_at: Millis;
+}
+
+export interface JobsTable {
+  id: Id;
+  kind: string;
+  payload: string;
+  run_at: Millis;
+  status: JobStatus;
+  attempts: number;
+  max_attempts: number;
+  last_error: string | null;
+  /** One job per side effect: a second enqueue with the same key is a no-op. */
+  dedupe_key: string;
+  meeting_id: number | null;
+  lease_owner: string | null;
+  lease_until: Millis | null;
+  /** What the side effect produced (message SIDs, note id), JSON. */
+  result: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface SyncStateTable {
+  key: string;
+  value: string;
+  updated_at: Millis;
+}
+
+export interface Database {
+  users: UsersTable;
+  clients: ClientsTable;
+  meetings: MeetingsTable;
+  meeting_clients: MeetingClientsTable;
+  messages: MessagesTable;
+  jobs: JobsTable;
+  sync_state: SyncStateTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type ClientRow = Selectable<ClientsTable>;
+export type MeetingRow = Selectable<MeetingsTable>;
+export type MessageRow = Selectable<MessagesTable>;
+export type JobRow = Selectable<JobsTable>;
+export type NewMeeting = Insertable<MeetingsTable>;
+export type MeetingUpdate = Updateable<MeetingsTable>;
+export type NewJob = Insertable<JobsTable>;
+export type { ColumnType };

@@ -1,0 +1,79 @@
+import type { Kysely } from 'kysely';
+import type { Database, MeetingRow, MeetingStatus, MeetingUpdate, NewMeeting } from './database.js';
+
+export interface MeetingFilter {
+  status?: MeetingStatus[];
+  userEmail?: string;
+  from?: number;
+  to?: number;
+  unmatched?: boolean;
+  limit?: number;
+}
+
+export interface MeetingListRow extends MeetingRow {
+  user_email: string | null;
+  user_name: string | null;
+}
+
+export class MeetingsRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  byId(id: number): Promise<MeetingRow | undefined> {
+    return this.db.selectFrom('meetings').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  byEventId(eventId: string): Promise<MeetingRow | undefined> {
+    return this.db.selectFrom('meetings').selectAll().where('event_id', '=', eventId).executeTakeFirst();
+  }
+
+  insert(values: NewMeeting): Promise<MeetingRow> {
+    return this.db.insertInto('meetings').values(values).returningAll().executeTakeFirstOrThrow();
+  }
+
+  async update(id: number, patch: MeetingUpdate): Promise<MeetingRow | undefined> {
+    return this.db.updateTable('meetings').set(patch).where('id', '=', id).returningAll().executeTakeFirst();
+  }
+
+  /**
+   * Moves a meeting to `to` only if it is in one of `from` (compare-and-set), so two workers
+   * racing on the same meeting cannot both advance it. Returns the updated row or undefined.
+   */
+  async transition(id: number, from: MeetingStatus[], to: MeetingStatus, now: number, extra: MeetingUpdate = {}): Promise<MeetingRow | undefined> {
+    return this.db.updateTable('meetings')
+      .set({ ...extra, status: to, updated_at: now })
+      .where('id', '=', id)
+      .where('status', 'in', from)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  list(filter: MeetingFilter = {}): Promise<MeetingListRow[]> {
+    let query = this.db.selectFrom('meetings')
+      .leftJoin('users', 'users.id', 'meetings.user_id')
+      .selectAll('meetings')
+      .select(['users.email as user_email', 'users.name as user_name']);
+    if (filter.status && filter.status.length > 0) query = query.where('meetings.status', 'in', filter.status);
+    if (filter.userEmail) query = query.where('users.email', '=', filter.userEmail.toLowerCase());
+    if (filter.from !== undefined) query = query.where('meetings.start_at', '>=', filter.from);
+    if (filter.to !== undefined) query = query.where('meetings.start_at', '<', filter.to);
+    if (filter.unmatched === true) query = query.where('meetings.user_id', 'is', null);
+    if (filter.unmatched === false) query = query.where('meetings.user_id', 'is not', null);
+    return query.orderBy('meetings.start_at').orderBy('meetings.id').limit(filter.limit ?? 10_000).execute();
+  }
+
+  /** Meetings of one user starting in [from, to), soonest first, excluding cancelled ones. */
+  upcomingForUser(userId: number, from: number, to: number): Promise<MeetingRow[]> {
+    return this.db.selectFrom('meetings').selectAll()
+      .where('user_id', '=', userId)
+      .where('start_at', '>=', from)
+      .where('start_at', '<', to)
+      .where('status', '!=', 'cancelled')
+      .orderBy('start_at')
+      .execute();
+  }
+
+  async countByStatus(): Promise<Record<string, number>> {
+    const rows = await this.db.selectFrom('meetings').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+}

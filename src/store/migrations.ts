@@ -1,0 +1,119 @@
+import { sql, type Kysely, type Migration, type MigrationProvider, type CreateTableBuilder } from 'kysely';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * Versioned migrations, in order. Append new ones; never edit one that has shipped. Each is
+ * written once for both backends: only the id column and 64-bit integers differ.
+ */
+export function migrations(dialect: Dialect): Record<string, Migration> {
+  const withId = <T extends string>(table: CreateTableBuilder<T, never>) =>
+    dialect === 'sqlite'
+      ? table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      : table.addColumn('id', 'serial', (c) => c.primaryKey());
+  const millis = dialect === 'sqlite' ? 'integer' : 'bigint';
+
+  return {
+    '0001_initial': {
+      async up(db: Kysely<unknown>) {
+        await withId(db.schema.createTable('users'))
+          .addColumn('email', 'text', (c) => c.notNull().unique())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('phone', 'text', (c) => c.notNull().unique())
+          .addColumn('timezone', 'text', (c) => c.notNull())
+          .addColumn('created_at', millis, (c) => c.notNull())
+          .addColumn('updated_at', millis, (c) => c.notNull())
+          .execute();
+
+        await withId(db.schema.createTable('clients'))
+          .addColumn('email', 'text', (c) => c.unique())
+          .addColumn('name', 'text')
+          .addColumn('company', 'text')
+          .addColumn('phone', 'text')
+          .addColumn('hubspot_contact_id', 'text')
+          .addColumn('hubspot_company_id', 'text')
+          .addColumn('created_at', millis, (c) => c.notNull())
+          .addColumn('updated_at', millis, (c) => c.notNull())
+          .execute();
+
+        await withId(db.schema.createTable('meetings'))
+          .addColumn('event_id', 'text', (c) => c.notNull().unique())
+          .addColumn('ical_uid', 'text')
+          .addColumn('change_key', 'text')
+          .addColumn('source', 'text', (c) => c.notNull().defaultTo('graph'))
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('body_preview', 'text')
+          .addColumn('location', 'text')
+          .addColumn('join_url', 'text')
+          .addColumn('start_at', millis, (c) => c.notNull())
+          .addColumn('end_at', millis, (c) => c.notNull())
+          .addColumn('organizer_email', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'integer', (c) => c.references('users.id').onDelete('set null'))
+          .addColumn('status', 'text', (c) => c.notNull().defaultTo('scheduled'))
+          .addColumn('plan_json', 'text')
+          .addColumn('outcome_json', 'text')
+          .addColumn('last_reply', 'text')
+          .addColumn('hubspot_note_id', 'text')
+          .addColumn('roleplay_score', 'integer')
+          .addColumn('created_at', millis, (c) => c.notNull())
+          .addColumn('updated_at', millis, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('meetings_user_start').on('meetings').columns(['user_id', 'start_at']).execute();
+        await db.schema.createIndex('meetings_start').on('meetings').column('start_at').execute();
+
+        await db.schema.createTable('meeting_clients')
+          .addColumn('meeting_id', 'integer', (c) => c.notNull().references('meetings.id').onDelete('cascade'))
+          .addColumn('client_id', 'integer', (c) => c.notNull().references('clients.id').onDelete('cascade'))
+          .addPrimaryKeyConstraint('meeting_clients_pk', ['meeting_id', 'client_id'])
+          .execute();
+
+        await withId(db.schema.createTable('messages'))
+          .addColumn('direction', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'integer', (c) => c.references('users.id').onDelete('set null'))
+          .addColumn('meeting_id', 'integer', (c) => c.references('meetings.id').onDelete('set null'))
+          .addColumn('phone', 'text', (c) => c.notNull())
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('twilio_sid', 'text', (c) => c.unique())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('created_at', millis, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('messages_user_created').on('messages').columns(['user_id', 'created_at']).execute();
+        await db.schema.createIndex('messages_meeting').on('messages').column('meeting_id').execute();
+
+        await withId(db.schema.createTable('jobs'))
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('payload', 'text', (c) => c.notNull().defaultTo('{}'))
+          .addColumn('run_at', millis, (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull().defaultTo('pending'))
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('max_attempts', 'integer', (c) => c.notNull())
+          .addColumn('last_error', 'text')
+          .addColumn('dedupe_key', 'text', (c) => c.notNull().unique())
+          .addColumn('meeting_id', 'integer', (c) => c.references('meetings.id').onDelete('set null'))
+          .addColumn('lease_owner', 'text')
+          .addColumn('lease_until', millis)
+          .addColumn('result', 'text')
+          .addColumn('created_at', millis, (c) => c.notNull())
+          .addColumn('updated_at', millis, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('jobs_due').on('jobs').columns(['status', 'run_at']).execute();
+        await db.schema.createIndex('jobs_meeting').on('jobs').column('meeting_id').execute();
+
+        await db.schema.createTable('sync_state')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .addColumn('updated_at', millis, (c) => c.notNull())
+          .execute();
+      },
+    },
+  };
+}
+
+export class InCodeMigrations implements MigrationProvider {
+  constructor(private readonly dialect: Dialect) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations(this.dialect);
+  }
+}
+
+export { sql };

@@ -1,0 +1,95 @@
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { StoreError, errorMessage } from '../support/errors.js';
+import { redactUrl } from '../config/redact.js';
+import type { Database } from './database.js';
+import { InCodeMigrations, type Dialect } from './migrations.js';
+import { createRepositories, type Repositories } from './repositories.js';
+
+export interface StoreOptions {
+  /** postgres:// URL; empty = SQLite file in dataDir. */
+  databaseUrl?: string;
+  dataDir?: string;
+  /** Explicit SQLite file path (tests), or ":memory:". */
+  sqlitePath?: string;
+  /** Run migrations on open (default true). */
+  migrate?: boolean;
+}
+
+export interface Store extends Repositories {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Where the data lives, safe to print (no password). */
+  location: string;
+  close(): Promise<void>;
+}
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const { db, dialect, location } = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options);
+  const store: Store = {
+    db,
+    dialect,
+    location,
+    ...createRepositories(db, dialect),
+    close: () => db.destroy(),
+  };
+  if (options.migrate !== false) {
+    try {
+      await migrateToLatest(db, dialect);
+    } catch (error) {
+      await db.destroy().catch(() => undefined);
+      throw new StoreError(`cannot open the database at ${location}: ${errorMessage(error)}${dialect === 'postgres' ? ' (check database.url / DATABASE_URL and that the server is running)' : ''}`, { cause: error });
+    }
+  }
+  return store;
+}
+
+export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new InCodeMigrations(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+function openSqlite(options: StoreOptions): { db: Kysely<Database>; dialect: Dialect; location: string } {
+  let path = options.sqlitePath;
+  if (!path) {
+    if (!options.dataDir) throw new StoreError('no data directory configured: set dataDir in config.json or ROLPLAY_DATA_DIR');
+    try {
+      mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw new StoreError(`cannot create the data directory ${options.dataDir} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}): set dataDir in config.json or ROLPLAY_DATA_DIR to a writable folder`, { cause: error });
+    }
+    path = join(options.dataDir, 'rolplay.db');
+  }
+  let database: BetterSqlite3.Database;
+  try {
+    if (path !== ':memory:') {
+      // Create the file owner-only before SQLite does, so phone numbers and plans are never world-readable.
+      closeSync(openSync(path, 'a', 0o600));
+      chmodSync(path, 0o600);
+    }
+    database = new BetterSqlite3(path, { timeout: 5000 });
+    database.pragma('journal_mode = WAL');
+    database.pragma('busy_timeout = 5000');
+    database.pragma('foreign_keys = ON');
+    database.pragma('synchronous = NORMAL');
+  } catch (error) {
+    throw new StoreError(`cannot open the SQLite database ${path} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}): check that dataDir is writable and the file is not corrupt`, { cause: error });
+  }
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite', location: path };
+}
+
+function openPostgres(url: string): { db: Kysely<Database>; dialect: Dialect; location: string } {
+  const bigintAsNumber = (value: string) => Number.parseInt(value, 10);
+  const types = {
+    getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+      oid === 20 ? bigintAsNumber : pg.types.getTypeParser(oid, format as 'text'),
+  };
+  const pool = new pg.Pool({ connectionString: url, max: 8, types: types as pg.CustomTypesConfig, connectionTimeoutMillis: 10_000 });
+  pool.on('error', () => undefined); // idle-client errors surface on the next query instead of crashing the process
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', location: redactUrl(url) };
+}

@@ -1,0 +1,29 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './database.js';
+import type { Dialect } from './migrations.js';
+import { UsersRepo } from './users-repo.js';
+import { ClientsRepo } from './clients-repo.js';
+import { MeetingsRepo } from './meetings-repo.js';
+import { MessagesRepo } from './messages-repo.js';
+import { JobsRepo } from './jobs-repo.js';
+import { SyncStateRepo } from './sync-state-repo.js';
+
+export interface Repositories {
+  users: UsersRepo;
+  clients: ClientsRepo;
+  meetings: MeetingsRepo;
+  messages: MessagesRepo;
+  jobs: JobsRepo;
+  syncState: SyncStateRepo;
+}
+
+export function createRepositories(db: Kysely<Database>, dialect: Dialect): Repositories {
+  return {
+    users: new UsersRepo(db),
+    clients: new ClientsRepo(db),
+    meetings: new MeetingsRepo(db),
+    messages: new MessagesRepo(db),
+    jobs: new JobsRepo(db, dialect),
+    syncState: new SyncStateRepo(db),
+  };
+}

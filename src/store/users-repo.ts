@@ -1,0 +1,60 @@
+import type { Kysely } from 'kysely';
+import type { Database, UserRow } from './database.js';
+
+export interface UserInput {
+  email: string;
+  name: string;
+  phone: string;
+  timezone: string;
+}
+
+export class UsersRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Inserts or updates by (lower-cased) email; says which happened. */
+  async upsert(input: UserInput, now: number): Promise<{ user: UserRow; created: boolean }> {
+    const email = input.email.toLowerCase();
+    return this.db.transaction().execute(async (tx) => {
+      const existing = await tx.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+      if (existing) {
+        const user = await tx.updateTable('users')
+          .set({ name: input.name, phone: input.phone, timezone: input.timezone, updated_at: now })
+          .where('id', '=', existing.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return { user, created: false };
+      }
+      const user = await tx.insertInto('users')
+        .values({ email, name: input.name, phone: input.phone, timezone: input.timezone, created_at: now, updated_at: now })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { user, created: true };
+    });
+  }
+
+  byEmail(email: string): Promise<UserRow | undefined> {
+    return this.db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
+  }
+
+  byPhone(e164: string): Promise<UserRow | undefined> {
+    return this.db.selectFrom('users').selectAll().where('phone', '=', e164).executeTakeFirst();
+  }
+
+  byId(id: number): Promise<UserRow | undefined> {
+    return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  list(): Promise<UserRow[]> {
+    return this.db.selectFrom('users').selectAll().orderBy('email').execute();
+  }
+
+  async remove(email: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('users').where('email', '=', email.toLowerCase()).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async count(): Promise<number> {
+    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}
