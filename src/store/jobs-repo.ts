@@ -16,6 +16,8 @@ export interface ClaimOptions {
   now: number;
   leaseMs: number;
   limit: number;
+  /** Only these kinds (the ones this process has handlers for); all when omitted. */
+  kinds?: string[];
 }
 
 /**
@@ -53,15 +55,16 @@ export class JobsRepo {
   }
 
   async claimDue(options: ClaimOptions): Promise<JobRow[]> {
-    const { owner, now, leaseMs, limit } = options;
+    const { owner, now, leaseMs, limit, kinds } = options;
     let due = this.db.selectFrom('jobs').select('id')
       .where((eb) => eb.or([
         eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]),
-        eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)]),
+        eb.and([eb('status', '=', 'running'), eb('lease_until', '<=', now)]),
       ]))
       .orderBy('run_at')
       .orderBy('id')
       .limit(limit);
+    if (kinds) due = due.where('kind', 'in', kinds.length > 0 ? kinds : ['']);
     if (this.dialect === 'postgres') due = due.forUpdate().skipLocked();
     return this.db.updateTable('jobs')
       .set((eb) => ({ status: 'running', attempts: eb('attempts', '+', 1), lease_owner: owner, lease_until: now + leaseMs, updated_at: now }))
@@ -136,14 +139,15 @@ export class JobsRepo {
   }
 
   /** The earliest moment something becomes claimable: a pending run_at or a lease expiry. */
-  async nextWakeAt(): Promise<number | undefined> {
-    const row = await this.db.selectFrom('jobs')
+  async nextWakeAt(kinds?: string[]): Promise<number | undefined> {
+    let q = this.db.selectFrom('jobs')
       .select([
         sql<number | null>`min(case when status = 'pending' then run_at end)`.as('next_run'),
         sql<number | null>`min(case when status = 'running' then lease_until end)`.as('next_lease'),
       ])
-      .where('status', 'in', ['pending', 'running'])
-      .executeTakeFirst();
+      .where('status', 'in', ['pending', 'running']);
+    if (kinds) q = q.where('kind', 'in', kinds.length > 0 ? kinds : ['']);
+    const row = await q.executeTakeFirst();
     const candidates = [row?.next_run, row?.next_lease].filter((v): v is number => v !== null && v !== undefined).map(Number);
     return candidates.length > 0 ? Math.min(...candidates) : undefined;
   }

@@ -51,6 +51,7 @@ export class FakeClock implements Clock {
   /** Moves time forward by `ms`, firing every timer that falls due on the way. */
   async advance(ms: number): Promise<void> {
     const target = this.current + ms;
+    await flushMicrotasks();
     for (;;) {
       this.timers = this.timers.filter((t) => !t.cancelled);
       this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);

@@ -91,8 +91,26 @@ export class ProviderError extends RolplayError {
   }
 }
 
+/** Not now, maybe later: the job runner backs off and tries again (e.g. invalid model output). */
+export class TransientError extends RolplayError {
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, options: RolplayErrorOptions & { retryAfterMs?: number } = {}) {
+    super(message, { code: options.code ?? 'TRANSIENT', exitCode: 1, cause: options.cause });
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
 export function isRetryable(error: unknown): boolean {
-  return error instanceof ProviderError ? error.retryable : false;
+  if (error instanceof ProviderError) return error.retryable;
+  if (error instanceof TransientError) return true;
+  // A busy SQLite file or a dropped PostgreSQL connection is worth another try.
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'ECONNRESET' || code === 'ECONNREFUSED' || code === '57P01';
+}
+
+export function retryAfterOf(error: unknown): number | undefined {
+  if (error instanceof ProviderError || error instanceof TransientError) return error.retryAfterMs;
+  return undefined;
 }
 
 export function errorMessage(error: unknown): string {

@@ -1,0 +1,43 @@
+import { loadConfig, type LoadedConfig } from '../config/load-config.js';
+import { createLogger, type Logger } from '../support/logger.js';
+import type { Config } from '../config/schema.js';
+
+export interface GlobalOptions {
+  config?: string;
+  logLevel?: string;
+}
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export interface CliContext {
+  loaded: LoadedConfig;
+  config: Config;
+  logger: Logger;
+  io: CliIo;
+}
+
+export const processIo = (): CliIo => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+
+/**
+ * Loads config and a logger for one command. Commands that print results keep logs at "warn"
+ * unless asked, so their own output stays readable; the daemon logs at the configured level.
+ */
+export function cliContext(globals: GlobalOptions, io: CliIo, defaultLevel?: string): CliContext {
+  const loaded = loadConfig({ configPath: globals.config, env: io.env, cwd: io.cwd });
+  const level = globals.logLevel ?? io.env.ROLPLAY_LOG_LEVEL ?? defaultLevel ?? loaded.config.log.level;
+  const logger = createLogger({ level });
+  return { loaded, config: loaded.config, logger, io };
+}
+
+export function print(io: CliIo, text = ''): void {
+  io.stdout.write(`${text}\n`);
+}
+
+export function printJson(io: CliIo, value: unknown): void {
+  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,0 +1,85 @@
+import { Command } from 'commander';
+import { buildApp } from '../daemon/build-app.js';
+import { registerUser } from '../lifecycle/register-user.js';
+import { NotFoundError, errorMessage } from '../support/errors.js';
+import { openStore } from '../store/open-store.js';
+import { cliContext, print, printJson, type CliIo, type GlobalOptions } from './cli-context.js';
+import { formatTable } from './format-table.js';
+
+export function userCommand(io: CliIo, globals: () => GlobalOptions): Command {
+  const user = new Command('user').description('register and manage salespeople (who gets coached on WhatsApp)');
+
+  user.command('add')
+    .description('register a salesperson, or update one with the same email, and send the WhatsApp welcome')
+    .requiredOption('--name <name>', 'full name, e.g. "Sara Lopez"')
+    .requiredOption('--email <email>', 'the Outlook address they organise meetings from')
+    .requiredOption('--phone <phone>', 'WhatsApp number: +14155552671, or national format in defaults.country')
+    .option('--timezone <zone>', 'IANA time zone for times in their messages (default: defaults.timezone)')
+    .option('--no-welcome', 'do not send the welcome WhatsApp message')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { name: string; email: string; phone: string; timezone?: string; welcome: boolean; json?: boolean }) => {
+      const ctx = cliContext(globals(), io, 'warn');
+      const app = await buildApp({ config: ctx.config, logger: ctx.logger });
+      try {
+        const result = await registerUser(app.services, opts);
+        let welcome = result.welcomeJobId === undefined ? 'not sent' : 'queued';
+        let detail = '';
+        if (result.welcomeJobId !== undefined) {
+          if (!app.services.messenger) {
+            detail = 'Twilio is not configured (twilio.accountSid, twilio.authToken); `rolplay start` sends it once it is';
+          } else {
+            const { outcome, job } = await app.runner.runJob(result.welcomeJobId);
+            if (outcome === 'done') welcome = 'sent';
+            else detail = `${job?.last_error ?? 'not delivered yet'}; \`rolplay start\` will retry`;
+          }
+        }
+        const u = result.user;
+        if (opts.json) {
+          printJson(io, { user: publicUser(u), created: result.created, welcome, ...(detail ? { welcomeDetail: detail } : {}) });
+          return;
+        }
+        print(io, `${result.created ? 'Added' : 'Updated existing user'} ${u.name} <${u.email}>, WhatsApp ${u.phone}, time zone ${u.timezone}.`);
+        if (welcome === 'sent') print(io, 'Welcome message sent on WhatsApp.');
+        else if (welcome === 'queued') print(io, `Welcome message queued: ${detail}.`);
+        else if (!opts.welcome) print(io, 'No welcome message (--no-welcome).');
+      } finally {
+        await app.close();
+      }
+    });
+
+  user.command('list')
+    .description('list registered salespeople')
+    .option('--json', 'print a JSON array')
+    .action(async (opts: { json?: boolean }) => {
+      const ctx = cliContext(globals(), io, 'warn');
+      const store = await openStore({ databaseUrl: ctx.config.database.url, dataDir: ctx.config.dataDir });
+      try {
+        const users = await store.users.list();
+        if (opts.json) return printJson(io, users.map(publicUser));
+        if (users.length === 0) return print(io, 'No salespeople registered yet: add one with `rolplay user add --name ... --email ... --phone ...`.');
+        print(io, formatTable(['EMAIL', 'NAME', 'WHATSAPP', 'TIME ZONE', 'ADDED'], users.map((u) => [u.email, u.name, u.phone, u.timezone, new Date(u.created_at).toISOString().slice(0, 10)])));
+      } finally {
+        await store.close();
+      }
+    });
+
+  user.command('remove')
+    .description('remove a salesperson (their past meetings stay, unassigned)')
+    .argument('<email>', 'the salesperson\'s email')
+    .action(async (email: string) => {
+      const ctx = cliContext(globals(), io, 'warn');
+      const store = await openStore({ databaseUrl: ctx.config.database.url, dataDir: ctx.config.dataDir });
+      try {
+        if (!(await store.users.remove(email))) throw new NotFoundError(`no salesperson with email ${email.toLowerCase()} (see \`rolplay user list\`)`);
+        print(io, `Removed ${email.toLowerCase()}.`);
+      } finally {
+        await store.close().catch((e) => ctx.logger.warn({ err: errorMessage(e) }, 'closing the store failed'));
+      }
+    });
+
+  return user;
+}
+
+function publicUser(u: { id: number; email: string; name: string; phone: string; timezone: string; created_at: number; updated_at: number }) {
+  return { id: u.id, email: u.email, name: u.name, phone: u.phone, timezone: u.timezone, createdAt: new Date(u.created_at).toISOString(), updatedAt: new Date(u.updated_at).toISOString() };
+}

@@ -1,0 +1,72 @@
+import type { Config } from '../config/schema.js';
+import { isConfigured } from '../config/schema.js';
+import { systemClock, type Clock } from '../support/clock.js';
+import { errorMessage } from '../support/errors.js';
+import type { Logger } from '../support/logger.js';
+import { openStore, type Store } from '../store/open-store.js';
+import { createTwilioMessenger } from '../clients/twilio/create-twilio-messenger.js';
+import { createJobQueue } from '../lifecycle/job-queue.js';
+import type { Services } from '../lifecycle/services.js';
+import { buildJobHandlers } from '../lifecycle/job-handlers.js';
+import { alertAdmin } from '../lifecycle/alert-admin.js';
+import { JobRunner } from './job-runner.js';
+
+export interface BuildAppOptions {
+  config: Config;
+  logger: Logger;
+  clock?: Clock;
+  /** An already open store (tests); otherwise opened from config. */
+  store?: Store;
+  /** Replace clients built from config (tests pass fakes or simulator-backed ones). */
+  clients?: Partial<Omit<Services, 'config' | 'clock' | 'logger' | 'store' | 'queue'>>;
+}
+
+export interface App {
+  services: Services;
+  runner: JobRunner;
+  close(): Promise<void>;
+}
+
+/** The composition root: config, clock, logger and store in; the object graph out. */
+export async function buildApp(options: BuildAppOptions): Promise<App> {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const store = options.store ?? (await openStore({ databaseUrl: config.database.url, dataDir: config.dataDir }));
+  let runner: JobRunner | undefined;
+  const queue = createJobQueue(store, clock, config.jobs.maxAttempts, () => runner?.wake());
+  const services: Services = {
+    config,
+    clock,
+    logger,
+    store,
+    queue,
+    messenger: isConfigured.twilio(config)
+      ? createTwilioMessenger({
+          accountSid: config.twilio.accountSid,
+          authToken: config.twilio.authToken,
+          whatsappFrom: config.twilio.whatsappFrom,
+          apiBaseUrl: config.twilio.apiBaseUrl || undefined,
+        }, logger.child({ component: 'twilio' }))
+      : undefined,
+    ...options.clients,
+  };
+  runner = new JobRunner({
+    store,
+    clock,
+    logger: logger.child({ component: 'jobs' }),
+    handlers: buildJobHandlers(services),
+    leaseMs: config.jobs.leaseSeconds * 1000,
+    onFailed: async (job, error) => {
+      if (job.kind === 'send_whatsapp' && job.payload.includes('"kind":"admin"')) return;
+      await alertAdmin(services, `job-failed:${job.id}`, `job ${job.kind} #${job.id}${job.meeting_id ? ` (meeting ${job.meeting_id})` : ''} failed: ${errorMessage(error)}`);
+    },
+  });
+  return {
+    services,
+    runner,
+    close: async () => {
+      await runner?.stop();
+      if (!options.store) await store.close();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { errorMessage } from '../support/errors.js';
+import type { App } from './build-app.js';
+import type { DaemonComponent } from './daemon-component.js';
+import { buildDaemonComponents } from './daemon-components.js';
+
+export interface Daemon {
+  /** Stops taking work, lets in-flight work finish, then resolves. */
+  stop(): Promise<void>;
+}
+
+export interface StartDaemonOptions {
+  components?: DaemonComponent[];
+}
+
+/** `rolplay start`: every component plus the job runner, until stop(). */
+export async function startDaemon(app: App, options: StartDaemonOptions = {}): Promise<Daemon> {
+  const { logger } = app.services;
+  const components = options.components ?? buildDaemonComponents(app);
+  const started: DaemonComponent[] = [];
+  try {
+    for (const component of components) {
+      await component.start();
+      started.push(component);
+    }
+  } catch (error) {
+    for (const component of started.reverse()) await component.stop().catch(() => undefined);
+    throw error;
+  }
+  app.runner.start();
+  logger.info({ components: components.map((c) => c.name), jobKinds: app.runner.kinds, store: app.services.store.location }, 'rolplay started');
+  let stopping: Promise<void> | undefined;
+  return {
+    stop() {
+      stopping ??= (async () => {
+        for (const component of [...started].reverse()) {
+          try {
+            await component.stop();
+          } catch (error) {
+            logger.error({ component: component.name, err: errorMessage(error) }, 'component did not stop cleanly');
+          }
+        }
+        await app.runner.stop();
+        logger.info('rolplay stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** `rolplay start --once`: one unit of work per component (one poll), then every due job. */
+export async function runOnce(app: App, options: StartDaemonOptions = {}): Promise<{ jobs: number }> {
+  const components = options.components ?? buildDaemonComponents(app);
+  for (const component of components) {
+    if (component.runOnce) await component.runOnce();
+  }
+  const jobs = await app.runner.runDue();
+  app.services.logger.info({ jobs }, 'one pass done');
+  return { jobs };
+}

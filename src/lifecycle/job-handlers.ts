@@ -1,0 +1,23 @@
+import type { JobHandler } from '../daemon/job-runner.js';
+import type { Services } from './services.js';
+import { createSendWhatsAppHandler } from './send-whatsapp.js';
+import { alertAdmin } from './alert-admin.js';
+
+/**
+ * Every job kind this process can run, by name. A kind whose service is not configured is
+ * left out: its jobs stay pending (visible in `doctor`) until the service is configured,
+ * instead of burning their attempts.
+ *
+ * Kinds and payloads:
+ * - send_whatsapp  SendWhatsAppPayload (send-whatsapp.ts): every outbound WhatsApp message.
+ * - admin_alert    {key: string, text: string}: tells admin.whatsapp once per key (alert-admin.ts).
+ */
+export function buildJobHandlers(services: Services): Record<string, JobHandler> {
+  const handlers: Record<string, JobHandler> = {
+    admin_alert: async ({ payload }) => {
+      await alertAdmin(services, String(payload.key ?? 'alert'), String(payload.text ?? ''));
+    },
+  };
+  if (services.messenger) handlers.send_whatsapp = createSendWhatsAppHandler(services);
+  return handlers;
+}

@@ -1,0 +1,113 @@
+import { ProviderError, TransientError } from '../support/errors.js';
+import { splitMessage } from '../domain/split-message.js';
+import { maskPhone } from '../domain/phone.js';
+import type { JobContext, JobHandler } from '../daemon/job-runner.js';
+import type { Services } from './services.js';
+
+/** Payload of a 'send_whatsapp' job: one logical message, sent as one or more WhatsApp parts. */
+export interface SendWhatsAppPayload {
+  /** E.164 number (a "whatsapp:" prefix is tolerated). */
+  to: string;
+  body?: string;
+  /** A Twilio Content template instead of free text (business-initiated outside the 24 h window). */
+  template?: { contentSid: string; variables: Record<string, string> };
+  /** What the message is (welcome, plan, reply, reminder, admin...): stored with it. */
+  kind: string;
+  userId?: number | null;
+  meetingId?: number | null;
+}
+
+interface Progress {
+  sids: string[];
+  /** Index of the part whose send was started but not confirmed (the process may have died). */
+  sending?: number;
+}
+
+export function sendWhatsAppRequest(payload: SendWhatsAppPayload, dedupeKey: string, runAt?: number) {
+  return { kind: 'send_whatsapp', dedupeKey, payload: { ...payload }, meetingId: payload.meetingId ?? null, runAt };
+}
+
+/**
+ * The durable WhatsApp send. Long text is split under Twilio's 1,600-character limit and sent
+ * in order; progress is saved after every part, so a retry resumes where it stopped. When a
+ * previous attempt died between sending a part and recording it, Twilio's message log is
+ * checked before sending that part again, so the salesperson never gets it twice.
+ */
+export function createSendWhatsAppHandler(services: Services): JobHandler {
+  return async (ctx: JobContext) => {
+    const messenger = services.messenger;
+    if (!messenger) throw new TransientError('Twilio is not configured: set twilio.accountSid and twilio.authToken (or TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN)');
+    const payload = ctx.payload as unknown as SendWhatsAppPayload;
+    const to = String(payload.to ?? '').replace(/^whatsapp:/i, '');
+    if (!/^\+[1-9]\d{6,14}$/.test(to)) throw new Error(`send_whatsapp job ${ctx.job.id} has no valid recipient`);
+    const parts: Array<{ body?: string; template?: SendWhatsAppPayload['template'] }> = payload.template
+      ? [{ template: payload.template }]
+      : splitMessage(payload.body ?? '').map((body) => ({ body }));
+    if (parts.length === 0) return { sids: [] };
+
+    const progress: Progress = normaliseProgress(ctx.progress);
+    for (let i = progress.sids.length; i < parts.length; i++) {
+      const part = parts[i]!;
+      if (progress.sending === i) {
+        const found = await findEarlierSend(services, to, part.body, ctx.job.created_at - 60_000);
+        if (found) {
+          ctx.logger.info({ part: i, sid: found }, 'an earlier attempt had already sent this part; not sending it again');
+          progress.sids.push(found);
+          progress.sending = undefined;
+          await ctx.saveProgress(progress);
+          await record(services, payload, to, part.body ?? '[template]', found);
+          continue;
+        }
+      }
+      progress.sending = i;
+      if (!(await ctx.saveProgress(progress))) throw new TransientError('lost the job lease before sending');
+      let sid: string;
+      try {
+        const sent = part.template
+          ? await messenger.send({ to, contentSid: part.template.contentSid, contentVariables: part.template.variables })
+          : await messenger.send({ to, body: part.body ?? '' });
+        sid = sent.sid;
+      } catch (error) {
+        // Keep `sending` only when the request may have gone through; otherwise resend is safe.
+        if (!(error instanceof ProviderError && error.ambiguous)) {
+          progress.sending = undefined;
+          await ctx.saveProgress(progress);
+        }
+        throw error;
+      }
+      progress.sids.push(sid);
+      progress.sending = undefined;
+      await ctx.saveProgress(progress);
+      await record(services, payload, to, part.body ?? '[template]', sid);
+      ctx.logger.info({ to: maskPhone(to), kind: payload.kind, part: i + 1, of: parts.length, sid }, 'WhatsApp message sent');
+    }
+    return { sids: progress.sids };
+  };
+}
+
+async function findEarlierSend(services: Services, to: string, body: string | undefined, since: number): Promise<string | undefined> {
+  const recent = await services.messenger!.findRecent({ to, since, bodyContains: body?.slice(0, 120) });
+  const known = new Set<string>();
+  for (const m of recent) if (await services.store.messages.bySid(m.sid)) known.add(m.sid);
+  return recent.find((m) => !known.has(m.sid) && m.status !== 'failed' && m.status !== 'undelivered')?.sid;
+}
+
+async function record(services: Services, payload: SendWhatsAppPayload, to: string, body: string, sid: string): Promise<void> {
+  await services.store.messages.record({
+    direction: 'out',
+    userId: payload.userId ?? null,
+    meetingId: payload.meetingId ?? null,
+    phone: to,
+    body,
+    twilioSid: sid,
+    kind: payload.kind,
+  }, services.clock.now());
+}
+
+function normaliseProgress(value: unknown): Progress {
+  if (value && typeof value === 'object' && Array.isArray((value as Progress).sids)) {
+    const p = value as Progress;
+    return { sids: p.sids.filter((s) => typeof s === 'string'), sending: typeof p.sending === 'number' ? p.sending : undefined };
+  }
+  return { sids: [] };
+}

@@ -1,0 +1,20 @@
+import type { Config } from '../config/schema.js';
+import type { Clock } from '../support/clock.js';
+import type { Logger } from '../support/logger.js';
+import type { Store } from '../store/open-store.js';
+import type { Messenger } from '../clients/twilio/messenger.js';
+import type { JobQueue } from './job-queue.js';
+
+/**
+ * What the use cases depend on, built once by the composition root (daemon/build-app.ts).
+ * A client is absent when its service is not configured; use cases say so instead of failing.
+ */
+export interface Services {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  store: Store;
+  queue: JobQueue;
+  /** Twilio WhatsApp sender. */
+  messenger?: Messenger;
+}

@@ -1,0 +1,134 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/support/clock.js';
+import { ProviderError } from '../../src/support/errors.js';
+import { silentLogger } from '../../src/support/logger.js';
+import { JobRunner, type JobHandler } from '../../src/daemon/job-runner.js';
+import { freshStore, type TestStore } from '../helpers/stores.js';
+
+const T0 = Date.UTC(2026, 0, 5, 10, 30, 0);
+let t: TestStore;
+afterEach(async () => t?.dispose());
+
+function runner(handlers: Record<string, JobHandler>, clock: FakeClock, extra: Partial<ConstructorParameters<typeof JobRunner>[0]> = {}) {
+  return new JobRunner({ store: t.store, clock, logger: silentLogger(), handlers, leaseMs: 60_000, random: () => 0.5, ...extra });
+}
+
+async function settle(clock: FakeClock, r: JobRunner, ms = 0) {
+  await clock.advance(ms);
+  // let the runner's async claim/complete chain finish
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+  void r;
+}
+
+describe('JobRunner', () => {
+  it('runs a job at its due time to the second, not before', async () => {
+    t = await freshStore();
+    const clock = new FakeClock(T0);
+    const ran: number[] = [];
+    const r = runner({ remind: async () => { ran.push(clock.now()); } }, clock);
+    await t.store.jobs.enqueue({ kind: 'remind', runAt: T0 + 60_000, dedupeKey: 'a', maxAttempts: 3 }, T0);
+    r.start();
+    await settle(clock, r);
+    await settle(clock, r, 59_000);
+    expect(ran).toEqual([]);
+    await settle(clock, r, 1000);
+    expect(ran).toEqual([T0 + 60_000]);
+    expect((await t.store.jobs.byDedupeKey('a'))!.status).toBe('done');
+    await r.stop();
+  });
+
+  it('wakes for a job enqueued while idle', async () => {
+    t = await freshStore();
+    const clock = new FakeClock(T0);
+    const ran: string[] = [];
+    const r = runner({ k: async ({ job }) => { ran.push(job.dedupe_key); } }, clock, { maxIdleMs: 3_600_000 });
+    r.start();
+    await settle(clock, r);
+    await t.store.jobs.enqueue({ kind: 'k', runAt: T0 + 5000, dedupeKey: 'late', maxAttempts: 3 }, T0);
+    r.wake();
+    await settle(clock, r, 5000);
+    expect(ran).toEqual(['late']);
+    await r.stop();
+  });
+
+  it('retries retryable errors with backoff honouring Retry-After, then fails and alerts once', async () => {
+    t = await freshStore();
+    const clock = new FakeClock(T0);
+    const attempts: number[] = [];
+    const failed: number[] = [];
+    const r = runner({
+      k: async ({ attempt }) => {
+        attempts.push(clock.now() - T0);
+        throw new ProviderError(`busy ${attempt}`, { provider: 'twilio', retryable: true, status: 429, retryAfterMs: attempt === 1 ? 30_000 : undefined });
+      },
+    }, clock, { backoffBaseMs: 1000, onFailed: async (job) => { failed.push(job.id); } });
+    await t.store.jobs.enqueue({ kind: 'k', runAt: T0, dedupeKey: 'x', maxAttempts: 3 }, T0);
+    r.start();
+    await settle(clock, r);
+    await settle(clock, r, 30_000); // Retry-After 30 s wins over the 1 s backoff
+    await settle(clock, r, 2000); // 2nd backoff: 1000 * 2^1 * (0.5 + 0.5)
+    expect(attempts).toEqual([0, 30_000, 32_000]);
+    const job = (await t.store.jobs.byDedupeKey('x'))!;
+    expect(job.status).toBe('failed');
+    expect(job.last_error).toBe('busy 3');
+    expect(failed).toEqual([job.id]);
+    await r.stop();
+  });
+
+  it('does not retry permanent errors', async () => {
+    t = await freshStore();
+    const clock = new FakeClock(T0);
+    let calls = 0;
+    const r = runner({ k: async () => { calls++; throw new ProviderError('outside the 24 h window', { provider: 'twilio', retryable: false, providerCode: 63016 }); } }, clock);
+    await t.store.jobs.enqueue({ kind: 'k', runAt: T0, dedupeKey: 'p', maxAttempts: 5 }, T0);
+    expect(await r.runDue()).toBe(1);
+    expect(calls).toBe(1);
+    expect((await t.store.jobs.byDedupeKey('p'))!.status).toBe('failed');
+  });
+
+  it('leaves kinds it has no handler for to other processes', async () => {
+    t = await freshStore();
+    const clock = new FakeClock(T0);
+    const r = runner({ mine: async () => 'ok' }, clock);
+    await t.store.jobs.enqueue({ kind: 'theirs', runAt: T0, dedupeKey: 't', maxAttempts: 3 }, T0);
+    await t.store.jobs.enqueue({ kind: 'mine', runAt: T0, dedupeKey: 'm', maxAttempts: 3 }, T0);
+    expect(await r.runDue()).toBe(1);
+    expect((await t.store.jobs.byDedupeKey('t'))!.status).toBe('pending');
+  });
+
+  it('picks up a job whose worker died mid-lease, after the lease expires, with its progress', async () => {
+    t = await freshStore();
+    const clock = new FakeClock(T0);
+    await t.store.jobs.enqueue({ kind: 'k', runAt: T0, dedupeKey: 'crash', maxAttempts: 3 }, T0);
+    // A first process claims the job, records progress, then dies (never completes).
+    const [claimed] = await t.store.jobs.claimDue({ owner: 'dead-process', now: T0, leaseMs: 60_000, limit: 1 });
+    await t.store.jobs.saveResult(claimed!.id, 'dead-process', { step: 1 }, T0);
+    const seen: unknown[] = [];
+    const r = runner({ k: async ({ progress, attempt }) => { seen.push({ progress, attempt }); return 'finished'; } }, clock);
+    r.start();
+    await settle(clock, r, 30_000);
+    expect(seen).toEqual([]);
+    await settle(clock, r, 30_001);
+    expect(seen).toEqual([{ progress: { step: 1 }, attempt: 2 }]);
+    const job = (await t.store.jobs.byId(claimed!.id))!;
+    expect(job.status).toBe('done');
+    expect(JSON.parse(job.result!)).toBe('finished');
+    await r.stop();
+  });
+
+  it('stop() waits for in-flight work', async () => {
+    t = await freshStore();
+    const clock = new FakeClock(T0);
+    let release!: () => void;
+    let finished = false;
+    const r = runner({ k: () => new Promise<void>((resolve) => { release = () => { finished = true; resolve(); }; }) }, clock);
+    await t.store.jobs.enqueue({ kind: 'k', runAt: T0, dedupeKey: 's', maxAttempts: 3 }, T0);
+    r.start();
+    await settle(clock, r);
+    const stopped = r.stop();
+    setTimeout(() => release(), 20);
+    await stopped;
+    expect(finished).toBe(true);
+    expect((await t.store.jobs.byDedupeKey('s'))!.status).toBe('done');
+  });
+});
