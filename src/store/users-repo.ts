@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, UserRow } from './database.js';
+import { equivalentPhones } from '../domain/phone.js';
 
 export interface UserInput {
   email: string;
@@ -36,8 +37,9 @@ export class UsersRepo {
     return this.db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
   }
 
+  /** The user with this WhatsApp number, in any of the forms WhatsApp may report it. */
   byPhone(e164: string): Promise<UserRow | undefined> {
-    return this.db.selectFrom('users').selectAll().where('phone', '=', e164).executeTakeFirst();
+    return this.db.selectFrom('users').selectAll().where('phone', 'in', equivalentPhones(e164)).orderBy('id').executeTakeFirst();
   }
 
   byId(id: number): Promise<UserRow | undefined> {

@@ -31,6 +31,9 @@ describe.each(backends)('store on %s', (backend) => {
     expect(b.user.created_at).toBe(T0);
     await expect(t.store.users.upsert({ email: 'other@company.com', name: 'O', phone: '+14155552671', timezone: 'UTC' }, T0)).rejects.toThrow();
     expect(await t.store.users.count()).toBe(1);
+    expect((await t.store.users.byPhone('+14155552671'))?.id).toBe(a.user.id);
+    await t.store.users.upsert({ email: 'mx@company.com', name: 'MX', phone: '+525512345678', timezone: 'America/Mexico_City' }, T0);
+    expect((await t.store.users.byPhone('+5215512345678'))?.email).toBe('mx@company.com');
     expect(await t.store.users.remove('SARA@company.com')).toBe(true);
     expect(await t.store.users.list()).toEqual([]);
   });
