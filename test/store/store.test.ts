@@ -35,7 +35,7 @@ describe.each(backends)('store on %s', (backend) => {
     await t.store.users.upsert({ email: 'mx@company.com', name: 'MX', phone: '+525512345678', timezone: 'America/Mexico_City' }, T0);
     expect((await t.store.users.byPhone('+5215512345678'))?.email).toBe('mx@company.com');
     expect(await t.store.users.remove('SARA@company.com')).toBe(true);
-    expect(await t.store.users.list()).toEqual([]);
+    expect((await t.store.users.list()).map((u) => u.email)).toEqual(['mx@company.com']);
   });
 
   it('stores 64-bit millisecond times as numbers', async () => {
