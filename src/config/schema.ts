@@ -41,6 +41,8 @@ export const configSchema = z.object({
     pollSeconds: z.number().int().min(5).max(3600).default(30),
     lookaheadDays: z.number().int().min(1).max(180).default(14),
     resyncHours: z.number().int().min(1).max(168).default(24),
+    /** With several daemons on one PostgreSQL, one polls; another takes over this long after it dies. */
+    pollLeaseSeconds: z.number().int().min(5).max(3600).default(90),
     acceptInvites: z.boolean().default(false),
     internalDomains: z.array(z.string().min(1)).default([]),
   }).prefault({}),

@@ -106,6 +106,15 @@ export interface SyncStateTable {
   updated_at: Millis;
 }
 
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  /** Grows by one at every change of holder: writes carry it, so a stale leader's are refused. */
+  epoch: number;
+  /** Database clock, epoch ms. */
+  expires_at: Millis;
+}
+
 export interface Database {
   users: UsersTable;
   clients: ClientsTable;
@@ -114,6 +123,7 @@ export interface Database {
   messages: MessagesTable;
   jobs: JobsTable;
   sync_state: SyncStateTable;
+  leases: LeasesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

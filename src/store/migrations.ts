@@ -106,6 +106,17 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0006_leases': {
+      async up(db: Kysely<unknown>) {
+        // Leader election for work only one daemon may do at a time (the calendar poll).
+        await db.schema.createTable('leases')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('holder', 'text', (c) => c.notNull())
+          .addColumn('epoch', 'integer', (c) => c.notNull())
+          .addColumn('expires_at', millis, (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -7,6 +7,7 @@ import { MeetingsRepo } from './meetings-repo.js';
 import { MessagesRepo } from './messages-repo.js';
 import { JobsRepo } from './jobs-repo.js';
 import { SyncStateRepo } from './sync-state-repo.js';
+import { LeasesRepo } from './leases-repo.js';
 
 export interface Repositories {
   users: UsersRepo;
@@ -15,6 +16,7 @@ export interface Repositories {
   messages: MessagesRepo;
   jobs: JobsRepo;
   syncState: SyncStateRepo;
+  leases: LeasesRepo;
 }
 
 export function createRepositories(db: Kysely<Database>, dialect: Dialect): Repositories {
@@ -25,5 +27,6 @@ export function createRepositories(db: Kysely<Database>, dialect: Dialect): Repo
     messages: new MessagesRepo(db),
     jobs: new JobsRepo(db, dialect),
     syncState: new SyncStateRepo(db),
+    leases: new LeasesRepo(db, dialect),
   };
 }
