@@ -57,6 +57,10 @@ export interface MeetingsTable {
   last_reply: string | null;
   hubspot_note_id: string | null;
   roleplay_score: number | null;
+  /** When the post-meeting reminder was sent (migration 0004). */
+  reminded_at: Millis | null;
+  /** When the outcome was recorded and the meeting completed (migration 0004). */
+  completed_at: Millis | null;
   created_at: Millis;
   updated_at: Millis;
 }

@@ -106,6 +106,15 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0004_follow_up': {
+      async up(db: Kysely<unknown>) {
+        // When the reminder went out (which open meeting a reply answers) and when the outcome was
+        // logged (a late "Done" for a finished meeting is recognised, not logged twice).
+        await db.schema.alterTable('meetings').addColumn('reminded_at', millis).execute();
+        await db.schema.alterTable('meetings').addColumn('completed_at', millis).execute();
+        await db.schema.createIndex('meetings_user_status').on('meetings').columns(['user_id', 'status']).execute();
+      },
+    },
     '0006_leases': {
       async up(db: Kysely<unknown>) {
         // Leader election for work only one daemon may do at a time (the calendar poll).

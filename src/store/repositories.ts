@@ -8,6 +8,7 @@ import { MessagesRepo } from './messages-repo.js';
 import { JobsRepo } from './jobs-repo.js';
 import { SyncStateRepo } from './sync-state-repo.js';
 import { LeasesRepo } from './leases-repo.js';
+import { FollowUpRepo } from './follow-up-repo.js';
 
 export interface Repositories {
   users: UsersRepo;
@@ -17,6 +18,7 @@ export interface Repositories {
   jobs: JobsRepo;
   syncState: SyncStateRepo;
   leases: LeasesRepo;
+  followUp: FollowUpRepo;
 }
 
 export function createRepositories(db: Kysely<Database>, dialect: Dialect): Repositories {
@@ -28,5 +30,6 @@ export function createRepositories(db: Kysely<Database>, dialect: Dialect): Repo
     jobs: new JobsRepo(db, dialect),
     syncState: new SyncStateRepo(db),
     leases: new LeasesRepo(db, dialect),
+    followUp: new FollowUpRepo(db),
   };
 }
