@@ -15,6 +15,8 @@ export interface EnqueueRequest {
 
 export interface JobQueue {
   enqueue(request: EnqueueRequest): Promise<{ job: JobRow; created: boolean }>;
+  /** Tells the local runner to look again (after moving a pending job earlier, for instance). */
+  wake(): void;
 }
 
 /** Writes jobs to the store and nudges the local runner so a job due now runs now. */
@@ -33,5 +35,6 @@ export function createJobQueue(store: Store, clock: Clock, maxAttempts: number, 
       if (result.created) onEnqueued();
       return result;
     },
+    wake: () => onEnqueued(),
   };
 }

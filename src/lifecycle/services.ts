@@ -3,6 +3,7 @@ import type { Clock } from '../support/clock.js';
 import type { Logger } from '../support/logger.js';
 import type { Store } from '../store/open-store.js';
 import type { Messenger } from '../clients/twilio/messenger.js';
+import type { Crm } from '../clients/hubspot/crm.js';
 import type { JobQueue } from './job-queue.js';
 
 /**
@@ -17,4 +18,6 @@ export interface Services {
   queue: JobQueue;
   /** Twilio WhatsApp sender. */
   messenger?: Messenger;
+  /** HubSpot CRM (contacts, notes, tasks, client context). */
+  crm?: Crm;
 }
