@@ -4,6 +4,7 @@ import { processIo, type CliIo, type GlobalOptions } from './cli-context.js';
 import { startCommand } from './start-command.js';
 import { userCommand } from './user-command.js';
 import { configCommand } from './config-command.js';
+import { meetingsCommand } from './meetings-command.js';
 import { VERSION } from './version.js';
 
 /** Builds the command tree. Each command group lives in its own file. */
@@ -20,7 +21,7 @@ export function buildProgram(io: CliIo): Command {
     })
     .exitOverride();
   const globals = () => program.opts<GlobalOptions>();
-  for (const command of [startCommand(io, globals), userCommand(io, globals), configCommand(io, globals)]) {
+  for (const command of [startCommand(io, globals), userCommand(io, globals), configCommand(io, globals), meetingsCommand(io, globals)]) {
     program.addCommand(command);
   }
   for (const command of program.commands) propagate(command);

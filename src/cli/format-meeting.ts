@@ -1,0 +1,137 @@
+import type { MeetingDetail } from '../lifecycle/meeting-details.js';
+import { clientLabel, type MeetingSummary } from '../lifecycle/list-meetings.js';
+
+/** "2026-01-05 10:30" in the operator's local time zone (TZ), or `timeZone` when given. */
+export function formatLocalTime(epochMs: number, timeZone?: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(new Date(epochMs));
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}
+
+/** "P R N" with a dash for each step not reached: plan written, reminder sent, HubSpot note logged. */
+export function markerLabel(markers: MeetingSummary['markers']): string {
+  return `${markers.plan ? 'P' : '-'}${markers.reminder ? 'R' : '-'}${markers.note ? 'N' : '-'}`;
+}
+
+export function salespersonLabel(m: MeetingSummary): string {
+  return m.user ? m.user.name : `${m.organizerEmail} (unmatched)`;
+}
+
+export const TABLE_HEADERS = ['ID', 'START', 'SALESPERSON', 'CLIENTS', 'TITLE', 'STATUS', 'P/R/N'];
+
+export function tableRow(m: MeetingSummary, timeZone?: string): string[] {
+  return [String(m.id), formatLocalTime(m.startAt, timeZone), salespersonLabel(m), clientLabel(m.clients), m.title, m.status, markerLabel(m.markers)];
+}
+
+/** The JSON shape of one meeting in `meetings list --json`: ISO times, stable keys. */
+export function summaryJson(m: MeetingSummary) {
+  return {
+    id: m.id,
+    title: m.title,
+    status: m.status,
+    source: m.source,
+    start: new Date(m.startAt).toISOString(),
+    end: new Date(m.endAt).toISOString(),
+    organizer: m.organizerEmail,
+    salesperson: m.user,
+    clients: m.clients,
+    plan: m.markers.plan,
+    reminder: m.markers.reminder,
+    hubspotNoteId: m.hubspotNoteId,
+  };
+}
+
+export function detailJson(d: MeetingDetail) {
+  return {
+    ...summaryJson(d),
+    eventId: d.eventId,
+    location: d.location,
+    joinUrl: d.joinUrl,
+    body: d.bodyPreview,
+    salesperson: d.user,
+    clients: d.clientsDetail,
+    plan: d.plan,
+    outcome: d.outcome,
+    lastReply: d.lastReply,
+    roleplayScore: d.roleplayScore,
+    messages: d.messages.map((m) => ({ ...m, at: new Date(m.at).toISOString() })),
+    jobs: d.jobs.map((j) => ({ ...j, runAt: new Date(j.runAt).toISOString() })),
+    createdAt: new Date(d.createdAt).toISOString(),
+    updatedAt: new Date(d.updatedAt).toISOString(),
+  };
+}
+
+/** A stored plan as readable lines, whatever its exact shape (it is model output, checked but versioned). */
+export function formatPlan(plan: unknown): string[] {
+  if (plan === null || plan === undefined) return ['(no plan yet)'];
+  if (typeof plan === 'string') return plan.split('\n');
+  if (typeof plan !== 'object' || Array.isArray(plan)) return [JSON.stringify(plan)];
+  const lines: string[] = [];
+  for (const [key, value] of Object.entries(plan as Record<string, unknown>)) {
+    const heading = key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ');
+    if (typeof value === 'string' || typeof value === 'number') {
+      lines.push(`${capitalise(heading)}: ${value}`);
+    } else if (Array.isArray(value)) {
+      lines.push(`${capitalise(heading)}:`);
+      value.forEach((item, i) => lines.push(`  ${i + 1}. ${flatten(item)}`));
+    } else if (value !== null && value !== undefined) {
+      lines.push(`${capitalise(heading)}: ${flatten(value)}`);
+    }
+  }
+  return lines;
+}
+
+function flatten(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value !== 'object') return String(value);
+  if (Array.isArray(value)) return value.map(flatten).join('; ');
+  return Object.values(value as Record<string, unknown>).map(flatten).filter(Boolean).join(' -> ');
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** Sections of the detail view, shared by `meetings show` and the terminal UI. */
+export function detailSections(d: MeetingDetail, timeZone?: string): Array<{ title: string; lines: string[] }> {
+  const who = d.user ? `${d.user.name} <${d.user.email}>, WhatsApp ${d.user.phone}` : `${d.organizerEmail} (unmatched: not a registered salesperson; add them with \`rolplay user add\`)`;
+  const overview = [
+    `Title:       ${d.title}`,
+    `When:        ${formatLocalTime(d.startAt, timeZone)} - ${formatLocalTime(d.endAt, timeZone).slice(11)}`,
+    `Status:      ${d.status}   (plan/reminder/note: ${markerLabel(d.markers)})`,
+    `Salesperson: ${who}`,
+    `Source:      ${d.source === 'import' ? 'imported' : 'Outlook'} (${d.eventId})`,
+  ];
+  if (d.location) overview.push(`Location:    ${d.location}`);
+  if (d.joinUrl) overview.push(`Join:        ${d.joinUrl}`);
+  overview.push(`HubSpot note: ${d.hubspotNoteId ?? '-'}`);
+  if (d.roleplayScore !== null) overview.push(`Role-play score: ${d.roleplayScore}`);
+
+  const clients = d.clientsDetail.length === 0
+    ? ['(none)']
+    : d.clientsDetail.map((c) => `${c.name ?? '?'}${c.company ? ` (${c.company})` : ''} <${c.email ?? 'no email'}>  HubSpot contact ${c.hubspotContactId ?? '-'}`);
+  const transcript = d.messages.length === 0
+    ? ['(no messages yet)']
+    : d.messages.flatMap((m) => {
+        const head = `${formatLocalTime(m.at, timeZone)} ${m.direction === 'in' ? '<-' : '->'} ${m.kind}`;
+        return [head, ...m.body.split('\n').map((l) => `    ${l}`)];
+      });
+  const jobs = d.jobs.length === 0
+    ? ['(none)']
+    : d.jobs.map((j) => `#${j.id} ${j.kind} ${j.status} (attempt ${j.attempts}/${j.maxAttempts}, due ${formatLocalTime(j.runAt, timeZone)})${j.lastError ? `  last error: ${j.lastError}` : ''}`);
+  const sections = [
+    { title: 'Meeting', lines: overview },
+    { title: 'Clients', lines: clients },
+    { title: 'Plan', lines: formatPlan(d.plan) },
+    { title: 'Conversation', lines: transcript },
+    { title: 'Jobs', lines: jobs },
+  ];
+  if (d.outcome !== null) sections.push({ title: 'Outcome', lines: formatPlan(d.outcome) });
+  return sections;
+}
+
+export function formatDetailText(d: MeetingDetail, timeZone?: string): string {
+  return detailSections(d, timeZone).map((s) => [`== ${s.title}`, ...s.lines].join('\n')).join('\n\n');
+}

@@ -1,0 +1,88 @@
+import { Command } from 'commander';
+import { UsageError } from '../support/errors.js';
+import { openStore, type Store } from '../store/open-store.js';
+import { listMeetings } from '../lifecycle/list-meetings.js';
+import { meetingDetails } from '../lifecycle/meeting-details.js';
+import { cliContext, print, printJson, type CliContext, type CliIo, type GlobalOptions } from './cli-context.js';
+import { formatTable } from './format-table.js';
+import { TABLE_HEADERS, detailJson, formatDetailText, summaryJson, tableRow } from './format-meeting.js';
+import { parseMeetingFilter, type MeetingFilterOptions } from './meeting-filter.js';
+
+export interface ListOptions extends MeetingFilterOptions {
+  json?: boolean;
+  tui: boolean;
+}
+
+/**
+ * `rolplay meetings list|show|import|replay`. The list draws the ink terminal UI only on a TTY;
+ * ink and React are imported then and only then, so piped output and --json stay fast.
+ */
+export function meetingsCommand(io: CliIo, globals: () => GlobalOptions): Command {
+  const meetings = new Command('meetings').description('see, import and replay coached meetings');
+
+  meetings.command('list')
+    .description('list meetings: a terminal UI on a TTY, an aligned table when piped or with --no-tui, JSON with --json')
+    .option('--status <list>', 'only these statuses, comma-separated: scheduled, plan_sent, reminder_sent, completed, cancelled')
+    .option('--user <email>', 'only this salesperson\'s meetings')
+    .option('--from <date>', 'starting at or after (YYYY-MM-DD, "YYYY-MM-DD HH:MM" local time, ISO 8601, today...)')
+    .option('--to <date>', 'starting before (a date alone includes that day)')
+    .option('--limit <n>', 'at most n meetings (default 10000)')
+    .option('--unmatched', 'only invitations from organizers who are not registered salespeople')
+    .option('--json', 'print one JSON array')
+    .option('--no-tui', 'print the plain table even on a terminal')
+    .action(async (opts: ListOptions) => {
+      const filter = parseMeetingFilter(opts);
+      const ctx = cliContext(globals(), io, 'warn');
+      const store = await openCliStore(ctx);
+      try {
+        if (!opts.json && opts.tui && io.stdout.isTTY && process.stdin.isTTY) {
+          const { runMeetingsTui } = await import('./tui/run-meetings-tui.js');
+          await runMeetingsTui({ store, filter });
+          return;
+        }
+        const rows = await listMeetings(store, filter);
+        if (opts.json) {
+          io.stdout.write(`${JSON.stringify(rows.map(summaryJson))}\n`);
+          return;
+        }
+        if (rows.length === 0) {
+          print(io, 'No meetings match. Meetings appear once a registered salesperson invites the bot (see `rolplay doctor`), or with `rolplay meetings import`.');
+          return;
+        }
+        print(io, formatTable(TABLE_HEADERS, rows.map((m) => tableRow(m))));
+      } finally {
+        await store.close();
+      }
+    });
+
+  meetings.command('show')
+    .description('everything about one meeting: plan, conversation, jobs and their errors, HubSpot note')
+    .argument('<id>', 'meeting id (first column of `rolplay meetings list`)')
+    .option('--json', 'print JSON')
+    .action(async (idText: string, opts: { json?: boolean }) => {
+      const id = parseMeetingId(idText);
+      const ctx = cliContext(globals(), io, 'warn');
+      const store = await openCliStore(ctx);
+      try {
+        const detail = await meetingDetails(store, id);
+        if (opts.json) printJson(io, detailJson(detail));
+        else print(io, formatDetailText(detail));
+      } finally {
+        await store.close();
+      }
+    });
+
+  return meetings;
+}
+
+export function parseMeetingId(text: string): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
+    throw new UsageError(`"${text}" is not a meeting id: expected the number in the ID column of \`rolplay meetings list\``);
+  }
+  return Number(text);
+}
+
+export function openCliStore(ctx: CliContext): Promise<Store> {
+  return openStore({ databaseUrl: ctx.config.database.url, dataDir: ctx.config.dataDir });
+}
+

@@ -1,0 +1,106 @@
+import { useCallback, useEffect, useReducer, useRef } from 'react';
+import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import type { MeetingStatus } from '../../store/database.js';
+import type { MeetingSummary } from '../../lifecycle/list-meetings.js';
+import type { MeetingDetail } from '../../lifecycle/meeting-details.js';
+import { errorMessage } from '../../support/errors.js';
+import { MeetingTable } from './meeting-table.js';
+import { MeetingDetailView, detailLines } from './meeting-detail-view.js';
+import { currentStatus, initialState, reduce } from './meetings-state.js';
+
+export interface MeetingsAppProps {
+  /** Loads the table; the UI's own status and unmatched toggles come on top of the CLI filters. */
+  loadMeetings(view: { status?: MeetingStatus; unmatched: boolean }): Promise<MeetingSummary[]>;
+  loadDetail(id: number): Promise<MeetingDetail>;
+  /** Regenerates and resends the plan; resolves to a line for the status bar. */
+  replay?(id: number): Promise<string>;
+  /** How often to reload while the daemon works (ms); 0 = never. */
+  refreshMs?: number;
+  timeZone?: string;
+}
+
+/**
+ * The `rolplay meetings list` terminal UI. Keys: ↑/↓ (j/k) move, PgUp/PgDn, Enter details,
+ * / search, s cycle status, u unmatched only, r replay (asks first), Esc back, q quit.
+ */
+export function MeetingsApp({ loadMeetings, loadDetail, replay, refreshMs = 2000, timeZone }: MeetingsAppProps) {
+  const { exit } = useApp();
+  const { stdout } = useStdout();
+  const width = stdout.columns || 100;
+  const height = Math.max(5, (stdout.rows || 24) - 6);
+  const [state, dispatch] = useReducer(reduce, height, initialState);
+  const status = currentStatus(state);
+  const detailId = useRef<number | undefined>(undefined);
+  detailId.current = state.mode === 'detail' || state.mode === 'confirm' ? state.detail?.id : undefined;
+
+  useEffect(() => dispatch({ type: 'resize', height }), [height]);
+
+  const showDetail = useCallback(async (id: number, keepOffset = false) => {
+    const detail = await loadDetail(id);
+    dispatch({ type: 'detail', detail, length: detailLines(detail, timeZone).length, keepOffset });
+  }, [loadDetail, timeZone]);
+
+  const reload = useCallback(async () => {
+    try {
+      dispatch({ type: 'loaded', meetings: await loadMeetings({ status, unmatched: state.unmatched }) });
+      if (detailId.current !== undefined) await showDetail(detailId.current, true);
+    } catch (e) {
+      dispatch({ type: 'load-failed', error: errorMessage(e) });
+    }
+  }, [loadMeetings, status, state.unmatched, showDetail]);
+
+  useEffect(() => {
+    void reload();
+    if (!refreshMs) return undefined;
+    const timer = setInterval(() => void reload(), refreshMs);
+    return () => clearInterval(timer);
+  }, [reload, refreshMs]);
+
+  // Run what the last key asked for.
+  useEffect(() => {
+    const effect = state.effect;
+    if (!effect) return;
+    if (effect.kind === 'quit') exit();
+    else if (effect.kind === 'open') showDetail(effect.id).catch((e) => dispatch({ type: 'notice', text: errorMessage(e) }));
+    else if (effect.kind === 'replay' && replay) {
+      replay(effect.id)
+        .then((text) => dispatch({ type: 'notice', text }), (e) => dispatch({ type: 'notice', text: `Replay failed: ${errorMessage(e)}` }))
+        .finally(() => void reload());
+    }
+    // Only a new effect (a new seq) triggers this.
+  }, [state.effect?.seq]);
+
+  useInput((input, key) => dispatch({ type: 'key', key: { ...key, input }, canReplay: replay !== undefined }));
+
+  const filters = [
+    `status: ${status ?? 'all'}`,
+    state.unmatched ? 'unmatched only' : undefined,
+    state.query ? `search: "${state.query}"` : undefined,
+  ].filter(Boolean).join(' · ');
+  const inDetail = (state.mode === 'detail' || (state.mode === 'confirm' && state.detail)) && state.detail;
+
+  return (
+    <Box flexDirection="column">
+      <Text>
+        <Text bold color="blue">rolplay meetings</Text>
+        <Text dimColor>  {state.meetings === undefined ? 'loading…' : `${state.rows.length} of ${state.meetings.length}`} · {filters}</Text>
+      </Text>
+      {state.error ? <Text color="red">Cannot read meetings: {state.error}</Text> : null}
+      {inDetail
+        ? <MeetingDetailView lines={detailLines(state.detail!, timeZone)} offset={state.detailOffset} height={height} />
+        : state.meetings !== undefined && state.rows.length === 0
+          ? <Text dimColor>No meetings match{state.query || status || state.unmatched ? ' these filters' : ' yet: they appear once a registered salesperson invites the bot'}.</Text>
+          : <MeetingTable rows={state.rows} cursor={state.cursor} offset={state.offset} height={height} width={width} timeZone={timeZone} />}
+      {state.mode === 'search' ? <Text>/{state.query}<Text inverse> </Text> <Text dimColor>(Enter to keep, Esc to clear)</Text></Text> : null}
+      {state.mode === 'confirm' && state.confirm
+        ? <Text color="yellow">Replay the plan for meeting {state.confirm.id} "{state.confirm.title}"? It is regenerated and sent again on WhatsApp. (y/N)</Text>
+        : null}
+      {state.notice && state.mode !== 'confirm' ? <Text color="yellow">{state.notice}</Text> : null}
+      <Text dimColor>
+        {inDetail
+          ? '↑/↓ scroll · r replay · Esc back · q quit'
+          : '↑/↓ move · Enter details · / search · s status · u unmatched · r replay · q quit'}
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,35 @@
+import { render } from 'ink';
+import type { Store } from '../../store/open-store.js';
+import { listMeetings, type MeetingFilter } from '../../lifecycle/list-meetings.js';
+import { meetingDetails } from '../../lifecycle/meeting-details.js';
+import { MeetingsApp } from './meetings-app.js';
+
+export interface RunMeetingsTuiOptions {
+  store: Store;
+  /** The filters given on the command line; the UI's toggles narrow them further. */
+  filter: MeetingFilter;
+  replay?: (id: number) => Promise<string>;
+  refreshMs?: number;
+}
+
+/**
+ * Draws the meetings UI until the operator quits. Loaded with a dynamic import from
+ * meetings-command.ts, so ink and React cost nothing when output is piped.
+ */
+export async function runMeetingsTui(options: RunMeetingsTuiOptions): Promise<void> {
+  const { store, filter } = options;
+  const app = render(
+    <MeetingsApp
+      loadMeetings={({ status, unmatched }) => listMeetings(store, {
+        ...filter,
+        status: status ? [status] : filter.status,
+        unmatched: unmatched || filter.unmatched,
+      })}
+      loadDetail={(id) => meetingDetails(store, id)}
+      replay={options.replay}
+      refreshMs={options.refreshMs ?? 2000}
+    />,
+    { exitOnCtrlC: true },
+  );
+  await app.waitUntilExit();
+}

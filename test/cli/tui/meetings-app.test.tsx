@@ -1,0 +1,131 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, render } from 'ink-testing-library';
+import { MeetingsApp } from '../../../src/cli/tui/meetings-app.js';
+import type { MeetingSummary } from '../../../src/lifecycle/list-meetings.js';
+import type { MeetingDetail } from '../../../src/lifecycle/meeting-details.js';
+
+const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
+const DOWN = '\u001B[B';
+const ENTER = '\r';
+const ESC = '\u001B';
+
+function meeting(id: number, title: string, status: MeetingSummary['status'], user: MeetingSummary['user'], extra: Partial<MeetingSummary> = {}): MeetingSummary {
+  return {
+    id, title, status, source: 'graph', startAt: T0 + id * 3_600_000, endAt: T0 + id * 3_600_000 + 1_800_000,
+    organizerEmail: user?.email ?? 'stranger@elsewhere.com', user, clients: [{ name: 'Ana Ruiz', email: 'ana@acme.com', company: 'Acme' }],
+    markers: { plan: status !== 'scheduled', reminder: status === 'completed', note: status === 'completed' }, hubspotNoteId: status === 'completed' ? '9001' : null, ...extra,
+  };
+}
+
+const sara = { id: 1, email: 'sara@company.com', name: 'Sara Lopez' };
+const MEETINGS = [
+  meeting(1, 'Acme renewal', 'plan_sent', sara),
+  meeting(2, 'Globex intro', 'completed', sara, { clients: [{ name: 'Bob Stone', email: 'bob@globex.com', company: 'Globex' }] }),
+  meeting(3, 'Stranger call', 'scheduled', null),
+];
+
+function detailOf(m: MeetingSummary): MeetingDetail {
+  return {
+    ...m, bodyPreview: null, location: null, joinUrl: null, eventId: `evt-${m.id}`,
+    plan: { summary: `Plan for ${m.title}`, steps: ['Open with usage numbers'] }, outcome: null, lastReply: null, roleplayScore: null,
+    clientsDetail: m.clients.map((c, i) => ({ id: i + 1, ...c, hubspotContactId: '501' })),
+    user: m.user ? { ...m.user, phone: '+14155552671', timezone: 'UTC' } : null,
+    messages: [{ at: T0, direction: 'in', kind: 'inbound', body: 'What if they ask for a discount?', sid: 'SM1' }],
+    jobs: [{ id: 7, kind: 'send_whatsapp', status: 'failed', attempts: 3, maxAttempts: 3, runAt: T0, lastError: 'Twilio error 63016', dedupeKey: 'k', result: null }],
+    createdAt: T0, updatedAt: T0,
+  };
+}
+
+function setup(options: { replay?: (id: number) => Promise<string> } = {}) {
+  const loadMeetings = vi.fn(async ({ status, unmatched }: { status?: string; unmatched: boolean }) =>
+    MEETINGS.filter((m) => (!status || m.status === status) && (!unmatched || m.user === null)));
+  const loadDetail = vi.fn(async (id: number) => detailOf(MEETINGS.find((m) => m.id === id)!));
+  const ui = render(<MeetingsApp loadMeetings={loadMeetings} loadDetail={loadDetail} replay={options.replay} refreshMs={0} timeZone="UTC" />);
+  return { ui, loadMeetings, loadDetail };
+}
+
+/** Waits for the UI to settle on a frame that satisfies `check` (renders are asynchronous). */
+async function until(ui: ReturnType<typeof render>, check: (frame: string) => boolean): Promise<string> {
+  for (let i = 0; i < 200; i++) {
+    const frame = ui.lastFrame() ?? '';
+    if (check(frame)) return frame;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`UI never showed the expected frame; last frame:\n${ui.lastFrame()}`);
+}
+
+const press = async (ui: ReturnType<typeof render>, ...keys: string[]) => {
+  for (const k of keys) {
+    ui.stdin.write(k);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+afterEach(() => cleanup());
+
+describe('meetings terminal UI', () => {
+  it('draws the table with local time, salesperson, clients, title, status and markers', async () => {
+    const { ui } = setup();
+    const frame = await until(ui, (f) => f.includes('Acme renewal'));
+    expect(frame).toContain('3 of 3');
+    expect(frame).toMatch(/› 2026-01-05 10:00 +Sara Lopez +Ana Ruiz \(Acme\) +Acme renewal +plan_sent/);
+    expect(frame).toMatch(/stranger@el.* +Stranger call +scheduled/);
+    expect(frame).toMatch(/completed +P R N/);
+  });
+
+  it('moves with the arrows and opens the detail view with plan, transcript, jobs and note id; Esc goes back', async () => {
+    const { ui, loadDetail } = setup();
+    await until(ui, (f) => f.includes('Acme renewal'));
+    await press(ui, DOWN, ENTER);
+    const top = await until(ui, (f) => f.includes('Plan for Globex intro'));
+    expect(loadDetail).toHaveBeenCalledWith(2);
+    expect(top).toContain('HubSpot note: 9001');
+    expect(top).toContain('Bob Stone (Globex) <bob@globex.com>');
+    await press(ui, ' ');
+    const rest = await until(ui, (f) => f.includes('Jobs'));
+    expect(rest).toContain('What if they ask for a discount?');
+    expect(rest).toMatch(/#7 send_whatsapp failed .*last error: Twilio error 63016/);
+    await press(ui, ESC);
+    await until(ui, (f) => f.includes('Enter details') && f.includes('› 2026-01-05 11:00'));
+  });
+
+  it('filters by text with /, cycles status with s and shows unmatched invitations with u', async () => {
+    const { ui, loadMeetings } = setup();
+    await until(ui, (f) => f.includes('Acme renewal'));
+    await press(ui, '/', 'g', 'l', 'o', ENTER);
+    let frame = await until(ui, (f) => f.includes('1 of 3'));
+    expect(frame).toContain('Globex intro');
+    expect(frame).not.toContain('Acme renewal');
+    await press(ui, '/', ESC);
+    await until(ui, (f) => f.includes('3 of 3'));
+    await press(ui, 's');
+    frame = await until(ui, (f) => f.includes('status: scheduled'));
+    await vi.waitFor(() => expect(loadMeetings).toHaveBeenLastCalledWith({ status: 'scheduled', unmatched: false }));
+    await press(ui, 's', 's', 's', 's', 's');
+    await until(ui, (f) => f.includes('status: all'));
+    await press(ui, 'u');
+    frame = await until(ui, (f) => f.includes('unmatched only') && f.includes('1 of 1'));
+    expect(frame).toContain('Stranger call');
+  });
+
+  it('replays the selected meeting only after confirmation', async () => {
+    const replay = vi.fn(async (id: number) => `Plan for meeting ${id} regenerated and sent.`);
+    const { ui } = setup({ replay });
+    await until(ui, (f) => f.includes('Acme renewal'));
+    await press(ui, 'r');
+    await until(ui, (f) => f.includes('Replay the plan for meeting 1 "Acme renewal"?'));
+    await press(ui, 'n');
+    await until(ui, (f) => f.includes('Replay cancelled.'));
+    expect(replay).not.toHaveBeenCalled();
+    await press(ui, 'r', 'y');
+    await until(ui, (f) => f.includes('Plan for meeting 1 regenerated and sent.'));
+    expect(replay).toHaveBeenCalledWith(1);
+  });
+
+  it.each([['q'], [ESC]])('quits on %j: later keys do nothing', async (key) => {
+    const { ui } = setup();
+    await until(ui, (f) => f.includes('Acme renewal'));
+    await press(ui, key, DOWN, DOWN);
+    expect(ui.lastFrame()).toMatch(/› 2026-01-05 10:00/);
+  });
+});
