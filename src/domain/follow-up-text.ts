@@ -1,0 +1,129 @@
+import type { Outcome } from './outcome.js';
+
+/** The words of the follow-up: reminder, nudge, the CRM note and the confirmation. No I/O. */
+export interface ClientLike {
+  name: string | null;
+  email: string | null;
+  company: string | null;
+}
+
+export const REPLY_HINT = 'Reply with the outcome and next steps, or just Done.';
+
+export function clientLabel(clients: ClientLike[]): string {
+  const names = clients.map((c) => c.name?.trim() || c.company?.trim() || c.email?.trim() || '').filter((n) => n !== '');
+  const unique = [...new Set(names)];
+  if (unique.length === 0) return 'your client';
+  if (unique.length === 1) return unique[0]!;
+  if (unique.length === 2) return `${unique[0]} and ${unique[1]}`;
+  const others = unique.length - 2;
+  return `${unique[0]}, ${unique[1]} and ${others} other${others === 1 ? '' : 's'}`;
+}
+
+export function reminderText(title: string, client: string): string {
+  return `How did ${title} with ${client} go? ${REPLY_HINT}`;
+}
+
+/** For a reminder sent long after its time (the daemon was down): says when, owns the delay. */
+export function lateReminderText(title: string, client: string, endAt: number, timeZone: string): string {
+  return `${title} with ${client} ended ${formatWhen(endAt, timeZone)}, and I couldn't ask you then. How did it go? ${REPLY_HINT}`;
+}
+
+export function nudgeText(title: string, client: string): string {
+  return `Still keen to hear how ${title} with ${client} went. ${REPLY_HINT}`;
+}
+
+/** "Mon 5 Jan, 15:00" in the salesperson's time zone. */
+export function formatWhen(ms: number, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: safeZone(timeZone) })
+    .formatToParts(new Date(ms));
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('weekday')} ${get('day')} ${get('month')}, ${get('hour')}:${get('minute')}`;
+}
+
+export function formatDay(ymd: string): string {
+  const ms = Date.parse(`${ymd}T12:00:00Z`);
+  if (Number.isNaN(ms)) return ymd;
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(ms));
+}
+
+export interface NoteInput {
+  meetingId: number;
+  title: string;
+  startAt: number;
+  endAt: number;
+  timeZone: string;
+  outcome: Outcome;
+  planSummary: string | null;
+  salesperson: string;
+}
+
+/** The marker embedded in every note, so a retry can find a note an unanswered call created. */
+export function noteMarker(meetingId: number): string {
+  return `[rolplay:meeting:${meetingId}]`;
+}
+
+/** HubSpot renders note bodies as HTML: escaped text in simple paragraphs and a list. */
+export function noteBody(input: NoteInput): string {
+  const { outcome } = input;
+  const lines = [
+    `<p><strong>${esc(input.title)}</strong></p>`,
+    `<p><strong>When:</strong> ${esc(formatWhen(input.startAt, input.timeZone))} to ${esc(formatWhen(input.endAt, input.timeZone).split(', ')[1] ?? '')} (${esc(safeZone(input.timeZone))})</p>`,
+    `<p><strong>Outcome:</strong> ${esc(outcome.result)}</p>`,
+  ];
+  if (outcome.nextSteps.length > 0) {
+    lines.push('<p><strong>Next steps:</strong></p>', `<ul>${outcome.nextSteps.map((s) => `<li>${esc(s.action)}${s.due ? ` (by ${esc(formatDay(s.due))})` : ''}</li>`).join('')}</ul>`);
+  } else if (outcome.source !== 'done') {
+    lines.push('<p><strong>Next steps:</strong> none given</p>');
+  }
+  if (outcome.sentiment !== 'unknown') lines.push(`<p><strong>Sentiment:</strong> ${outcome.sentiment}</p>`);
+  if (input.planSummary) lines.push(`<p><strong>Plan summary:</strong> ${esc(input.planSummary)}</p>`);
+  if (outcome.source === 'model') lines.push(`<p><strong>In ${esc(input.salesperson)}'s words:</strong> ${esc(outcome.reply)}</p>`);
+  lines.push(`<p>Logged by rolplay for ${esc(input.salesperson)} ${noteMarker(input.meetingId)}</p>`);
+  return lines.join('\n');
+}
+
+export interface ConfirmationInput {
+  title: string;
+  outcome: Outcome;
+  /** Who the note went to, e.g. "Ann Lee (Acme)"; empty when nothing was logged. */
+  loggedFor: string[];
+  tasks: number;
+  /** Why nothing (or not everything) went to HubSpot, in words for the salesperson. */
+  problem?: string;
+  /** The next question to ask (a queued late reminder), appended. */
+  next?: string;
+}
+
+export function confirmationText(input: ConfirmationInput): string {
+  const { outcome } = input;
+  const summary = outcome.source === 'done' ? 'marked as done' : `"${truncate(outcome.result, 300)}"`;
+  const steps = outcome.nextSteps.length > 0
+    ? ` Next steps: ${outcome.nextSteps.map((s) => `${s.action}${s.due ? ` (by ${formatDay(s.due)})` : ''}`).join('; ')}.`
+    : '';
+  let text: string;
+  if (input.loggedFor.length > 0) {
+    const tasks = input.tasks > 0 ? ` and ${input.tasks} follow-up task${input.tasks === 1 ? '' : 's'}` : '';
+    text = `Logged ${input.title} to HubSpot for ${input.loggedFor.join(', ')}${tasks}: ${summary}.${steps}`;
+    if (input.problem) text += ` Note: ${input.problem}`;
+  } else {
+    text = `Saved the outcome of ${input.title}: ${summary}.${steps} ${input.problem ?? ''}`.trim();
+  }
+  return input.next ? `${text}\n\n${input.next}` : text;
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function esc(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function safeZone(timeZone: string): string {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone });
+    return timeZone;
+  } catch {
+    return 'UTC';
+  }
+}
