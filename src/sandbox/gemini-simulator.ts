@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import { startSim, type FaultPlan, type RunningSim, type SimReply, type SimRequest } from './http-sim.js';
+import { defaultReply, fillSchema } from './gemini-sim-replies.js';
+
+/**
+ * A loopback Gemini API: POST /v1beta/models/{model}:generateContent with Google's request and
+ * response shapes. It checks x-goog-api-key (or ?key=) like Google (403 without a key, 400
+ * API_KEY_INVALID with a wrong one), answers unknown models with 404, honours the request's
+ * response schema, reports usageMetadata, and can answer 429 RESOURCE_EXHAUSTED with RetryInfo,
+ * 500 or 503. Tests queue scripted replies; without a script the replies are deterministic,
+ * plausible coaching text built from the prompt (what `rolplay demo` shows).
+ */
+export const GEMINI_SIM_KEY = 'AIzaSy-rolplay-simulator-key-000000000';
+
+export interface GeminiSimCall {
+  model: string;
+  system: string;
+  contents: Array<{ role: string; text: string }>;
+  /** The response schema asked for (responseSchema or responseJsonSchema), if any. */
+  schema: Record<string, unknown> | undefined;
+  generationConfig: Record<string, unknown>;
+}
+
+/** One scripted answer. */
+export type GeminiScriptItem =
+  | { text: string }
+  | { json: unknown }
+  /** JSON of the requested schema, with some fields replaced. */
+  | { patch: Record<string, unknown> }
+  | { error: 429 | 500 | 503 | 400 | 404; retryDelaySeconds?: number; retryAfterHeader?: string; message?: string }
+  | { blocked: string }
+  | ((call: GeminiSimCall) => GeminiScriptItem);
+
+export interface GeminiSimOptions {
+  apiKey?: string;
+  /** Models that exist (default: a few current Gemini models). */
+  models?: string[];
+  port?: number;
+  faults?: FaultPlan;
+}
+
+export interface GeminiSim {
+  url: string;
+  apiKey: string;
+  /** Every generateContent call that passed authentication, in order. */
+  calls: GeminiSimCall[];
+  requests: SimRequest[];
+  sim: RunningSim;
+  /** Queues answers for the next calls; later calls fall back to the default replies. */
+  script(...items: GeminiScriptItem[]): void;
+  /** Scripted answers not used yet. */
+  pending(): number;
+  close(): Promise<void>;
+}
+
+export async function startGeminiSimulator(options: GeminiSimOptions = {}): Promise<GeminiSim> {
+  const apiKey = options.apiKey ?? GEMINI_SIM_KEY;
+  const models = new Set(options.models ?? ['gemini-2.5-flash', 'gemini-2.5-flash-lite', 'gemini-2.5-pro', 'gemini-2.0-flash']);
+  const calls: GeminiSimCall[] = [];
+  const queue: GeminiScriptItem[] = [];
+
+  const handler = (req: SimRequest): SimReply => {
+    const m = /^\/(v1beta|v1)\/models\/([^/:]+):generateContent$/.exec(req.path);
+    if (!m) return googleError(404, 'NOT_FOUND', `Method not found: ${req.method} ${req.path}`);
+    if (req.method !== 'POST') return googleError(405, 'METHOD_NOT_ALLOWED', 'Use POST.');
+    const key = headerValue(req.headers['x-goog-api-key']) ?? req.query.get('key');
+    if (!key) return googleError(403, 'PERMISSION_DENIED', 'Method doesn\'t allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.');
+    if (key !== apiKey) {
+      return googleError(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.', [
+        { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com', metadata: { service: 'generativelanguage.googleapis.com' } },
+      ]);
+    }
+    const model = m[2]!;
+    if (!models.has(model)) return googleError(404, 'NOT_FOUND', `models/${model} is not found for API version ${m[1]}, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.`);
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(req.body) as Record<string, unknown>;
+    } catch {
+      return googleError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.');
+    }
+    const call = parseCall(model, body);
+    if (typeof call === 'string') return googleError(400, 'INVALID_ARGUMENT', call);
+    calls.push(call);
+    let item: GeminiScriptItem = queue.shift() ?? defaultReply;
+    while (typeof item === 'function') item = item(call);
+    return answer(call, item);
+  };
+
+  const sim = await startSim(handler, { port: options.port, faults: options.faults });
+  return {
+    url: sim.url,
+    apiKey,
+    calls,
+    requests: sim.requests,
+    sim,
+    script: (...items) => void queue.push(...items),
+    pending: () => queue.length,
+    close: () => sim.close(),
+  };
+}
+
+function parseCall(model: string, body: Record<string, unknown>): GeminiSimCall | string {
+  const contents = Array.isArray(body.contents) ? body.contents : [];
+  if (contents.length === 0) return '* GenerateContentRequest.contents: contents is not specified';
+  const textOf = (c: unknown) => (Array.isArray((c as { parts?: unknown })?.parts) ? (c as { parts: Array<{ text?: unknown }> }).parts : [])
+    .map((p) => (typeof p?.text === 'string' ? p.text : '')).join('');
+  const generationConfig = (typeof body.generationConfig === 'object' && body.generationConfig !== null ? body.generationConfig : {}) as Record<string, unknown>;
+  const schema = (generationConfig.responseSchema ?? generationConfig.responseJsonSchema) as Record<string, unknown> | undefined;
+  if (schema && generationConfig.responseMimeType !== 'application/json') {
+    return '* GenerateContentRequest.generation_config.response_mime_type: must be application/json when response_schema is set';
+  }
+  return {
+    model,
+    system: body.systemInstruction ? textOf(body.systemInstruction) : '',
+    contents: contents.map((c) => ({ role: String((c as { role?: unknown })?.role ?? 'user'), text: textOf(c) })),
+    schema,
+    generationConfig,
+  };
+}
+
+function answer(call: GeminiSimCall, item: Exclude<GeminiScriptItem, (call: GeminiSimCall) => GeminiScriptItem>): SimReply {
+  if ('error' in item) {
+    if (item.error === 429) {
+      const delay = item.retryDelaySeconds ?? 1;
+      const reply = googleError(429, 'RESOURCE_EXHAUSTED', item.message ?? 'You exceeded your current quota, please check your plan and billing details.', [
+        { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests', quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier' }] },
+        { '@type': 'type.googleapis.com/google.rpc.Help', links: [{ description: 'Learn more about Gemini API quotas', url: 'https://ai.google.dev/gemini-api/docs/rate-limits' }] },
+        { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${delay}s` },
+      ]);
+      if (item.retryAfterHeader) reply.headers = { 'Retry-After': item.retryAfterHeader };
+      return reply;
+    }
+    const statuses: Record<number, string> = { 400: 'INVALID_ARGUMENT', 404: 'NOT_FOUND', 500: 'INTERNAL', 503: 'UNAVAILABLE' };
+    const messages: Record<number, string> = { 500: 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting', 503: 'The model is overloaded. Please try again later.' };
+    const reply = googleError(item.error, statuses[item.error] ?? 'UNKNOWN', item.message ?? messages[item.error] ?? 'Request failed.');
+    if (item.retryAfterHeader) reply.headers = { 'Retry-After': item.retryAfterHeader };
+    return reply;
+  }
+  const promptTokenCount = tokens(call.system) + call.contents.reduce((n, c) => n + tokens(c.text), 0);
+  const meta = { modelVersion: call.model, responseId: randomUUID().replace(/-/g, '').slice(0, 22) };
+  if ('blocked' in item) {
+    return { status: 200, body: { promptFeedback: { blockReason: item.blocked }, usageMetadata: { promptTokenCount, totalTokenCount: promptTokenCount }, ...meta } };
+  }
+  let text: string;
+  if ('text' in item) text = item.text;
+  else if ('json' in item) text = JSON.stringify(item.json);
+  else text = JSON.stringify({ ...(fillSchema(call) as Record<string, unknown>), ...item.patch });
+  const candidatesTokenCount = tokens(text);
+  return {
+    status: 200,
+    body: {
+      candidates: [{ content: { parts: [{ text }], role: 'model' }, finishReason: 'STOP', index: 0 }],
+      usageMetadata: { promptTokenCount, candidatesTokenCount, totalTokenCount: promptTokenCount + candidatesTokenCount, promptTokensDetails: [{ modality: 'TEXT', tokenCount: promptTokenCount }] },
+      ...meta,
+    },
+  };
+}
+
+/** Google's error body: {error: {code, message, status, details?}}. */
+function googleError(code: number, status: string, message: string, details?: unknown[]): SimReply {
+  return { status: code, body: { error: { code, message, status, ...(details ? { details } : {}) } } };
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function tokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}

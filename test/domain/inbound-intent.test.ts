@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { parseIntent } from '../../src/domain/inbound-intent.js';
+
+describe('parseIntent', () => {
+  it.each([
+    ['help', { kind: 'help' }], ['HELP', { kind: 'help' }], ['Ayuda', { kind: 'help' }], ['help?', { kind: 'help' }], ['/help', { kind: 'help' }],
+    ['plan', { kind: 'plan' }], ['Plan.', { kind: 'plan' }],
+    ['meetings', { kind: 'meetings' }], ['Reuniones', { kind: 'meetings' }], ['reuniónes', { kind: 'meetings' }],
+    ['switch 2', { kind: 'switch', index: 2 }], ['Cambiar 3', { kind: 'switch', index: 3 }], ['switch to #4', { kind: 'switch', index: 4 }],
+    ['roleplay', { kind: 'roleplay', difficulty: 'normal' }], ['Roleplay HARD', { kind: 'roleplay', difficulty: 'hard' }],
+    ['role-play easy', { kind: 'roleplay', difficulty: 'easy' }], ['practicar difícil', { kind: 'roleplay', difficulty: 'hard' }],
+    ['stop', { kind: 'stop' }], ['STOP!', { kind: 'stop' }], ['Parar', { kind: 'stop' }], ['terminar', { kind: 'stop' }],
+  ])('%s is a command', (text, intent) => {
+    expect(parseIntent(text)).toEqual(intent);
+  });
+
+  it.each([
+    'they asked us to stop the pilot', 'what plan do you suggest for pricing?', 'switch vendors', 'roleplay with my boss tomorrow', 'helpful, thanks',
+  ])('"%s" is conversation', (text) => {
+    expect(parseIntent(text)).toEqual({ kind: 'text', text });
+  });
+});
