@@ -5,6 +5,7 @@ import { startCommand } from './start-command.js';
 import { userCommand } from './user-command.js';
 import { configCommand } from './config-command.js';
 import { meetingsCommand } from './meetings-command.js';
+import { doctorCommand } from './doctor-command.js';
 import { VERSION } from './version.js';
 
 /** Builds the command tree. Each command group lives in its own file. */
@@ -21,7 +22,7 @@ export function buildProgram(io: CliIo): Command {
     })
     .exitOverride();
   const globals = () => program.opts<GlobalOptions>();
-  for (const command of [startCommand(io, globals), userCommand(io, globals), configCommand(io, globals), meetingsCommand(io, globals)]) {
+  for (const command of [startCommand(io, globals), userCommand(io, globals), configCommand(io, globals), meetingsCommand(io, globals), doctorCommand(io, globals)]) {
     program.addCommand(command);
   }
   for (const command of program.commands) propagate(command);

@@ -9,6 +9,7 @@ import { JobsRepo } from './jobs-repo.js';
 import { SyncStateRepo } from './sync-state-repo.js';
 import { LeasesRepo } from './leases-repo.js';
 import { FollowUpRepo } from './follow-up-repo.js';
+import { HealthRepo } from './health-repo.js';
 
 export interface Repositories {
   users: UsersRepo;
@@ -19,6 +20,7 @@ export interface Repositories {
   syncState: SyncStateRepo;
   leases: LeasesRepo;
   followUp: FollowUpRepo;
+  health: HealthRepo;
 }
 
 export function createRepositories(db: Kysely<Database>, dialect: Dialect): Repositories {
@@ -30,6 +32,7 @@ export function createRepositories(db: Kysely<Database>, dialect: Dialect): Repo
     jobs: new JobsRepo(db, dialect),
     syncState: new SyncStateRepo(db),
     leases: new LeasesRepo(db, dialect),
-    followUp: new FollowUpRepo(db),
+    followUp: new FollowUpRepo(db, dialect),
+    health: new HealthRepo(db, dialect),
   };
 }

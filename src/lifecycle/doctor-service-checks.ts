@@ -1,0 +1,40 @@
+import type { Config } from '../config/schema.js';
+import { isConfigured } from '../config/schema.js';
+import type { Services } from './services.js';
+import { serviceCheck, type DoctorCheck } from './doctor-checks.js';
+
+/** One call per service through its real client; resolves to what it found, throws with the fix. */
+export interface ServiceProbes {
+  microsoft?: () => Promise<string>;
+  twilio?: () => Promise<string>;
+  hubspot?: () => Promise<string>;
+  gemini?: () => Promise<string>;
+}
+
+export function serviceChecks(config: Config, probes: ServiceProbes): DoctorCheck[] {
+  return [
+    serviceCheck(`Microsoft Graph (calendar of ${config.bot.email})`, isConfigured.microsoft(config),
+      'microsoft.tenantId, microsoft.clientId and microsoft.clientSecret (or MICROSOFT_TENANT_ID, MICROSOFT_CLIENT_ID, MICROSOFT_CLIENT_SECRET)', probes.microsoft),
+    serviceCheck('Twilio WhatsApp', isConfigured.twilio(config),
+      'twilio.accountSid and twilio.authToken (or TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)', probes.twilio),
+    serviceCheck('HubSpot', isConfigured.hubspot(config),
+      'hubspot.accessToken (or HUBSPOT_ACCESS_TOKEN): a private app token with the crm.objects.contacts.read/write and crm.objects.companies.read scopes', probes.hubspot),
+    serviceCheck(`Gemini (${config.gemini.model})`, isConfigured.gemini(config),
+      'gemini.apiKey (or GEMINI_API_KEY): a key from Google AI Studio', probes.gemini),
+  ];
+}
+
+/** The probes the configured clients offer. */
+export function probesFromServices(services: Services): ServiceProbes {
+  const probes: ServiceProbes = {};
+  const crm = services.crm;
+  if (crm) {
+    probes.hubspot = async () => {
+      const results = await crm.checkAccess();
+      const failed = results.filter((r) => !r.ok);
+      if (failed.length > 0) throw new Error(failed.map((r) => r.problem ?? `missing scope ${r.scope}`).join('; '));
+      return `token accepted; read access with ${results.map((r) => r.scope).join(', ')}`;
+    };
+  }
+  return probes;
+}
