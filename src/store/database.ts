@@ -119,6 +119,30 @@ export interface LeasesTable {
   expires_at: Millis;
 }
 
+/** Per-user conversation state (migration 0003). */
+export interface ConversationsTable {
+  user_id: number;
+  /** The meeting picked with "switch N"; null = choose automatically. */
+  meeting_id: number | null;
+  mode: 'coach' | 'roleplay';
+  roleplay_meeting_id: number | null;
+  difficulty: string | null;
+  roleplay_started_at: Millis | null;
+  updated_at: Millis;
+}
+
+/** A full text held back after a business-initiated template, until the user replies (migration 0003). */
+export interface DeferredMessagesTable {
+  id: Id;
+  user_id: number;
+  meeting_id: number | null;
+  kind: string;
+  body: string;
+  dedupe_key: string;
+  created_at: Millis;
+  delivered_at: Millis | null;
+}
+
 export interface Database {
   users: UsersTable;
   clients: ClientsTable;
@@ -128,6 +152,8 @@ export interface Database {
   jobs: JobsTable;
   sync_state: SyncStateTable;
   leases: LeasesTable;
+  conversations: ConversationsTable;
+  deferred_messages: DeferredMessagesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -135,6 +161,8 @@ export type ClientRow = Selectable<ClientsTable>;
 export type MeetingRow = Selectable<MeetingsTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type JobRow = Selectable<JobsTable>;
+export type ConversationRow = Selectable<ConversationsTable>;
+export type DeferredMessageRow = Selectable<DeferredMessagesTable>;
 export type NewMeeting = Insertable<MeetingsTable>;
 export type MeetingUpdate = Updateable<MeetingsTable>;
 export type NewJob = Insertable<JobsTable>;

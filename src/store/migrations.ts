@@ -106,6 +106,33 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0003_conversations': {
+      async up(db: Kysely<unknown>) {
+        // Per salesperson: the meeting chosen with "switch N" and whether a role-play is running,
+        // so a restart (or another daemon) continues the same conversation.
+        await db.schema.createTable('conversations')
+          .addColumn('user_id', 'integer', (c) => c.primaryKey().references('users.id').onDelete('cascade'))
+          .addColumn('meeting_id', 'integer', (c) => c.references('meetings.id').onDelete('set null'))
+          .addColumn('mode', 'text', (c) => c.notNull().defaultTo('coach'))
+          .addColumn('roleplay_meeting_id', 'integer', (c) => c.references('meetings.id').onDelete('set null'))
+          .addColumn('difficulty', 'text')
+          .addColumn('roleplay_started_at', millis)
+          .addColumn('updated_at', millis, (c) => c.notNull())
+          .execute();
+        // Full texts held back after a business-initiated template, delivered once the user replies
+        // (WhatsApp only allows free text inside the 24-hour window the reply opens).
+        await withId(db.schema.createTable('deferred_messages'))
+          .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('meeting_id', 'integer', (c) => c.references('meetings.id').onDelete('cascade'))
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('dedupe_key', 'text', (c) => c.notNull().unique())
+          .addColumn('created_at', millis, (c) => c.notNull())
+          .addColumn('delivered_at', millis)
+          .execute();
+        await db.schema.createIndex('deferred_messages_user').on('deferred_messages').columns(['user_id', 'delivered_at']).execute();
+      },
+    },
     '0004_follow_up': {
       async up(db: Kysely<unknown>) {
         // When the reminder went out (which open meeting a reply answers) and when the outcome was

@@ -9,6 +9,8 @@ import { JobsRepo } from './jobs-repo.js';
 import { SyncStateRepo } from './sync-state-repo.js';
 import { LeasesRepo } from './leases-repo.js';
 import { FollowUpRepo } from './follow-up-repo.js';
+import { ConversationsRepo } from './conversations-repo.js';
+import { DeferredMessagesRepo } from './deferred-messages-repo.js';
 import { HealthRepo } from './health-repo.js';
 
 export interface Repositories {
@@ -20,6 +22,8 @@ export interface Repositories {
   syncState: SyncStateRepo;
   leases: LeasesRepo;
   followUp: FollowUpRepo;
+  conversations: ConversationsRepo;
+  deferredMessages: DeferredMessagesRepo;
   health: HealthRepo;
 }
 
@@ -32,6 +36,8 @@ export function createRepositories(db: Kysely<Database>, dialect: Dialect): Repo
     jobs: new JobsRepo(db, dialect),
     syncState: new SyncStateRepo(db),
     leases: new LeasesRepo(db, dialect),
+    conversations: new ConversationsRepo(db),
+    deferredMessages: new DeferredMessagesRepo(db),
     followUp: new FollowUpRepo(db, dialect),
     health: new HealthRepo(db, dialect),
   };
