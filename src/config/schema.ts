@@ -81,6 +81,14 @@ export const configSchema = z.object({
     planLeadHours: z.number().min(0).max(336).default(0),
     nudgeAfterHours: z.number().min(0).max(336).default(4),
   }).prefault({}),
+  conversation: z.object({
+    /** The current meeting is the next one starting within this many hours, else the latest open one. */
+    horizonHours: z.number().min(1).max(336).default(48),
+    /** Past messages given to the model as context for a reply. */
+    historyTurns: z.number().int().min(0).max(50).default(12),
+    /** Longest WhatsApp reply from the coach or the role-played client, in characters. */
+    maxReplyChars: z.number().int().min(200).max(1600).default(1000),
+  }).prefault({}),
   jobs: z.object({
     maxAttempts: z.number().int().min(1).max(50).default(8),
     leaseSeconds: z.number().int().min(5).max(3600).default(120),
