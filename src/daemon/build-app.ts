@@ -5,6 +5,7 @@ import { errorMessage } from '../support/errors.js';
 import type { Logger } from '../support/logger.js';
 import { openStore, type Store } from '../store/open-store.js';
 import { createTwilioMessenger } from '../clients/twilio/create-twilio-messenger.js';
+import { createHubspotCrm } from '../clients/hubspot/hubspot-crm.js';
 import { createJobQueue } from '../lifecycle/job-queue.js';
 import type { Services } from '../lifecycle/services.js';
 import { buildJobHandlers } from '../lifecycle/job-handlers.js';
@@ -47,6 +48,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
           whatsappFrom: config.twilio.whatsappFrom,
           apiBaseUrl: config.twilio.apiBaseUrl || undefined,
         }, logger.child({ component: 'twilio' }))
+      : undefined,
+    crm: isConfigured.hubspot(config)
+      ? createHubspotCrm({ accessToken: config.hubspot.accessToken, basePath: config.hubspot.basePath || undefined, logger: logger.child({ component: 'hubspot' }) })
       : undefined,
     ...options.clients,
   };

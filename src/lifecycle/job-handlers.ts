@@ -2,6 +2,7 @@ import type { JobHandler } from '../daemon/job-runner.js';
 import type { Services } from './services.js';
 import { createSendWhatsAppHandler } from './send-whatsapp.js';
 import { alertAdmin } from './alert-admin.js';
+import { registerFollowUpHandlers } from './follow-up-handlers.js';
 
 /**
  * Every job kind this process can run, by name. A kind whose service is not configured is
@@ -11,6 +12,8 @@ import { alertAdmin } from './alert-admin.js';
  * Kinds and payloads:
  * - send_whatsapp  SendWhatsAppPayload (send-whatsapp.ts): every outbound WhatsApp message.
  * - admin_alert    {key: string, text: string}: tells admin.whatsapp once per key (alert-admin.ts).
+ * - send_reminder, send_nudge, record_outcome, log_hubspot_note  {meetingId}: the post-meeting
+ *   follow-up (follow-up-handlers.ts).
  */
 export function buildJobHandlers(services: Services): Record<string, JobHandler> {
   const handlers: Record<string, JobHandler> = {
@@ -19,5 +22,6 @@ export function buildJobHandlers(services: Services): Record<string, JobHandler>
     },
   };
   if (services.messenger) handlers.send_whatsapp = createSendWhatsAppHandler(services);
+  registerFollowUpHandlers(services, handlers);
   return handlers;
 }

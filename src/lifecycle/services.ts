@@ -4,6 +4,7 @@ import type { Logger } from '../support/logger.js';
 import type { Store } from '../store/open-store.js';
 import type { Messenger } from '../clients/twilio/messenger.js';
 import type { Crm } from '../clients/hubspot/crm.js';
+import type { LanguageModel } from '../clients/gemini/language-model.js';
 import type { JobQueue } from './job-queue.js';
 
 /**
@@ -20,4 +21,6 @@ export interface Services {
   messenger?: Messenger;
   /** HubSpot CRM (contacts, notes, tasks, client context). */
   crm?: Crm;
+  /** Gemini (plans, chat, role-play, structuring outcomes). */
+  model?: LanguageModel;
 }

@@ -57,6 +57,8 @@ export interface StartSimOptions {
   faults?: FaultPlan;
   /** Called for a fault of kind 'drop-after-commit' to decide the handler still runs. */
   maxBodyBytes?: number;
+  /** Picks a fault for one specific request (e.g. drop only the answer to a create); checked first. */
+  faultFor?: (req: SimRequest) => Fault | undefined;
 }
 
 export async function startSim(handler: SimHandler, options: StartSimOptions = {}): Promise<RunningSim> {
@@ -83,7 +85,7 @@ export async function startSim(handler: SimHandler, options: StartSimOptions = {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const simReq: SimRequest = { method: req.method ?? 'GET', path: decodeURIComponent(url.pathname), query: url.searchParams, headers: req.headers, body };
     requests.push(simReq);
-    const fault = forced.shift() ?? (plan && random() < plan.rate ? plan.kinds[Math.floor(random() * plan.kinds.length)] : undefined);
+    const fault = options.faultFor?.(simReq) ?? forced.shift() ?? (plan && random() < plan.rate ? plan.kinds[Math.floor(random() * plan.kinds.length)] : undefined);
     const retryAfter = String(plan?.retryAfterSeconds ?? 1);
     try {
       switch (fault) {

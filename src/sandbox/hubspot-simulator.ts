@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { startSim, type FaultPlan, type RunningSim, type SimReply, type SimRequest } from './http-sim.js';
+import { startSim, type Fault, type FaultPlan, type RunningSim, type SimReply, type SimRequest } from './http-sim.js';
 import {
   ASSOCIATION_TYPES, REVERSE_TYPES, matchesGroups, normaliseTimestamp, pluralOf, sortRecords,
   type SimAssociation, type SimObjectType, type SimRecord,
@@ -46,6 +46,8 @@ export interface HubspotSim {
   associationsOf(type: SimObjectType, id: string): SimAssociation[];
   /** The next `count` requests get HubSpot's 429 for this policy. */
   rateLimitNext(count?: number, policy?: 'TEN_SECONDLY_ROLLING' | 'DAILY' | 'SECONDLY'): void;
+  /** The next `count` requests matching method and path get this fault (e.g. drop-after-commit on a note create). */
+  faultOn(method: string, path: RegExp, fault: Fault, count?: number): void;
   setScopes(scopes: string[]): void;
   setSearchLag(ms: number): void;
   close(): Promise<void>;
@@ -208,7 +210,12 @@ export async function startHubspotSimulator(options: HubspotSimOptions = {}): Pr
     return { status: 200, body: reply };
   }
 
-  const sim = await startSim(handle, { faults: options.faults, port: options.port });
+  const targeted: Array<{ method: string; path: RegExp; fault: Fault }> = [];
+  const faultFor = (req: SimRequest): Fault | undefined => {
+    const index = targeted.findIndex((t) => t.method === req.method && t.path.test(req.path));
+    return index === -1 ? undefined : targeted.splice(index, 1)[0]!.fault;
+  };
+  const sim = await startSim(handle, { faults: options.faults, port: options.port, faultFor });
   return {
     url: sim.url,
     token,
@@ -230,6 +237,9 @@ export async function startHubspotSimulator(options: HubspotSimOptions = {}): Pr
     associationsOf: (type, id) => associations.filter((a) => a.fromType === type && a.fromId === id),
     rateLimitNext(count = 1, policy = 'TEN_SECONDLY_ROLLING') {
       for (let i = 0; i < count; i++) limited.push(policy);
+    },
+    faultOn(method, path, fault, count = 1) {
+      for (let i = 0; i < count; i++) targeted.push({ method, path, fault });
     },
     setScopes(next) {
       scopes = new Set(next);
