@@ -59,6 +59,8 @@ export interface StartSimOptions {
   maxBodyBytes?: number;
   /** Picks a fault for one specific request (e.g. drop only the answer to a create); checked first. */
   faultFor?: (req: SimRequest) => Fault | undefined;
+  /** The provider's own error body for an injected 429/500/503 (default: a generic one). */
+  faultBody?: (status: 429 | 500 | 503) => unknown;
 }
 
 export async function startSim(handler: SimHandler, options: StartSimOptions = {}): Promise<RunningSim> {
@@ -90,11 +92,11 @@ export async function startSim(handler: SimHandler, options: StartSimOptions = {
     try {
       switch (fault) {
         case '429':
-          return sendJson(res, { status: 429, headers: { 'Retry-After': retryAfter }, body: { error: { code: 429, message: 'Too many requests (simulated)' } } });
+          return sendJson(res, { status: 429, headers: { 'Retry-After': retryAfter }, body: options.faultBody?.(429) ?? { error: { code: 429, message: 'Too many requests (simulated)' } } });
         case '500':
-          return sendJson(res, { status: 500, body: { error: { code: 500, message: 'Internal error (simulated)' } } });
+          return sendJson(res, { status: 500, body: options.faultBody?.(500) ?? { error: { code: 500, message: 'Internal error (simulated)' } } });
         case '503':
-          return sendJson(res, { status: 503, headers: { 'Retry-After': retryAfter }, body: { error: { code: 503, message: 'Service unavailable (simulated)' } } });
+          return sendJson(res, { status: 503, headers: { 'Retry-After': retryAfter }, body: options.faultBody?.(503) ?? { error: { code: 503, message: 'Service unavailable (simulated)' } } });
         case 'reset':
           req.socket.destroy();
           return;

@@ -1,0 +1,193 @@
+import { startSim, type FaultPlan, type RunningSim, type SimReply, type SimRequest } from './http-sim.js';
+import { listMessages, messageJson, newSid, rfc2822, type SimMessage } from './twilio-sim-messages.js';
+import { postSignedForm } from './twilio-webhook.js';
+
+export interface TwilioSimOptions {
+  /** Generated when omitted (never hard-code a real-looking SID). */
+  accountSid?: string;
+  authToken?: string;
+  friendlyName?: string;
+  /** Clock for date_created/date_sent, so tests with a FakeClock line up. */
+  now?: () => number;
+  /** Recipients (E.164, with or without "whatsapp:") who have not written in the last 24 h. */
+  outsideWindow?: Iterable<string>;
+  /**
+   * How a free-form message to such a recipient fails: 'reject' = HTTP 400 with code 63016 at
+   * once; 'fail-later' = accepted as queued, then failed with error_code 63016 on settle()
+   * (and in the status callback). Templates (ContentSid) are always accepted.
+   */
+  outsideWindowMode?: 'reject' | 'fail-later';
+  faults?: FaultPlan;
+  port?: number;
+}
+
+export interface TwilioSim extends RunningSim {
+  accountSid: string;
+  authToken: string;
+  /** Every message created, in creation order. */
+  messages: SimMessage[];
+  /** Messages to one number (E.164 or whatsapp:+...). */
+  sentTo(number: string): SimMessage[];
+  /** Next `count` creates get Twilio's 429 (code 20429) with Retry-After. */
+  throttleNext(count?: number, retryAfterSeconds?: number): void;
+  /** Next create gets this Twilio error (e.g. 400 / 21610). */
+  rejectNext(status: number, code: number, message: string): void;
+  openWindow(number: string): void;
+  closeWindow(number: string): void;
+  /** Moves queued messages to delivered (or failed: 63016) and posts their status callbacks. */
+  settle(): Promise<void>;
+}
+
+const API = '/2010-04-01/Accounts/';
+
+export function twilioErrorBody(status: number, code: number, message: string): Record<string, unknown> {
+  return { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status };
+}
+
+const errorReply = (status: number, code: number, message: string, headers?: Record<string, string>): SimReply =>
+  ({ status, headers, body: twilioErrorBody(status, code, message) });
+
+/** A loopback Twilio REST API (Messages and Account) that the real twilio SDK is pointed at. */
+export async function startTwilioSimulator(options: TwilioSimOptions = {}): Promise<TwilioSim> {
+  const accountSid = options.accountSid ?? newSid('AC');
+  const authToken = options.authToken ?? newSid('').slice(0, 32);
+  const now = options.now ?? Date.now;
+  const messages: SimMessage[] = [];
+  const outside = new Set([...(options.outsideWindow ?? [])].map(bare));
+  const mode = options.outsideWindowMode ?? 'reject';
+  const queuedRejections: SimReply[] = [];
+  const createdAt = now();
+
+  function authorised(req: SimRequest): boolean {
+    const header = req.headers.authorization ?? '';
+    const m = /^Basic\s+(.+)$/i.exec(header);
+    if (!m) return false;
+    const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon > 0 && decoded.slice(0, colon) === accountSid && decoded.slice(colon + 1) === authToken;
+  }
+
+  function create(form: URLSearchParams): SimReply {
+    const rejection = queuedRejections.shift();
+    if (rejection) return rejection;
+    const to = form.get('To') ?? '';
+    const from = form.get('From') ?? '';
+    const body = form.get('Body') ?? '';
+    const contentSid = form.get('ContentSid');
+    const mediaUrls = form.getAll('MediaUrl');
+    if (!to) return errorReply(400, 21604, "A 'To' phone number is required.");
+    if (!/^(whatsapp:)?\+[1-9]\d{6,14}$/.test(to)) return errorReply(400, 21211, `Invalid 'To' Phone Number: ${to.slice(0, 40)}`);
+    if (!from && !form.get('MessagingServiceSid')) return errorReply(400, 21603, "A 'From' or 'MessagingServiceSid' parameter is required to send a message");
+    if (to.startsWith('whatsapp:') !== from.startsWith('whatsapp:')) return errorReply(400, 21910, 'Invalid From and To pair. From and To should be of the same channel');
+    if (!body && !contentSid && mediaUrls.length === 0) return errorReply(400, 21619, 'A text message body or media urls must be specified.');
+    if (body.length > 1600) return errorReply(400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
+    let contentVariables: Record<string, string> | null = null;
+    if (contentSid) {
+      if (!/^HX[0-9a-f]{32}$/i.test(contentSid)) return errorReply(400, 21655, 'The ContentSid is Invalid.');
+      const raw = form.get('ContentVariables');
+      if (raw) {
+        try {
+          contentVariables = JSON.parse(raw) as Record<string, string>;
+          if (typeof contentVariables !== 'object' || contentVariables === null || Array.isArray(contentVariables)) throw new Error('not an object');
+        } catch {
+          return errorReply(400, 21656, 'The ContentVariables Parameter is invalid.');
+        }
+        for (const value of Object.values(contentVariables)) {
+          if (typeof value !== 'string' || /[\n\t]| {5,}/.test(value)) return errorReply(400, 21656, 'The ContentVariables Parameter is invalid: a variable contains newlines, tabs or more than 4 consecutive spaces.');
+        }
+      }
+    }
+    const freeForm = !contentSid;
+    const blocked = freeForm && to.startsWith('whatsapp:') && outside.has(bare(to));
+    if (blocked && mode === 'reject') {
+      return errorReply(400, 63016, 'Failed to send freeform message because you are outside the allowed window. If you want to send messages outside the allowed window, please use a Message Template.');
+    }
+    const t = now();
+    const message: SimMessage = {
+      sid: newSid('SM'), accountSid, to, from,
+      body: contentSid ? renderTemplate(contentSid, contentVariables) : body,
+      contentSid, contentVariables,
+      statusCallback: form.get('StatusCallback'),
+      status: 'queued', errorCode: null, errorMessage: null,
+      numMedia: mediaUrls.length, dateCreated: t, dateSent: null, dateUpdated: t,
+      failWith: blocked ? { code: 63016, message: 'Failed to send freeform message because you are outside the allowed window.' } : undefined,
+    };
+    messages.push(message);
+    return { status: 201, body: messageJson(message) };
+  }
+
+  async function handle(req: SimRequest): Promise<SimReply> {
+    if (!req.path.startsWith(API)) return errorReply(404, 20404, `The requested resource ${req.path} was not found`);
+    if (!authorised(req)) return errorReply(401, 20003, 'Authenticate', { 'WWW-Authenticate': 'Basic realm="Twilio API"' });
+    const rest = req.path.slice(API.length);
+    const [sid, ...tail] = rest.split('/');
+    const path = tail.join('/');
+    const account = sid!.replace(/\.json$/, '');
+    if (account !== accountSid) return errorReply(404, 20404, `The requested resource ${req.path} was not found`);
+    if (tail.length === 0 && req.method === 'GET') {
+      return { status: 200, body: { sid: accountSid, friendly_name: options.friendlyName ?? 'rolplay sandbox', status: 'active', type: 'Full', date_created: rfc2822(createdAt), date_updated: rfc2822(createdAt), owner_account_sid: accountSid, uri: `${API}${accountSid}.json`, subresource_uris: { messages: `${API}${accountSid}/Messages.json` } } };
+    }
+    if (path === 'Messages.json' && req.method === 'POST') return create(new URLSearchParams(req.body));
+    if (path === 'Messages.json' && req.method === 'GET') return { status: 200, body: listMessages(messages, accountSid, req.query) };
+    const one = /^Messages\/(SM[0-9a-f]{32})\.json$/.exec(path);
+    if (one && req.method === 'GET') {
+      const found = messages.find((m) => m.sid === one[1]);
+      return found ? { status: 200, body: messageJson(found) } : errorReply(404, 20404, `The requested resource ${req.path} was not found`);
+    }
+    return errorReply(404, 20404, `The requested resource ${req.path} was not found`);
+  }
+
+  const sim = await startSim(handle, {
+    port: options.port,
+    faults: options.faults,
+    faultBody: (status) => twilioErrorBody(status, status === 429 ? 20429 : status === 503 ? 20503 : 20500, status === 429 ? 'Too Many Requests' : status === 503 ? 'Service Unavailable' : 'Internal Server Error'),
+  });
+
+  return Object.assign(sim, {
+    accountSid,
+    authToken,
+    messages,
+    sentTo: (number: string) => messages.filter((m) => bare(m.to) === bare(number)),
+    throttleNext(count = 1, retryAfterSeconds = 1) {
+      for (let i = 0; i < count; i++) queuedRejections.push(errorReply(429, 20429, 'Too Many Requests', { 'Retry-After': String(retryAfterSeconds) }));
+    },
+    rejectNext(status: number, code: number, message: string) {
+      queuedRejections.push(errorReply(status, code, message));
+    },
+    openWindow: (number: string) => void outside.delete(bare(number)),
+    closeWindow: (number: string) => void outside.add(bare(number)),
+    async settle() {
+      for (const m of messages.filter((x) => x.status === 'queued')) {
+        const t = now();
+        m.dateUpdated = t;
+        if (m.failWith) {
+          m.status = 'failed';
+          m.errorCode = m.failWith.code;
+          m.errorMessage = m.failWith.message;
+        } else {
+          m.status = 'delivered';
+          m.dateSent = t;
+        }
+        if (m.statusCallback) await postStatusCallback(m, authToken).catch(() => undefined);
+      }
+    },
+  });
+}
+
+async function postStatusCallback(m: SimMessage, authToken: string): Promise<void> {
+  const params: Record<string, string> = {
+    AccountSid: m.accountSid, ApiVersion: '2010-04-01', ChannelPrefix: 'whatsapp', From: m.from, To: m.to,
+    MessageSid: m.sid, MessageStatus: m.status, SmsSid: m.sid, SmsStatus: m.status,
+  };
+  if (m.errorCode !== null) params.ErrorCode = String(m.errorCode);
+  await postSignedForm({ url: m.statusCallback!, publicUrl: m.statusCallback!, params, authToken });
+}
+
+function bare(number: string): string {
+  return number.trim().replace(/^whatsapp:/i, '');
+}
+
+function renderTemplate(contentSid: string, variables: Record<string, string> | null): string {
+  const vars = variables ? Object.entries(variables).map(([k, v]) => `{{${k}}}=${v}`).join(' ') : '';
+  return `[template ${contentSid}]${vars ? ` ${vars}` : ''}`;
+}
