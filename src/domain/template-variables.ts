@@ -18,9 +18,10 @@ export function flattenTemplateVariable(text: string, maxLen: number = 1024): st
   const room = maxLen - ellipsis.length;
   if (room < 1) return truncateGraphemes(flat, maxLen);
   const cut = truncateGraphemes(flat, room);
+  const endsAtWord = flat[cut.length] === ' ';
   const lastSpace = cut.lastIndexOf(' ');
   // Prefer a word boundary unless that throws away most of the room.
-  const atWord = lastSpace >= room / 2 ? cut.slice(0, lastSpace) : cut;
+  const atWord = endsAtWord || lastSpace < room / 2 ? cut : cut.slice(0, lastSpace);
   return atWord.trimEnd() + ellipsis;
 }
 

@@ -1,0 +1,148 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTwilioSimulator, type TwilioSim } from '../../src/sandbox/twilio-simulator.js';
+import { verifyTwilioSignature } from '../../src/clients/twilio/verify-signature.js';
+
+let sim: TwilioSim;
+let t = Date.parse('2026-03-02T10:00:00Z');
+beforeEach(async () => {
+  t = Date.parse('2026-03-02T10:00:00Z');
+  sim = await startTwilioSimulator({ now: () => t, outsideWindow: ['+34699999999'], outsideWindowMode: 'fail-later' });
+});
+afterEach(async () => {
+  await sim.close();
+});
+
+const auth = () => `Basic ${Buffer.from(`${sim.accountSid}:${sim.authToken}`).toString('base64')}`;
+const messagesUrl = () => `${sim.url}/2010-04-01/Accounts/${sim.accountSid}/Messages.json`;
+
+async function post(form: Record<string, string>, authorization = auth()) {
+  const res = await fetch(messagesUrl(), { method: 'POST', headers: { Authorization: authorization, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
+  return { status: res.status, headers: res.headers, json: (await res.json()) as Record<string, unknown> };
+}
+
+async function get(pathAndQuery: string) {
+  const res = await fetch(`${sim.url}${pathAndQuery}`, { headers: { Authorization: auth() } });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+const text = { To: 'whatsapp:+34612345678', From: 'whatsapp:+14155238886', Body: 'hello' };
+
+describe('Twilio simulator', () => {
+  it('creates a message with the public JSON shape', async () => {
+    const { status, json } = await post(text);
+    expect(status).toBe(201);
+    expect(json).toMatchObject({
+      account_sid: sim.accountSid, to: text.To, from: text.From, body: 'hello', status: 'queued', error_code: null,
+      num_segments: '1', num_media: '0', direction: 'outbound-api', api_version: '2010-04-01', date_sent: null,
+      date_created: 'Mon, 02 Mar 2026 10:00:00 +0000',
+    });
+    expect(json.sid).toMatch(/^SM[0-9a-f]{32}$/);
+    expect(json.uri).toBe(`/2010-04-01/Accounts/${sim.accountSid}/Messages/${String(json.sid)}.json`);
+    expect(sim.sentTo('+34612345678')).toHaveLength(1);
+  });
+
+  it('answers bad credentials with 401 and Twilio error 20003', async () => {
+    const { status, json } = await post(text, `Basic ${Buffer.from(`${sim.accountSid}:wrong`).toString('base64')}`);
+    expect(status).toBe(401);
+    expect(json).toEqual({ code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 });
+    expect((await post(text, '')).status).toBe(401);
+  });
+
+  it('validates like Twilio: 21211, 21617, 21619, 21656', async () => {
+    expect((await post({ ...text, To: 'whatsapp:12345' })).json).toMatchObject({ code: 21211, status: 400 });
+    expect((await post({ ...text, Body: 'x'.repeat(1601) })).json).toMatchObject({ code: 21617, status: 400 });
+    expect((await post({ To: text.To, From: text.From })).json).toMatchObject({ code: 21619, status: 400 });
+    const contentSid = 'HX' + '0'.repeat(32);
+    expect((await post({ To: text.To, From: text.From, ContentSid: contentSid, ContentVariables: JSON.stringify({ 1: 'a\nb' }) })).json).toMatchObject({ code: 21656 });
+    expect((await post({ To: text.To, From: text.From, ContentSid: contentSid, ContentVariables: JSON.stringify({ 1: 'Sara' }) })).status).toBe(201);
+    expect(sim.messages).toHaveLength(1);
+  });
+
+  it('63016 at once in reject mode; templates still go out', async () => {
+    await sim.close();
+    sim = await startTwilioSimulator({ outsideWindow: ['+34699999999'] });
+    const blocked = await post({ ...text, To: 'whatsapp:+34699999999' });
+    expect(blocked.status).toBe(400);
+    expect(blocked.json.code).toBe(63016);
+    expect((await post({ To: 'whatsapp:+34699999999', From: text.From, ContentSid: 'HX' + '1'.repeat(32) })).status).toBe(201);
+    sim.openWindow('whatsapp:+34699999999');
+    expect((await post({ ...text, To: 'whatsapp:+34699999999' })).status).toBe(201);
+  });
+
+  it('63016 later in fail-later mode: queued, then failed with a signed status callback', async () => {
+    const received: Array<{ valid: boolean; params: Record<string, string> }> = [];
+    const hook: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        const params = Object.fromEntries(new URLSearchParams(body));
+        received.push({ valid: verifyTwilioSignature({ authToken: sim.authToken, signature: req.headers['x-twilio-signature'] as string, url: callback, params }), params });
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    const callback = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/status`;
+    try {
+      const created = await post({ ...text, To: 'whatsapp:+34699999999', StatusCallback: callback });
+      expect(created.status).toBe(201);
+      expect(created.json.status).toBe('queued');
+      await post(text);
+      await sim.settle();
+      expect(sim.messages.map((m) => [m.status, m.errorCode])).toEqual([['failed', 63016], ['delivered', null]]);
+      expect(received).toHaveLength(1);
+      expect(received[0]!.valid).toBe(true);
+      expect(received[0]!.params).toMatchObject({ MessageSid: created.json.sid, MessageStatus: 'failed', ErrorCode: '63016' });
+    } finally {
+      await new Promise<void>((r) => hook.close(() => r()));
+    }
+  });
+
+  it('throttles on demand with Twilio 20429 and Retry-After, and shapes injected faults like Twilio', async () => {
+    sim.throttleNext(1, 3);
+    const throttled = await post(text);
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get('retry-after')).toBe('3');
+    expect(throttled.json).toMatchObject({ code: 20429, status: 429 });
+    sim.failNext('500');
+    expect((await post(text)).json).toMatchObject({ code: 20500, status: 500 });
+    expect(sim.messages).toHaveLength(0);
+  });
+
+  it('lists newest first, filtered by To/From/DateSent, with next_page_uri paging', async () => {
+    for (let i = 0; i < 5; i++) {
+      t += 60_000;
+      await post({ ...text, Body: `m${i}` });
+    }
+    await post({ ...text, To: 'whatsapp:+34600000000', Body: 'other' });
+    const base = `/2010-04-01/Accounts/${sim.accountSid}/Messages.json`;
+    const first = await get(`${base}?To=${encodeURIComponent(text.To)}&PageSize=2`);
+    expect((first.json.messages as Array<{ body: string }>).map((m) => m.body)).toEqual(['m4', 'm3']);
+    expect(first.json.page).toBe(0);
+    const next = await get(String(first.json.next_page_uri));
+    expect((next.json.messages as Array<{ body: string }>).map((m) => m.body)).toEqual(['m2', 'm1']);
+    const last = await get(String((await get(String(next.json.next_page_uri))).json.uri));
+    expect(last.json.next_page_uri).toBeNull();
+
+    // Not yet sent: a DateSent filter does not match (date_sent is null), as on Twilio.
+    expect(((await get(`${base}?DateSent%3E=2026-03-02`)).json.messages as unknown[])).toHaveLength(0);
+    await sim.settle();
+    expect(((await get(`${base}?DateSent=2026-03-02&To=${encodeURIComponent(text.To)}`)).json.messages as unknown[])).toHaveLength(5);
+    expect(((await get(`${base}?DateSent%3E=2026-03-03`)).json.messages as unknown[])).toHaveLength(0);
+  });
+
+  it('fetches the account and refuses other accounts', async () => {
+    const account = await get(`/2010-04-01/Accounts/${sim.accountSid}.json`);
+    expect(account.json).toMatchObject({ sid: sim.accountSid, status: 'active', friendly_name: 'rolplay sandbox' });
+    const other = await get(`/2010-04-01/Accounts/AC${'0'.repeat(32)}/Messages.json`);
+    expect(other.status).toBe(404);
+    expect(other.json.code).toBe(20404);
+  });
+
+  it('drop-after-commit keeps the message although the client gets no answer', async () => {
+    sim.failNext('drop-after-commit');
+    await expect(post(text)).rejects.toThrow();
+    expect(sim.messages).toHaveLength(1);
+  });
+});
