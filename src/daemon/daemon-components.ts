@@ -1,11 +1,12 @@
 import type { App } from './build-app.js';
 import type { DaemonComponent } from './daemon-component.js';
+import { createWebhookComponent } from './webhook-component.js';
 
 /**
  * The daemon's parts, in start order (stopped in reverse). Each feature adds its component here.
  */
 export function buildDaemonComponents(app: App): DaemonComponent[] {
   const components: DaemonComponent[] = [];
-  void app;
+  components.push(createWebhookComponent(app));
   return components;
 }

@@ -35,7 +35,9 @@ const USEFUL_PROPERTIES = ['firstname', 'lastname', 'jobtitle', 'company', 'indu
 /** "Mon 5 Jan 2026, 15:00–16:00 (Europe/Madrid)". */
 export function formatMeetingTime(startAt: number, endAt: number, timeZone: string): string {
   const zone = safeZone(timeZone);
-  const day = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: zone }).format(new Date(startAt));
+  const parts = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: zone }).formatToParts(new Date(startAt));
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  const day = `${part('weekday')} ${part('day')} ${part('month')} ${part('year')}`;
   const time = (ms: number) => new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: zone }).format(new Date(ms));
   return `${day}, ${time(startAt)}–${time(endAt)} (${zone})`;
 }

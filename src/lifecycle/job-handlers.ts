@@ -3,6 +3,8 @@ import type { Services } from './services.js';
 import { createSendWhatsAppHandler } from './send-whatsapp.js';
 import { alertAdmin } from './alert-admin.js';
 import { registerFollowUpHandlers } from './follow-up-handlers.js';
+import { registerCoachingHandlers } from './coaching-handlers.js';
+import { createOutcomeInterceptor } from './record-outcome.js';
 
 /**
  * Every job kind this process can run, by name. A kind whose service is not configured is
@@ -14,6 +16,8 @@ import { registerFollowUpHandlers } from './follow-up-handlers.js';
  * - admin_alert    {key: string, text: string}: tells admin.whatsapp once per key (alert-admin.ts).
  * - send_reminder, send_nudge, record_outcome, log_hubspot_note  {meetingId}: the post-meeting
  *   follow-up (follow-up-handlers.ts).
+ * - prepare_plan {meetingId}, handle_inbound InboundPayload: coaching (coaching-handlers.ts);
+ *   an inbound reply to "how did it go?" goes to the follow-up first.
  */
 export function buildJobHandlers(services: Services): Record<string, JobHandler> {
   const handlers: Record<string, JobHandler> = {
@@ -23,5 +27,7 @@ export function buildJobHandlers(services: Services): Record<string, JobHandler>
   };
   if (services.messenger) handlers.send_whatsapp = createSendWhatsAppHandler(services);
   registerFollowUpHandlers(services, handlers);
+  // The answer to "how did it go?" is an outcome, not chat: the follow-up sees inbound text first.
+  registerCoachingHandlers(services, handlers, { interceptors: [createOutcomeInterceptor(services)] });
   return handlers;
 }

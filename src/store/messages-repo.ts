@@ -44,6 +44,13 @@ export class MessagesRepo {
     return this.db.selectFrom('messages').selectAll().where('meeting_id', '=', meetingId).orderBy('created_at').orderBy('id').execute();
   }
 
+  /** When the user last wrote to us (opens WhatsApp's 24-hour window for free text). */
+  async lastInboundAt(userId: number): Promise<number | undefined> {
+    const row = await this.db.selectFrom('messages').select((eb) => eb.fn.max('created_at').as('at'))
+      .where('user_id', '=', userId).where('direction', '=', 'in').executeTakeFirst();
+    return row?.at === null || row?.at === undefined ? undefined : Number(row.at);
+  }
+
   /** The last `limit` messages with a user (optionally about one meeting), oldest first. */
   async recentForUser(userId: number, limit: number, meetingId?: number): Promise<MessageRow[]> {
     let query = this.db.selectFrom('messages').selectAll().where('user_id', '=', userId);

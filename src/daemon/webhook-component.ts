@@ -1,0 +1,34 @@
+import { verifyTwilioSignature } from '../clients/twilio/verify-signature.js';
+import { receiveInbound } from '../lifecycle/receive-inbound.js';
+import { healthStatus } from '../lifecycle/health-status.js';
+import type { App } from './build-app.js';
+import { createHttpServer, type HttpServer } from './http-server.js';
+
+/**
+ * The HTTP listener wired from config: server.host/port, signatures checked with
+ * twilio.authToken against server.publicUrl, inbound messages handed to the lifecycle.
+ */
+export function createWebhookComponent(app: App): HttpServer {
+  const { config, logger } = app.services;
+  const log = logger.child({ component: 'http' });
+  const authToken = config.twilio.authToken;
+  const server = createHttpServer({
+    host: config.server.host,
+    port: config.server.port,
+    publicUrl: config.server.publicUrl,
+    maxBodyBytes: config.server.maxBodyBytes,
+    validateSignatures: config.twilio.validateSignatures,
+    verifySignature: (check) => verifyTwilioSignature({ authToken, ...check }),
+    onInbound: (params) => receiveInbound(app.services, params),
+    health: () => healthStatus(app.services),
+    logger: log,
+  });
+  const start = server.start.bind(server);
+  server.start = async () => {
+    if (config.twilio.validateSignatures && (authToken === '' || config.server.publicUrl === '')) {
+      log.warn('the WhatsApp webhook will refuse every message until server.publicUrl and twilio.authToken (TWILIO_AUTH_TOKEN) are set');
+    }
+    await start();
+  };
+  return server;
+}

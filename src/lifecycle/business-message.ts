@@ -1,0 +1,67 @@
+import type { UserRow } from '../store/database.js';
+import { flattenTemplateVariable } from '../domain/template-variables.js';
+import { sendWhatsAppRequest, type SendWhatsAppPayload } from './send-whatsapp.js';
+import type { Services } from './services.js';
+
+export type BusinessKind = 'welcome' | 'plan' | 'reminder';
+
+export interface BusinessMessage {
+  user: UserRow;
+  meetingId: number | null;
+  kind: BusinessKind;
+  /** The full text, sent as is when free text is allowed. */
+  text: string;
+  /** Template variables by position ({"1": "Sam"}); flattened before sending. */
+  variables: Record<string, string>;
+  /** One message per key: a retried step sends nothing twice. */
+  dedupeKey: string;
+}
+
+/** Inside WhatsApp's 24-hour window, with a margin for a send job that runs a little late. */
+const WINDOW_MS = 23.5 * 3_600_000;
+
+/**
+ * Sends a message rolplay starts (not a reply). Inside the 24-hour window opened by the user's
+ * last message it is free text. Outside it, with a Content template configured for the kind
+ * (twilio.templates.*), the approved template goes out and the full text waits until the user
+ * answers (which opens the window). Without a template it is free text anyway: if Twilio
+ * refuses it (63016) the send job fails, is recorded and the admin is told; it is not retried.
+ */
+export async function sendBusinessMessage(services: Pick<Services, 'config' | 'clock' | 'store' | 'queue'>, message: BusinessMessage): Promise<'text' | 'template'> {
+  const { user } = message;
+  const now = services.clock.now();
+  const lastInbound = await services.store.messages.lastInboundAt(user.id);
+  const windowOpen = lastInbound !== undefined && now - lastInbound < WINDOW_MS;
+  const contentSid = services.config.twilio.templates[message.kind];
+  const base: SendWhatsAppPayload = { to: user.phone, kind: message.kind, userId: user.id, meetingId: message.meetingId };
+  if (windowOpen || !contentSid) {
+    await services.queue.enqueue(sendWhatsAppRequest({ ...base, body: message.text }, message.dedupeKey));
+    return 'text';
+  }
+  await services.store.deferredMessages.add({ userId: user.id, meetingId: message.meetingId, kind: message.kind, body: message.text, dedupeKey: message.dedupeKey }, now);
+  await services.queue.enqueue(sendWhatsAppRequest({ ...base, template: { contentSid, variables: flatVariables(message.variables) } }, `${message.dedupeKey}:template`));
+  return 'template';
+}
+
+/**
+ * The user wrote: the window is open, so held-back full texts go out now, oldest first.
+ * Returns how many were released.
+ */
+export async function releaseDeferred(services: Pick<Services, 'clock' | 'store' | 'queue'>, user: UserRow): Promise<number> {
+  let released = 0;
+  for (const deferred of await services.store.deferredMessages.pending(user.id)) {
+    // Enqueue first (idempotent by key), then mark: a crash in between re-enqueues nothing twice.
+    await services.queue.enqueue(sendWhatsAppRequest(
+      { to: user.phone, body: deferred.body, kind: deferred.kind, userId: user.id, meetingId: deferred.meeting_id },
+      `deferred:${deferred.id}`,
+    ));
+    if (await services.store.deferredMessages.markDelivered(deferred.id, services.clock.now())) released++;
+  }
+  return released;
+}
+
+
+/** Template variables as WhatsApp accepts them: one line, no long space runs, never empty. */
+function flatVariables(variables: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, flattenTemplateVariable(v, 200)]));
+}

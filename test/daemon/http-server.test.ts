@@ -1,0 +1,121 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHttpServer, publicUrlFor, type HttpServer } from '../../src/daemon/http-server.js';
+import type { ReceiveResult } from '../../src/lifecycle/receive-inbound.js';
+import { silentLogger } from '../../src/support/logger.js';
+
+const TOKEN = 'test-auth-token';
+const PUBLIC = 'https://coach.example.com';
+
+/** Twilio's scheme: base64 HMAC-SHA1 over the URL then each sorted name+value. */
+function sign(url: string, params: Record<string, string>): string {
+  const data = url + Object.keys(params).sort().map((k) => k + params[k]).join('');
+  return createHmac('sha1', TOKEN).update(data).digest('base64');
+}
+const verify = ({ url, params, signature }: { url: string; params: Record<string, string | string[]>; signature: string | undefined }) => {
+  const a = Buffer.from(sign(url, params as Record<string, string>));
+  const b = Buffer.from(signature ?? '');
+  return a.length === b.length && timingSafeEqual(a, b);
+};
+
+let server: HttpServer | undefined;
+const received: Array<Record<string, string>> = [];
+
+async function start(overrides: Partial<Parameters<typeof createHttpServer>[0]> = {}) {
+  received.length = 0;
+  const seen = new Set<string>();
+  server = createHttpServer({
+    host: '127.0.0.1', port: 0, publicUrl: PUBLIC, maxBodyBytes: 2048, validateSignatures: true, verifySignature: verify, logger: silentLogger(),
+    onInbound: async (params): Promise<ReceiveResult> => {
+      if (!params.MessageSid) return { status: 'invalid', problem: 'MessageSid is missing' };
+      if (seen.has(params.MessageSid)) return { status: 'duplicate' };
+      seen.add(params.MessageSid);
+      received.push(params);
+      return { status: 'queued', jobId: received.length };
+    },
+    health: async () => ({ ok: true, jobs: { pending: 0 } }),
+    ...overrides,
+  });
+  await server.start();
+  return server.url();
+}
+
+afterEach(async () => {
+  await server?.stop();
+  server = undefined;
+});
+
+const params = { MessageSid: `SM${'a'.repeat(32)}`, From: 'whatsapp:+14155550100', To: 'whatsapp:+14155238886', Body: 'roleplay', NumMedia: '0' };
+
+async function post(url: string, body: string, headers: Record<string, string>) {
+  const res = await fetch(`${url}/whatsapp-webhook`, { method: 'POST', headers, body });
+  return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
+}
+const form = (p: Record<string, string>) => new URLSearchParams(p).toString();
+const signedHeaders = (p: Record<string, string>) => ({ 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign(`${PUBLIC}/whatsapp-webhook`, p) });
+
+describe('HTTP listener', () => {
+  it('acknowledges a signed webhook with empty TwiML and hands the fields over', async () => {
+    const url = await start();
+    const res = await post(url, form(params), signedHeaders(params));
+    expect(res).toMatchObject({ status: 200, text: '<?xml version="1.0" encoding="UTF-8"?><Response/>' });
+    expect(res.type).toMatch(/^text\/xml/);
+    expect(received).toEqual([params]);
+  });
+
+  it('answers a second delivery of the same MessageSid 200 without handing it over again', async () => {
+    const url = await start();
+    await post(url, form(params), signedHeaders(params));
+    expect((await post(url, form(params), signedHeaders(params))).status).toBe(200);
+    expect(received).toHaveLength(1);
+  });
+
+  it('refuses forged, unsigned and tampered requests with 403', async () => {
+    const url = await start();
+    expect((await post(url, form(params), { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(403);
+    expect((await post(url, form(params), { ...signedHeaders(params), 'x-twilio-signature': 'Zm9yZ2Vk' })).status).toBe(403);
+    const tampered = { ...params, Body: 'plan' };
+    expect((await post(url, form(tampered), signedHeaders(params))).status).toBe(403);
+    expect(received).toHaveLength(0);
+  });
+
+  it('checks the signature against the public URL, not the loopback address', () => {
+    expect(publicUrlFor('https://coach.example.com/', '/whatsapp-webhook?x=1')).toBe('https://coach.example.com/whatsapp-webhook?x=1');
+    expect(publicUrlFor('https://proxy.example.com/rolplay/whatsapp-webhook', '/whatsapp-webhook')).toBe('https://proxy.example.com/rolplay/whatsapp-webhook');
+  });
+
+  it('refuses oversized (413), non-form (415) and half-filled (400) requests, and keeps serving', async () => {
+    const url = await start();
+    const big = { ...params, Body: 'x'.repeat(5000) };
+    expect((await post(url, form(big), signedHeaders(big))).status).toBe(413);
+    expect((await post(url, JSON.stringify(params), { 'content-type': 'application/json' })).status).toBe(415);
+    const half = { From: params.From, Body: 'hi' };
+    expect((await post(url, form(half), signedHeaders(half))).status).toBe(400);
+    expect((await fetch(`${url}/whatsapp-webhook`)).status).toBe(405);
+    expect((await fetch(`${url}/elsewhere`)).status).toBe(404);
+    expect(received).toHaveLength(0);
+    expect((await post(url, form(params), signedHeaders(params))).status).toBe(200);
+  });
+
+  it('accepts unsigned requests only when signature checks are turned off', async () => {
+    const url = await start({ validateSignatures: false });
+    expect((await post(url, form(params), { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(200);
+  });
+
+  it('reports health as JSON, 503 when the store is unwell', async () => {
+    const url = await start();
+    const ok = await fetch(`${url}/health`);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ status: 'ok', jobs: { pending: 0 } });
+    await server!.stop();
+    const url2 = await start({ health: async () => ({ ok: false, error: 'database is locked' }) });
+    const bad = await fetch(`${url2}/health`);
+    expect(bad.status).toBe(503);
+    expect(await bad.json()).toMatchObject({ status: 'error' });
+  });
+
+  it('answers 500 (so Twilio reports it) when the message cannot be queued', async () => {
+    const url = await start({ onInbound: async () => { throw new Error('database is locked'); } });
+    expect((await post(url, form(params), signedHeaders(params))).status).toBe(500);
+  });
+});
