@@ -73,6 +73,12 @@ export class FakeClock implements Clock {
   pendingTimers(): number {
     return this.timers.filter((t) => !t.cancelled).length;
   }
+
+  /** When the next pending timer fires, if any (tests step time from one timer to the next). */
+  nextTimerAt(): number | undefined {
+    const live = this.timers.filter((t) => !t.cancelled).map((t) => t.at);
+    return live.length > 0 ? Math.min(...live) : undefined;
+  }
 }
 
 async function flushMicrotasks(): Promise<void> {

@@ -10,6 +10,7 @@ import type { LanguageModel } from '../../src/clients/gemini/language-model.js';
 import { startHubspotSimulator, type HubspotSim } from '../../src/sandbox/hubspot-simulator.js';
 import type { MeetingRow, UserRow } from '../../src/store/database.js';
 import { freshStore, type TestStore } from './stores.js';
+import { advanceJobs } from './advance-jobs.js';
 
 /**
  * A follow-up test world: fresh store, fake clock, the real job runner with the follow-up
@@ -82,35 +83,9 @@ export async function followUpWorld(options: WorldOptions = {}): Promise<World> 
   wake.runner = runner;
   const user = (await t.store.users.upsert({ email: 'sam@seller.example', name: 'Sam Seller', phone: '+14155550100', timezone: 'Europe/Madrid' }, clock.now())).user;
   let n = 0;
-  const dueNow = async () => {
-    const active = await t.store.jobs.list({ status: ['pending', 'running'] });
-    return active.some((j) => j.status === 'running' || Number(j.run_at) <= clock.now());
-  };
-  const settle = async () => {
-    let quiet = 0;
-    for (let i = 0; i < 500 && quiet < 3; i++) {
-      await new Promise((resolve) => setTimeout(resolve, i < 20 ? 0 : 2));
-      await clock.advance(0);
-      // Quiet: nothing due or running, and the runner has armed its timer for the next job.
-      quiet = !(await dueNow()) && clock.pendingTimers() > 0 ? quiet + 1 : 0;
-    }
-  };
   const world: World = {
     t, hub, clock, services, runner, sent, user,
-    async advance(ms = 0) {
-      // Step from one due job to the next, letting the runner finish its (real) database I/O
-      // at each step, so jobs run at their exact fake time on PostgreSQL as on SQLite.
-      const target = clock.now() + ms;
-      await settle();
-      for (let round = 0; ; round++) {
-        if (round > 200) throw new Error(`advance: jobs still due at ${new Date(clock.now()).toISOString()}: ${JSON.stringify(await t.store.jobs.list({ status: ['pending', 'running'] }))}`);
-        const next = await t.store.jobs.nextWakeAt();
-        const step = next === undefined || next > target ? target - clock.now() : Math.max(0, next - clock.now());
-        await clock.advance(step);
-        await settle();
-        if (clock.now() >= target && !(await dueNow())) break;
-      }
-    },
+    advance: (ms = 0) => advanceJobs(clock, t.store, ms),
     async meeting(opts = {}) {
       n += 1;
       const start = opts.start ?? T0 + HOUR;
