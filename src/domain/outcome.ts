@@ -51,7 +51,10 @@ const DONE_WORDS = /^(done|ok|okay|finished|completed?|hecho|listo|terminado|fat
 
 /** "Done", "done.", "Done!" and friends: nothing to structure, log a completion note. */
 export function isBareDone(text: string): boolean {
-  return DONE_WORDS.test(text.trim().replace(/[\s.!✅👍]+$/u, '').trim());
+  const trimmed = text.trim();
+  // A lone thumbs-up or check mark is WhatsApp for "done".
+  if (/^[✅👍✔️\s]+$/u.test(trimmed) && trimmed !== '') return true;
+  return DONE_WORDS.test(trimmed.replace(/[\s.!✅👍]+$/u, '').trim());
 }
 
 /** "Done - they want a pilot in March" -> "they want a pilot in March"; other text unchanged. */

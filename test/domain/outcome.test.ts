@@ -3,8 +3,8 @@ import { isBareDone, parseModelOutcome, rawOutcome, readOutcome, startsWithDone,
 
 describe('outcome', () => {
   it('recognises a bare Done in its usual forms, and only those', () => {
-    for (const t of ['Done', 'done.', ' DONE! ', 'Done ✅', 'ok', 'Hecho', 'listo']) expect(isBareDone(t), t).toBe(true);
-    for (const t of ['Done - they want a pilot in March', 'not done', 'done deal, signing Friday', 'Doneness']) expect(isBareDone(t), t).toBe(false);
+    for (const t of ['Done', 'done.', ' DONE! ', 'Done ✅', 'ok', 'Hecho', 'listo', '👍', '✅']) expect(isBareDone(t), t).toBe(true);
+    for (const t of ['Done - they want a pilot in March', 'not done', 'done deal, signing Friday', 'Doneness', '']) expect(isBareDone(t), t).toBe(false);
   });
 
   it('strips a leading Done from a detailed reply', () => {
