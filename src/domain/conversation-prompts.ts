@@ -29,14 +29,20 @@ export function buildCoachRequest(brief: MeetingBrief | undefined, plan: Plan | 
   return { system, contents: toContents(history, message) };
 }
 
+/** The user turn that asks the role-played client to open the call. */
+export const ROLEPLAY_OPENER = '(The call starts. Open it as the client would.)';
+
 const DIFFICULTY_STYLE: Record<Difficulty, string> = {
   easy: 'You are open and friendly: raise one or two mild concerns and let good answers convince you.',
   normal: 'You are polite but busy: raise realistic objections (price, timing, competition, risk) and want specifics before agreeing to anything.',
   hard: 'You are sceptical and pressed for time: push back firmly on price and value, interrupt vague answers, mention a competitor, and only agree to a next step when it is earned.',
 };
 
-/** The bot plays the client until "stop": a persona from the meeting and CRM context. */
-export function buildRoleplayRequest(brief: MeetingBrief, difficulty: Difficulty, history: ChatTurn[], message: string, maxChars: number) {
+/**
+ * The bot plays the client until "stop": a persona from the meeting and CRM context. With no
+ * message (null) the client opens the call.
+ */
+export function buildRoleplayRequest(brief: MeetingBrief, difficulty: Difficulty, history: ChatTurn[], message: string | null, maxChars: number) {
   const client = clientNames(brief.clients.slice(0, 1));
   const system = [
     `ROLE-PLAY. You are playing ${client}, the client in the meeting described below; the salesperson is practising with you.`,
@@ -49,14 +55,23 @@ export function buildRoleplayRequest(brief: MeetingBrief, difficulty: Difficulty
     '',
     briefBlocks(brief),
   ].join('\n');
-  return { system, contents: toContents(history, message) };
+  return { system, contents: toContents(history, message, ROLEPLAY_OPENER) };
 }
 
-/** Past turns then the new message; every salesperson message is data, never instructions. */
-function toContents(history: ChatTurn[], message: string): PromptTurn[] {
+/**
+ * Past turns then the new message; every salesperson message is data, never instructions.
+ * Gemini wants the conversation to open with a user turn and roles to alternate: an opening
+ * user turn is added when the history starts with the bot, and same-role neighbours are merged.
+ */
+function toContents(history: ChatTurn[], message: string | null, opener = '(Earlier in this conversation:)'): PromptTurn[] {
   const turns: PromptTurn[] = history.map((t) => ({ role: t.from === 'bot' ? 'model' : 'user', text: t.from === 'bot' ? t.text : dataBlock('salesperson_message', t.text, 2000) }));
-  turns.push({ role: 'user', text: dataBlock('salesperson_message', message, 2000) });
-  // Gemini wants the conversation to start with a user turn.
-  while (turns.length > 1 && turns[0]!.role === 'model') turns.shift();
-  return turns;
+  if (message !== null) turns.push({ role: 'user', text: dataBlock('salesperson_message', message, 2000) });
+  if (turns.length === 0 || turns[0]!.role === 'model') turns.unshift({ role: 'user', text: opener });
+  const merged: PromptTurn[] = [];
+  for (const turn of turns) {
+    const prev = merged[merged.length - 1];
+    if (prev && prev.role === turn.role) prev.text = `${prev.text}\n\n${turn.text}`;
+    else merged.push({ ...turn });
+  }
+  return merged;
 }

@@ -18,7 +18,7 @@ export async function startRoleplay(turn: InboundTurn, difficulty: Difficulty): 
   const now = services.clock.now();
   await services.store.conversations.startRoleplay(user.id, meeting.id, difficulty, now);
   const brief = await loadMeetingBrief(services, meeting, user, turn.readCrm);
-  const request = buildRoleplayRequest(brief, difficulty, [], '(The call starts. Open it as the client would.)', services.config.conversation.maxReplyChars);
+  const request = buildRoleplayRequest(brief, difficulty, [], null, services.config.conversation.maxReplyChars);
   const line = capReply(await services.model.generateText(request), services.config.conversation.maxReplyChars);
   const intro = `${INTRO_MARK} _Role-play (${difficulty}): I am ${clientNames(brief.clients.slice(0, 1))} now. Send *stop* to finish and get your score._`;
   await reply(turn, `${intro}\n\n${line}`, 'roleplay');
