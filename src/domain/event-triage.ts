@@ -1,0 +1,48 @@
+import type { CalendarAttendee, CalendarEvent } from './calendar-event.js';
+
+/**
+ * Which calendar events become meetings, and who the clients are. Pure rules, so the
+ * ingest use case and its tests agree on them.
+ */
+export interface TriageContext {
+  /** The bot mailbox, lower-cased. */
+  botEmail: string;
+  /** Domains (and their subdomains) whose people are colleagues, never clients. */
+  internalDomains: string[];
+  now: number;
+}
+
+/** Why an event is not coached at all, or undefined when it should be tracked. */
+export function ignoreReason(event: CalendarEvent, ctx: TriageContext): string | undefined {
+  if (event.type === 'seriesMaster') return 'series master (its occurrences are tracked one by one)';
+  if (declinedByBot(event, ctx.botEmail)) return 'declined by the bot mailbox';
+  if (event.isAllDay) return 'all-day event';
+  if (event.endAt <= ctx.now) return 'already ended';
+  return undefined;
+}
+
+export function declinedByBot(event: CalendarEvent, botEmail: string): boolean {
+  if (event.ownResponse?.toLowerCase() === 'declined') return true;
+  const bot = botEmail.toLowerCase();
+  return event.attendees.some((a) => a.email === bot && a.response?.toLowerCase() === 'declined');
+}
+
+/** Attendees who are clients: not the bot, not the organizer, not a room or resource, not a colleague. */
+export function clientAttendees(event: CalendarEvent, ctx: Pick<TriageContext, 'botEmail' | 'internalDomains'>): CalendarAttendee[] {
+  const bot = ctx.botEmail.toLowerCase();
+  const domains = ctx.internalDomains.map(normaliseDomain).filter((d) => d !== '');
+  return event.attendees.filter((a) =>
+    a.type !== 'resource'
+    && a.email !== bot
+    && a.email !== event.organizerEmail
+    && !isInternal(a.email, domains));
+}
+
+export function isInternal(email: string, domains: string[]): boolean {
+  const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+  return domains.some((d) => domain === d || domain.endsWith(`.${d}`));
+}
+
+function normaliseDomain(value: string): string {
+  return value.trim().toLowerCase().replace(/^@/, '').replace(/\.$/, '');
+}
