@@ -1,6 +1,4 @@
 import { Command } from 'commander';
-import { buildApp } from '../daemon/build-app.js';
-import { runOnce, startDaemon } from '../daemon/start-daemon.js';
 import { cliContext, type CliIo, type GlobalOptions } from './cli-context.js';
 
 /** How long SIGINT/SIGTERM waits for in-flight work before exiting anyway. */
@@ -12,6 +10,9 @@ export function startCommand(io: CliIo, globals: () => GlobalOptions): Command {
     .option('--once', 'one calendar poll and one pass over due jobs, then exit (for cron and tests)')
     .action(async (opts: { once?: boolean }) => {
       const ctx = cliContext(globals(), io);
+      // Loaded here, not at the top: they pull in every SDK, which other commands do not need.
+      const { buildApp } = await import('../daemon/build-app.js');
+      const { runOnce, startDaemon } = await import('../daemon/start-daemon.js');
       const app = await buildApp({ config: ctx.config, logger: ctx.logger });
       if (opts.once) {
         try {

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { buildApp } from '../daemon/build-app.js';
 import { registerUser } from '../lifecycle/register-user.js';
 import { NotFoundError, errorMessage } from '../support/errors.js';
 import { openStore } from '../store/open-store.js';
@@ -19,6 +18,8 @@ export function userCommand(io: CliIo, globals: () => GlobalOptions): Command {
     .option('--json', 'print the result as JSON')
     .action(async (opts: { name: string; email: string; phone: string; timezone?: string; welcome: boolean; json?: boolean }) => {
       const ctx = cliContext(globals(), io, 'warn');
+      // The composition root loads every SDK: only the commands that need it pay for that.
+      const { buildApp } = await import('../daemon/build-app.js');
       const app = await buildApp({ config: ctx.config, logger: ctx.logger });
       try {
         const result = await registerUser(app.services, opts);

@@ -36,5 +36,13 @@ export function probesFromServices(services: Services): ServiceProbes {
       return `token accepted; read access with ${results.map((r) => r.scope).join(', ')}`;
     };
   }
+  const model = services.model;
+  if (model) {
+    // The model wrapper has no metadata call: a one-word generation proves key, model and quota.
+    probes.gemini = async () => {
+      const text = await model.generateText({ system: 'This is a connectivity check. Answer with the single word OK.', contents: [{ role: 'user', text: 'OK?' }], temperature: 0 });
+      return `${services.config.gemini.model} answered (${text.trim().length} characters)`;
+    };
+  }
   return probes;
 }

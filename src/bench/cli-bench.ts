@@ -1,0 +1,113 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openStore, type Store } from '../store/open-store.js';
+import { MEETING_STATUSES, type UserRow } from '../store/database.js';
+import { percentile, type BenchFigure } from './bench-result.js';
+
+const BIN = fileURLToPath(new URL('../../bin/rolplay.js', import.meta.url));
+const SECTION = 'CLI (meetings list, 10,000 meetings)';
+
+export interface CliBenchOptions {
+  meetings?: number;
+  /** Runs of each command; the median counts. */
+  runs?: number;
+}
+
+/**
+ * `rolplay meetings list --json` and the plain table on a store of 10,000 meetings: whole-process
+ * time as a ratio to `node -e 0` measured in the same run (goal <= 3x), so a slower machine
+ * does not move the figure.
+ */
+export async function runCliBench(options: CliBenchOptions = {}): Promise<BenchFigure[]> {
+  const count = options.meetings ?? 10_000;
+  const runs = options.runs ?? 7;
+  const dir = mkdtempSync(join(tmpdir(), 'rolplay-bench-cli-'));
+  const config = join(dir, 'config.json');
+  writeFileSync(config, JSON.stringify({ dataDir: join(dir, 'data'), log: { level: 'warn' } }));
+  try {
+    const store = await openStore({ dataDir: join(dir, 'data') });
+    try {
+      await seed(store, count);
+    } finally {
+      await store.close();
+    }
+    const env = { ...process.env, ROLPLAY_LOG_LEVEL: 'warn', ROLPLAY_CONFIG: config };
+    // Interleaved, so drift in machine load touches every command alike.
+    const base: number[] = [];
+    const json: number[] = [];
+    const table: number[] = [];
+    await time([process.execPath, '-e', '0'], env); // warm the file cache
+    await time([process.execPath, BIN, 'meetings', 'list', '--json'], env);
+    for (let i = 0; i < runs; i++) {
+      base.push(await time([process.execPath, '-e', '0'], env));
+      json.push(await time([process.execPath, BIN, 'meetings', 'list', '--json'], env));
+      table.push(await time([process.execPath, BIN, 'meetings', 'list', '--no-tui'], env));
+    }
+    const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+    const node = median(base);
+    return [
+      { section: SECTION, name: '`node -e 0` (median)', value: node, unit: 'ms' },
+      { section: SECTION, name: '`meetings list --json` (median)', value: median(json), unit: 'ms' },
+      { section: SECTION, name: '`meetings list` plain table (median)', value: median(table), unit: 'ms' },
+      { section: SECTION, name: '`meetings list --json` / `node -e 0`', value: median(json) / node, unit: 'x', goal: '<= 3' },
+      { section: SECTION, name: '`meetings list` table / `node -e 0`', value: median(table) / node, unit: 'x', goal: '<= 3' },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Wall time of one process, spawn to exit, in ms; a non-zero exit is an error. */
+function time(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(argv[0]!, argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stdout.resume();
+    child.stderr.on('data', (d) => { stderr += String(d); });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (code === 0) resolve(ms);
+      else reject(new Error(`${argv.slice(1).join(' ')} exited ${code}: ${stderr.slice(0, 500)}`));
+    });
+  });
+}
+
+/** 10 salespeople, 500 clients, `count` meetings over a year with one or two clients each. */
+async function seed(store: Store, count: number): Promise<void> {
+  const now = Date.now();
+  const users: UserRow[] = [];
+  for (let u = 0; u < 10; u++) {
+    users.push((await store.users.upsert({ email: `rep${u}@company.com`, name: `Rep ${u}`, phone: `+1415555${String(2600 + u)}`, timezone: 'UTC' }, now)).user);
+  }
+  await store.db.transaction().execute(async (tx) => {
+    for (let c = 0; c < 500; c += 250) {
+      await tx.insertInto('clients').values(Array.from({ length: 250 }, (_, i) => ({
+        email: `client${c + i}@customer${(c + i) % 97}.com`, name: `Client ${c + i}`, company: `Customer ${(c + i) % 97}`,
+        phone: null, hubspot_contact_id: String(1000 + c + i), hubspot_company_id: null, created_at: now, updated_at: now,
+      }))).execute();
+    }
+    const clientIds = (await tx.selectFrom('clients').select('id').execute()).map((r) => r.id);
+    for (let m = 0; m < count; m += 500) {
+      const batch = Array.from({ length: Math.min(500, count - m) }, (_, i) => {
+        const n = m + i;
+        const start = now - 180 * 86_400_000 + n * 3_000_000;
+        return {
+          event_id: `bench-${n}`, source: 'graph' as const, title: `Meeting ${n} about renewal and pricing`, start_at: start, end_at: start + 1_800_000,
+          organizer_email: n % 50 === 0 ? 'stranger@elsewhere.com' : users[n % 10]!.email, user_id: n % 50 === 0 ? null : users[n % 10]!.id,
+          status: MEETING_STATUSES[n % MEETING_STATUSES.length]!, plan_json: n % 3 === 0 ? null : JSON.stringify({ summary: `Plan ${n}` }),
+          hubspot_note_id: n % 5 === 3 ? String(90000 + n) : null, created_at: now, updated_at: now,
+        };
+      });
+      const ids = (await tx.insertInto('meetings').values(batch).returning('id').execute()).map((r) => r.id);
+      const links = ids.flatMap((id, i) => (i % 3 === 0
+        ? [{ meeting_id: id, client_id: clientIds[i % clientIds.length]! }, { meeting_id: id, client_id: clientIds[(i + 7) % clientIds.length]! }]
+        : [{ meeting_id: id, client_id: clientIds[i % clientIds.length]! }]));
+      await tx.insertInto('meeting_clients').values(links).execute();
+    }
+  });
+}
