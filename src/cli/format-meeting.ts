@@ -120,7 +120,7 @@ export function detailSections(d: MeetingDetail, timeZone?: string): Array<{ tit
       });
   const jobs = d.jobs.length === 0
     ? ['(none)']
-    : d.jobs.map((j) => `#${j.id} ${j.kind} ${j.status} (attempt ${j.attempts}/${j.maxAttempts}, due ${formatLocalTime(j.runAt, timeZone)})${j.lastError ? `  last error: ${j.lastError}` : ''}`);
+    : d.jobs.map((j) => `#${j.id} ${j.kind} ${j.status} (attempt ${j.attempts}/${j.maxAttempts}, due ${formatLocalTime(j.runAt, timeZone)}, key ${j.dedupeKey})${j.lastError ? `  last error: ${j.lastError}` : ''}`);
   const sections = [
     { title: 'Meeting', lines: overview },
     { title: 'Clients', lines: clients },

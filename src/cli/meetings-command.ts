@@ -1,12 +1,12 @@
 import { Command } from 'commander';
-import { UsageError } from '../support/errors.js';
-import { openStore, type Store } from '../store/open-store.js';
 import { listMeetings } from '../lifecycle/list-meetings.js';
 import { meetingDetails } from '../lifecycle/meeting-details.js';
-import { cliContext, print, printJson, type CliContext, type CliIo, type GlobalOptions } from './cli-context.js';
+import { cliContext, print, printJson, type CliIo, type GlobalOptions } from './cli-context.js';
+import { openCliStore, parseMeetingId } from './meeting-args.js';
 import { formatTable } from './format-table.js';
 import { TABLE_HEADERS, detailJson, formatDetailText, summaryJson, tableRow } from './format-meeting.js';
 import { parseMeetingFilter, type MeetingFilterOptions } from './meeting-filter.js';
+import { replayCommand, replayMeeting, replaySummary } from './meetings-replay-command.js';
 
 export interface ListOptions extends MeetingFilterOptions {
   json?: boolean;
@@ -37,7 +37,9 @@ export function meetingsCommand(io: CliIo, globals: () => GlobalOptions): Comman
       try {
         if (!opts.json && opts.tui && io.stdout.isTTY && process.stdin.isTTY) {
           const { runMeetingsTui } = await import('./tui/run-meetings-tui.js');
-          await runMeetingsTui({ store, filter });
+          // The UI owns the terminal: logs would tear it, so only errors get through.
+          ctx.logger.level = 'error';
+          await runMeetingsTui({ store, filter, replay: async (id) => replaySummary(await replayMeeting(ctx, store, id, {})) });
           return;
         }
         const rows = await listMeetings(store, filter);
@@ -72,17 +74,6 @@ export function meetingsCommand(io: CliIo, globals: () => GlobalOptions): Comman
       }
     });
 
+  meetings.addCommand(replayCommand(io, globals));
   return meetings;
 }
-
-export function parseMeetingId(text: string): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
-    throw new UsageError(`"${text}" is not a meeting id: expected the number in the ID column of \`rolplay meetings list\``);
-  }
-  return Number(text);
-}
-
-export function openCliStore(ctx: CliContext): Promise<Store> {
-  return openStore({ databaseUrl: ctx.config.database.url, dataDir: ctx.config.dataDir });
-}
-

@@ -1,0 +1,15 @@
+import { UsageError } from '../support/errors.js';
+import { openStore, type Store } from '../store/open-store.js';
+import type { CliContext } from './cli-context.js';
+
+/** A meeting id from the command line, or a UsageError naming where ids come from. */
+export function parseMeetingId(text: string): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
+    throw new UsageError(`"${text}" is not a meeting id: expected the number in the ID column of \`rolplay meetings list\``);
+  }
+  return Number(text);
+}
+
+export function openCliStore(ctx: CliContext): Promise<Store> {
+  return openStore({ databaseUrl: ctx.config.database.url, dataDir: ctx.config.dataDir });
+}
