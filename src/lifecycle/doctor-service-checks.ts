@@ -36,6 +36,23 @@ export function probesFromServices(services: Services): ServiceProbes {
       return `token accepted; read access with ${results.map((r) => r.scope).join(', ')}`;
     };
   }
+  const messenger = services.messenger;
+  if (messenger) {
+    probes.twilio = async () => {
+      const account = await messenger.checkAccount();
+      if (account.status !== 'active') throw new Error(`the Twilio account "${account.friendlyName}" is ${account.status}: reactivate it in the Twilio Console, or set twilio.accountSid to an active account`);
+      return `account "${account.friendlyName}" is active; sending from ${services.config.twilio.whatsappFrom}`;
+    };
+  }
+  const calendar = services.calendar;
+  if (calendar) {
+    // A token and a one-day calendar read: what every poll needs (Calendars.Read on the bot mailbox).
+    probes.microsoft = async () => {
+      const now = services.clock.now();
+      const page = await calendar.startSync({ start: now, end: now + 86_400_000 });
+      return `token issued; calendar of ${services.config.bot.email} readable (${page.changes.length} events in the next 24 h${page.nextLink ? ' on the first page' : ''})`;
+    };
+  }
   const model = services.model;
   if (model) {
     // The model wrapper has no metadata call: a one-word generation proves key, model and quota.
