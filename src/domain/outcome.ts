@@ -53,7 +53,7 @@ const DONE_WORDS = /^(done|ok|okay|finished|completed?|hecho|listo|terminado|fat
 export function isBareDone(text: string): boolean {
   const trimmed = text.trim();
   // A lone thumbs-up or check mark is WhatsApp for "done".
-  if (/^[✅👍✔️\s]+$/u.test(trimmed) && trimmed !== '') return true;
+  if (trimmed !== '' && /^(?:✅|👍|✔\uFE0F?|\s)+$/u.test(trimmed)) return true;
   return DONE_WORDS.test(trimmed.replace(/[\s.!✅👍]+$/u, '').trim());
 }
 
