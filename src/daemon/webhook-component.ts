@@ -1,6 +1,7 @@
 import { verifyTwilioSignature } from '../clients/twilio/verify-signature.js';
 import { receiveInbound } from '../lifecycle/receive-inbound.js';
 import { healthStatus } from '../lifecycle/health-status.js';
+import { createBatchedEnqueue } from '../lifecycle/batched-enqueue.js';
 import type { App } from './build-app.js';
 import { createHttpServer, type HttpServer } from './http-server.js';
 
@@ -12,6 +13,7 @@ export function createWebhookComponent(app: App): HttpServer {
   const { config, logger } = app.services;
   const log = logger.child({ component: 'http' });
   const authToken = config.twilio.authToken;
+  const enqueue = createBatchedEnqueue(app.services);
   const server = createHttpServer({
     host: config.server.host,
     port: config.server.port,
@@ -19,7 +21,7 @@ export function createWebhookComponent(app: App): HttpServer {
     maxBodyBytes: config.server.maxBodyBytes,
     validateSignatures: config.twilio.validateSignatures,
     verifySignature: (check) => verifyTwilioSignature({ authToken, ...check }),
-    onInbound: (params) => receiveInbound(app.services, params),
+    onInbound: (params) => receiveInbound(app.services, params, enqueue),
     health: () => healthStatus(app.services),
     logger: log,
   });

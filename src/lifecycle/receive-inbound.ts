@@ -1,4 +1,5 @@
 import type { Services } from './services.js';
+import type { Enqueue } from './batched-enqueue.js';
 import { HANDLE_INBOUND, type InboundPayload } from './handle-inbound.js';
 
 export type ReceiveResult =
@@ -13,7 +14,11 @@ const SID = /^[A-Z]{2}[0-9a-fA-F]{32}$/;
  * 'handle_inbound' job keyed by its MessageSid, atomically, so a second delivery of the same
  * message is recognised and a crash right after Twilio's acknowledgement loses nothing.
  */
-export async function receiveInbound(services: Pick<Services, 'queue' | 'config'>, params: Record<string, string>): Promise<ReceiveResult> {
+export async function receiveInbound(
+  services: Pick<Services, 'queue' | 'config'>,
+  params: Record<string, string>,
+  enqueue: Enqueue = (request) => services.queue.enqueue(request),
+): Promise<ReceiveResult> {
   const sid = params.MessageSid ?? params.SmsMessageSid ?? '';
   if (!SID.test(sid)) return { status: 'invalid', problem: 'MessageSid is missing or malformed' };
   const from = params.From ?? '';
@@ -31,7 +36,7 @@ export async function receiveInbound(services: Pick<Services, 'queue' | 'config'
     ...(params.ProfileName ? { profileName: params.ProfileName.slice(0, 100) } : {}),
     ...(SID.test(params.OriginalRepliedMessageSid ?? '') ? { repliedToSid: params.OriginalRepliedMessageSid } : {}),
   };
-  const { job, created } = await services.queue.enqueue({
+  const { job, created } = await enqueue({
     kind: HANDLE_INBOUND,
     dedupeKey: `inbound:${sid}`,
     payload: { ...payload },

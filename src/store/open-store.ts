@@ -8,6 +8,7 @@ import { redactUrl } from '../config/redact.js';
 import type { Database } from './database.js';
 import { InCodeMigrations, type Dialect } from './migrations.js';
 import { createRepositories, type Repositories } from './repositories.js';
+import { withStatementCache } from './statement-cache.js';
 
 export interface StoreOptions {
   /** postgres:// URL; empty = SQLite file in dataDir. */
@@ -80,7 +81,7 @@ function openSqlite(options: StoreOptions): { db: Kysely<Database>; dialect: Dia
   } catch (error) {
     throw new StoreError(`cannot open the SQLite database ${path} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}): check that dataDir is writable and the file is not corrupt`, { cause: error });
   }
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite', location: path };
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), dialect: 'sqlite', location: path };
 }
 
 function openPostgres(url: string): { db: Kysely<Database>; dialect: Dialect; location: string } {
