@@ -6,7 +6,7 @@ import type { MeetingDetail } from '../../lifecycle/meeting-details.js';
 import { errorMessage } from '../../support/errors.js';
 import { MeetingTable } from './meeting-table.js';
 import { MeetingDetailView, detailLines } from './meeting-detail-view.js';
-import { currentStatus, initialState, reduce } from './meetings-state.js';
+import { currentStatus, initialState, reduce, splitKeys } from './meetings-state.js';
 
 export interface MeetingsAppProps {
   /** Loads the table; the UI's own status and unmatched toggles come on top of the CLI filters. */
@@ -17,13 +17,15 @@ export interface MeetingsAppProps {
   /** How often to reload while the daemon works (ms); 0 = never. */
   refreshMs?: number;
   timeZone?: string;
+  /** The clock, for putting the cursor on the next meeting at start. */
+  now?: () => number;
 }
 
 /**
  * The `rolplay meetings list` terminal UI. Keys: ↑/↓ (j/k) move, PgUp/PgDn, Enter details,
  * / search, s cycle status, u unmatched only, r replay (asks first), Esc back, q quit.
  */
-export function MeetingsApp({ loadMeetings, loadDetail, replay, refreshMs = 2000, timeZone }: MeetingsAppProps) {
+export function MeetingsApp({ loadMeetings, loadDetail, replay, refreshMs = 2000, timeZone, now = Date.now }: MeetingsAppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const width = stdout.columns || 100;
@@ -42,12 +44,12 @@ export function MeetingsApp({ loadMeetings, loadDetail, replay, refreshMs = 2000
 
   const reload = useCallback(async () => {
     try {
-      dispatch({ type: 'loaded', meetings: await loadMeetings({ status, unmatched: state.unmatched }) });
+      dispatch({ type: 'loaded', meetings: await loadMeetings({ status, unmatched: state.unmatched }), now: now() });
       if (detailId.current !== undefined) await showDetail(detailId.current, true);
     } catch (e) {
       dispatch({ type: 'load-failed', error: errorMessage(e) });
     }
-  }, [loadMeetings, status, state.unmatched, showDetail]);
+  }, [loadMeetings, status, state.unmatched, showDetail, now]);
 
   useEffect(() => {
     void reload();
@@ -70,7 +72,15 @@ export function MeetingsApp({ loadMeetings, loadDetail, replay, refreshMs = 2000
     // Only a new effect (a new seq) triggers this.
   }, [state.effect?.seq]);
 
-  useInput((input, key) => dispatch({ type: 'key', key: { ...key, input }, canReplay: replay !== undefined }));
+  useInput((input, key) => {
+    const canReplay = replay !== undefined;
+    const named = key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown || key.home || key.end || key.return || key.escape || key.backspace || key.delete || key.ctrl || key.meta || key.tab;
+    if (!named && [...input].length > 1) {
+      for (const k of splitKeys(input)) dispatch({ type: 'key', key: k, canReplay });
+      return;
+    }
+    dispatch({ type: 'key', key: { ...key, input }, canReplay });
+  });
 
   const filters = [
     `status: ${status ?? 'all'}`,

@@ -53,11 +53,25 @@ export interface KeyPress {
 
 export type Action =
   | { type: 'key'; key: KeyPress; canReplay: boolean }
-  | { type: 'loaded'; meetings: MeetingSummary[] }
+  /** `now` on the first load puts the cursor on the first meeting not yet over. */
+  | { type: 'loaded'; meetings: MeetingSummary[]; now?: number }
   | { type: 'load-failed'; error: string }
   | { type: 'detail'; detail: MeetingDetail; length: number; keepOffset?: boolean }
   | { type: 'notice'; text: string | undefined }
   | { type: 'resize'; height: number };
+
+/**
+ * Keys that arrive together (typed fast, or pasted: ink then hands over one string) as single
+ * presses, so "/acme⏎" searches for "acme" instead of being one unknown key.
+ */
+export function splitKeys(input: string): KeyPress[] {
+  return [...input].map((ch) => {
+    if (ch === '\r' || ch === '\n') return { input: '', return: true };
+    if (ch === '\u007f' || ch === '\b') return { input: '', backspace: true };
+    if (ch === '\u001b') return { input: '', escape: true };
+    return { input: ch };
+  });
+}
 
 export function initialState(height: number): UiState {
   return {
@@ -75,8 +89,14 @@ const withEffect = (state: UiState, effect: Effect): UiState => ({ ...state, eff
 
 export function reduce(state: UiState, action: Action): UiState {
   switch (action.type) {
-    case 'loaded':
-      return refilter({ ...state, meetings: action.meetings, error: undefined });
+    case 'loaded': {
+      const first = state.meetings === undefined && state.selectedId === undefined && action.now !== undefined
+        ? action.meetings.find((m) => m.endAt >= action.now!)?.id
+        : undefined;
+      const next = refilter({ ...state, meetings: action.meetings, error: undefined, selectedId: first ?? state.selectedId });
+      // Upcoming meetings at the top of the screen, with two past ones above for context.
+      return first === undefined ? next : { ...next, offset: Math.max(0, Math.min(next.cursor - 2, next.rows.length - next.height)) };
+    }
     case 'load-failed':
       return { ...state, error: action.error };
     case 'detail':

@@ -36,11 +36,11 @@ function detailOf(m: MeetingSummary): MeetingDetail {
   };
 }
 
-function setup(options: { replay?: (id: number) => Promise<string> } = {}) {
+function setup(options: { replay?: (id: number) => Promise<string>; now?: number } = {}) {
   const loadMeetings = vi.fn(async ({ status, unmatched }: { status?: string; unmatched: boolean }) =>
     MEETINGS.filter((m) => (!status || m.status === status) && (!unmatched || m.user === null)));
   const loadDetail = vi.fn(async (id: number) => detailOf(MEETINGS.find((m) => m.id === id)!));
-  const ui = render(<MeetingsApp loadMeetings={loadMeetings} loadDetail={loadDetail} replay={options.replay} refreshMs={0} timeZone="UTC" />);
+  const ui = render(<MeetingsApp loadMeetings={loadMeetings} loadDetail={loadDetail} replay={options.replay} refreshMs={0} timeZone="UTC" now={() => options.now ?? T0} />);
   return { ui, loadMeetings, loadDetail };
 }
 
@@ -106,6 +106,20 @@ describe('meetings terminal UI', () => {
     await press(ui, 'u');
     frame = await until(ui, (f) => f.includes('unmatched only') && f.includes('1 of 1'));
     expect(frame).toContain('Stranger call');
+  });
+
+  it('takes keys that arrive together (typed fast or pasted) one by one', async () => {
+    const { ui } = setup();
+    await until(ui, (f) => f.includes('Acme renewal'));
+    ui.stdin.write('/glo\r');
+    const frame = await until(ui, (f) => f.includes('1 of 3') && f.includes('Enter details'));
+    expect(frame).toContain('Globex intro');
+  });
+
+  it('starts on the first meeting that is not over yet', async () => {
+    const { ui } = setup({ now: T0 + 2 * 3_600_000 + 45 * 60_000 });
+    const frame = await until(ui, (f) => f.includes('Acme renewal'));
+    expect(frame).toMatch(/› 2026-01-05 12:00 .*Stranger call/);
   });
 
   it('replays the selected meeting only after confirmation', async () => {
