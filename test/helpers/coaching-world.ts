@@ -59,8 +59,7 @@ export async function coachingWorld(options: { backend?: 'sqlite' | 'postgres'; 
     gemini: { apiKey: gemini.apiKey, baseUrl: gemini.url, ...input.gemini },
     ...(hub ? { hubspot: { accessToken: hub.token, basePath: hub.url } } : {}),
   });
-  let runner: JobRunner | undefined;
-  const queue = createJobQueue(t.store, clock, config.jobs.maxAttempts, () => runner?.wake());
+  const queue = createJobQueue(t.store, clock, config.jobs.maxAttempts, () => runner.wake());
   const services: Services = {
     config, clock, logger: silentLogger(), store: t.store, queue,
     model: options.model === false ? undefined : createGeminiModel({ apiKey: gemini.apiKey, model: config.gemini.model, baseUrl: gemini.url, timeoutMs: 5000, concurrency: 4, clock: systemClock, logger: silentLogger(), maxRetries: 0 }),
@@ -74,10 +73,10 @@ export async function coachingWorld(options: { backend?: 'sqlite' | 'postgres'; 
     },
   };
   registerCoachingHandlers(services, handlers);
-  runner = new JobRunner({ store: t.store, clock, logger: silentLogger(), handlers, leaseMs: 60_000, random: () => 0.5, backoffBaseMs: 1000 });
+  const runner: JobRunner = new JobRunner({ store: t.store, clock, logger: silentLogger(), handlers, leaseMs: 60_000, random: () => 0.5, backoffBaseMs: 1000 });
   const user = (await t.store.users.upsert({ email: 'sam@example.com', name: 'Sam Seller', phone: '+14155550100', timezone: 'Europe/Madrid' }, clock.now())).user;
   const run = async () => {
-    await runner!.runDue();
+    await runner.runDue();
   };
   return {
     t, gemini, hub, clock, services, runner, sent, user, run,
@@ -100,7 +99,7 @@ export async function coachingWorld(options: { backend?: 'sqlite' | 'postgres'; 
       return result;
     },
     async close() {
-      await runner!.stop();
+      await runner.stop();
       await gemini.close();
       await hub?.close();
       await t.dispose();

@@ -14,9 +14,15 @@ afterEach(async () => {
   await sim.close();
 });
 
+interface GoogleReply {
+  candidates: Array<{ content: { parts: Array<{ text: string }> }; finishReason: string }>;
+  usageMetadata: { promptTokenCount: number; candidatesTokenCount: number; totalTokenCount: number };
+  error: { code: number; status: string; message: string; details: Array<{ '@type': string; reason?: string; retryDelay?: string }> };
+}
+
 async function post(path: string, body: unknown, headers: Record<string, string> = { 'x-goog-api-key': sim.apiKey }) {
   const res = await fetch(`${sim.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  return { status: res.status, body: await res.json() as Record<string, any> };
+  return { status: res.status, body: await res.json() as GoogleReply };
 }
 
 const brief: MeetingBrief = {
@@ -25,7 +31,7 @@ const brief: MeetingBrief = {
   clients: [{ name: 'Ann Lee', email: 'ann@acme.example', company: 'Acme' }], crm: [],
 };
 const path = '/v1beta/models/gemini-2.5-flash:generateContent';
-const textOf = (body: Record<string, any>) => body.candidates[0].content.parts[0].text as string;
+const textOf = (body: GoogleReply) => body.candidates[0]!.content.parts[0]!.text;
 
 describe('Gemini simulator', () => {
   it('answers like Google without a key (403), with a wrong key (400 API_KEY_INVALID) and for an unknown model (404)', async () => {
@@ -33,7 +39,7 @@ describe('Gemini simulator', () => {
     expect((await post(path, req, {})).body.error).toMatchObject({ code: 403, status: 'PERMISSION_DENIED' });
     const wrong = await post(path, req, { 'x-goog-api-key': 'nope' });
     expect(wrong.status).toBe(400);
-    expect(wrong.body.error.details[0].reason).toBe('API_KEY_INVALID');
+    expect(wrong.body.error.details[0]!.reason).toBe('API_KEY_INVALID');
     expect((await post('/v1beta/models/gemini-9:generateContent', req)).body.error).toMatchObject({ code: 404, status: 'NOT_FOUND' });
     expect((await post(path, { contents: [] })).body.error).toMatchObject({ code: 400, status: 'INVALID_ARGUMENT' });
   });
@@ -50,7 +56,7 @@ describe('Gemini simulator', () => {
     expect(plan.summary).toContain('Ann Lee');
     expect(plan.summary).toContain('Acme renewal');
     expect(res.body.usageMetadata.totalTokenCount).toBe(res.body.usageMetadata.promptTokenCount + res.body.usageMetadata.candidatesTokenCount);
-    expect(res.body.candidates[0].finishReason).toBe('STOP');
+    expect(res.body.candidates[0]!.finishReason).toBe('STOP');
   });
 
   it('is deterministic and scores a role-play transcript within the rubric', async () => {
@@ -77,7 +83,7 @@ describe('Gemini simulator', () => {
     const limited = await post(path, req);
     expect(limited.status).toBe(429);
     expect(limited.body.error.status).toBe('RESOURCE_EXHAUSTED');
-    expect(limited.body.error.details.find((d: any) => d['@type'].endsWith('RetryInfo')).retryDelay).toBe('7s');
+    expect(limited.body.error.details.find((d) => d['@type'].endsWith('RetryInfo'))!.retryDelay).toBe('7s');
     expect(textOf((await post(path, req)).body)).toBe('scripted');
     expect(textOf((await post(path, req)).body)).toBe('echo 1');
     expect(sim.pending()).toBe(0);
