@@ -80,7 +80,8 @@ export function createHandleInboundHandler(services: Services, interceptors: Inb
 
     const turn: InboundTurn = { services, user, message, intent, meeting: meeting ?? undefined, readCrm, repliedToSid: payload.repliedToSid };
     const released = await releaseDeferred(services, user);
-    if (released > 0 && intent.kind === 'text' && !inRoleplay) return { released };
+    // The reply that opened the window gets the held-back texts; "plan" would only repeat them.
+    if (released > 0 && (intent.kind === 'text' || intent.kind === 'plan') && !inRoleplay) return { released };
     if (body === '' && Number(payload.numMedia ?? 0) > 0) {
       await reply(turn, 'I can only read text messages for now. Send *help* to see what I can do.', 'command');
       return { media: true };

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpServer, publicUrlFor, type HttpServer } from '../../src/daemon/http-server.js';
 import type { ReceiveResult } from '../../src/lifecycle/receive-inbound.js';
@@ -95,6 +96,21 @@ describe('HTTP listener', () => {
     expect((await fetch(`${url}/elsewhere`)).status).toBe(404);
     expect(received).toHaveLength(0);
     expect((await post(url, form(params), signedHeaders(params))).status).toBe(200);
+  });
+
+  it('stops reading a chunked body past server.maxBodyBytes and answers 413', async () => {
+    const url = new URL(await start());
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: url.hostname, port: url.port, method: 'POST', path: '/whatsapp-webhook', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      for (let i = 0; i < 10; i++) req.write(`Body=${'y'.repeat(500)}&`);
+      req.end();
+    });
+    expect(status).toBe(413);
+    expect(received).toHaveLength(0);
   });
 
   it('accepts unsigned requests only when signature checks are turned off', async () => {

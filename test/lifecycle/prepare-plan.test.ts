@@ -98,6 +98,15 @@ describe.each(backends)('prepare_plan (%s)', (backend) => {
     expect(w.sent.filter((s) => s.kind === 'plan')).toHaveLength(2);
   });
 
+  it('does not send the plan twice when the reply that opens the window is "plan"', async () => {
+    w = await coachingWorld({ backend, config: { twilio: { templates: { plan: 'HX' + '1'.repeat(32) } } } });
+    const meeting = await w.meeting();
+    await w.services.queue.enqueue(planJobRequest(meeting, w.services.config, w.clock.now()));
+    await w.run();
+    await w.inbound('plan');
+    expect(w.sent.map((s) => (s.template ? 'template' : s.kind))).toEqual(['template', 'plan']);
+  });
+
   it('inside the window sends free text even when a template is configured', async () => {
     w = await coachingWorld({ backend, config: { twilio: { templates: { plan: 'HX' + '1'.repeat(32) } } } });
     await w.inbound('help');
