@@ -7,6 +7,7 @@ import { openStore, type Store } from '../store/open-store.js';
 import { createTwilioMessenger } from '../clients/twilio/create-twilio-messenger.js';
 import { createHubspotCrm } from '../clients/hubspot/hubspot-crm.js';
 import { createGeminiModelFromConfig } from '../clients/gemini/gemini-model.js';
+import { createGraphCalendarFromConfig } from '../clients/graph/graph-calendar.js';
 import { createJobQueue } from '../lifecycle/job-queue.js';
 import type { Services } from '../lifecycle/services.js';
 import { buildJobHandlers } from '../lifecycle/job-handlers.js';
@@ -54,6 +55,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       ? createHubspotCrm({ accessToken: config.hubspot.accessToken, basePath: config.hubspot.basePath || undefined, logger: logger.child({ component: 'hubspot' }) })
       : undefined,
     model: isConfigured.gemini(config) ? createGeminiModelFromConfig(config, clock, logger.child({ component: 'gemini' })) : undefined,
+    calendar: isConfigured.microsoft(config) ? createGraphCalendarFromConfig(config, logger.child({ component: 'graph' })) : undefined,
     ...options.clients,
   };
   runner = new JobRunner({

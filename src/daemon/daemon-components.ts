@@ -1,6 +1,7 @@
 import type { App } from './build-app.js';
 import type { DaemonComponent } from './daemon-component.js';
 import { createWebhookComponent } from './webhook-component.js';
+import { createCalendarComponent } from './calendar-component.js';
 
 /**
  * The daemon's parts, in start order (stopped in reverse). Each feature adds its component here.
@@ -8,5 +9,7 @@ import { createWebhookComponent } from './webhook-component.js';
 export function buildDaemonComponents(app: App): DaemonComponent[] {
   const components: DaemonComponent[] = [];
   components.push(createWebhookComponent(app));
+  const calendar = createCalendarComponent(app);
+  if (calendar) components.push(calendar);
   return components;
 }

@@ -12,12 +12,14 @@ export interface TriageContext {
   now: number;
 }
 
+export type IgnoreCode = 'series_master' | 'declined' | 'all_day' | 'ended';
+
 /** Why an event is not coached at all, or undefined when it should be tracked. */
-export function ignoreReason(event: CalendarEvent, ctx: TriageContext): string | undefined {
-  if (event.type === 'seriesMaster') return 'series master (its occurrences are tracked one by one)';
-  if (declinedByBot(event, ctx.botEmail)) return 'declined by the bot mailbox';
-  if (event.isAllDay) return 'all-day event';
-  if (event.endAt <= ctx.now) return 'already ended';
+export function ignoreReason(event: CalendarEvent, ctx: TriageContext): { code: IgnoreCode; reason: string } | undefined {
+  if (event.type === 'seriesMaster') return { code: 'series_master', reason: 'series master (its occurrences are tracked one by one)' };
+  if (declinedByBot(event, ctx.botEmail)) return { code: 'declined', reason: 'declined by the bot mailbox' };
+  if (event.isAllDay) return { code: 'all_day', reason: 'all-day event' };
+  if (event.endAt <= ctx.now) return { code: 'ended', reason: 'already ended' };
   return undefined;
 }
 

@@ -5,6 +5,7 @@ import { alertAdmin } from './alert-admin.js';
 import { registerFollowUpHandlers } from './follow-up-handlers.js';
 import { registerCoachingHandlers } from './coaching-handlers.js';
 import { createOutcomeInterceptor } from './record-outcome.js';
+import { ACCEPT_INVITE, createAcceptInviteHandler } from './accept-invite.js';
 
 /**
  * Every job kind this process can run, by name. A kind whose service is not configured is
@@ -18,6 +19,8 @@ import { createOutcomeInterceptor } from './record-outcome.js';
  *   follow-up (follow-up-handlers.ts).
  * - prepare_plan {meetingId}, handle_inbound InboundPayload: coaching (coaching-handlers.ts);
  *   an inbound reply to "how did it go?" goes to the follow-up first.
+ * - accept_invite  {eventId, meetingId}: the bot accepts the invitation (microsoft.acceptInvites;
+ *   accept-invite.ts). Needs the Graph client.
  */
 export function buildJobHandlers(services: Services): Record<string, JobHandler> {
   const handlers: Record<string, JobHandler> = {
@@ -26,6 +29,8 @@ export function buildJobHandlers(services: Services): Record<string, JobHandler>
     },
   };
   if (services.messenger) handlers.send_whatsapp = createSendWhatsAppHandler(services);
+  const calendar = services.calendar;
+  if (calendar) handlers[ACCEPT_INVITE] = createAcceptInviteHandler({ ...services, calendar });
   registerFollowUpHandlers(services, handlers);
   // The answer to "how did it go?" is an outcome, not chat: the follow-up sees inbound text first.
   registerCoachingHandlers(services, handlers, { interceptors: [createOutcomeInterceptor(services)] });

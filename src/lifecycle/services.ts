@@ -5,6 +5,7 @@ import type { Store } from '../store/open-store.js';
 import type { Messenger } from '../clients/twilio/messenger.js';
 import type { Crm } from '../clients/hubspot/crm.js';
 import type { LanguageModel } from '../clients/gemini/language-model.js';
+import type { CalendarSource } from '../clients/graph/calendar-source.js';
 import type { JobQueue } from './job-queue.js';
 
 /**
@@ -23,4 +24,6 @@ export interface Services {
   crm?: Crm;
   /** Gemini (plans, chat, role-play, structuring outcomes). */
   model?: LanguageModel;
+  /** Microsoft Graph: the bot mailbox's calendar (delta reads, accepting invitations). */
+  calendar?: CalendarSource;
 }

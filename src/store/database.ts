@@ -61,6 +61,10 @@ export interface MeetingsTable {
   reminded_at: Millis | null;
   /** When the outcome was recorded and the meeting completed (migration 0004). */
   completed_at: Millis | null;
+  /** The status a cancelled meeting had before, restored if its event comes back (migration 0002). */
+  cancelled_from: MeetingStatus | null;
+  /** When the calendar said the meeting was cancelled or deleted (migration 0002). */
+  cancelled_at: Millis | null;
   created_at: Millis;
   updated_at: Millis;
 }

@@ -72,6 +72,20 @@ export class MeetingsRepo {
       .execute();
   }
 
+  /**
+   * Calendar meetings still expected to happen that start in [from, to): after a full resync,
+   * the ones Graph no longer lists were removed while the delta link was lost.
+   */
+  openGraphMeetingsStarting(from: number, to: number): Promise<Array<Pick<MeetingRow, 'id' | 'event_id'>>> {
+    return this.db.selectFrom('meetings').select(['id', 'event_id'])
+      .where('source', '=', 'graph')
+      .where('status', 'not in', ['cancelled', 'completed'])
+      .where('start_at', '>=', from)
+      .where('start_at', '<', to)
+      .orderBy('id')
+      .execute();
+  }
+
   async countByStatus(): Promise<Record<string, number>> {
     const rows = await this.db.selectFrom('meetings').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));

@@ -106,6 +106,14 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0002_calendar_ingest': {
+      async up(db: Kysely<unknown>) {
+        // A cancelled meeting remembers the state it left, so an event that comes back (moved back
+        // into view, un-deleted) is restored where it was instead of starting over.
+        await db.schema.alterTable('meetings').addColumn('cancelled_from', 'text').execute();
+        await db.schema.alterTable('meetings').addColumn('cancelled_at', millis).execute();
+      },
+    },
     '0003_conversations': {
       async up(db: Kysely<unknown>) {
         // Per salesperson: the meeting chosen with "switch N" and whether a role-play is running,

@@ -88,11 +88,11 @@ describe('triage', () => {
 
   it('ignores declined, all-day, ended and series masters, and says why', () => {
     expect(ignoreReason(event(), ctx)).toBeUndefined();
-    expect(ignoreReason(event({ responseStatus: { response: 'declined' } }), ctx)).toMatch(/declined/);
+    expect(ignoreReason(event({ responseStatus: { response: 'declined' } }), ctx)?.code).toBe('declined');
     const botDeclined = base.attendees.map((a) => (a.emailAddress.address === 'coach-bot@example.com' ? { ...a, status: { response: 'declined' } } : a));
-    expect(ignoreReason(event({ attendees: botDeclined }), ctx)).toMatch(/declined/);
-    expect(ignoreReason(event({ isAllDay: true }), ctx)).toMatch(/all-day/);
-    expect(ignoreReason(event(), { ...ctx, now: Date.parse('2026-01-06T16:00:00Z') })).toMatch(/ended/);
-    expect(ignoreReason(event({ type: 'seriesMaster' }), ctx)).toMatch(/series master/);
+    expect(ignoreReason(event({ attendees: botDeclined }), ctx)?.code).toBe('declined');
+    expect(ignoreReason(event({ isAllDay: true }), ctx)).toEqual({ code: 'all_day', reason: 'all-day event' });
+    expect(ignoreReason(event(), { ...ctx, now: Date.parse('2026-01-06T16:00:00Z') })?.code).toBe('ended');
+    expect(ignoreReason(event({ type: 'seriesMaster' }), ctx)?.code).toBe('series_master');
   });
 });

@@ -1,0 +1,166 @@
+import type { CalendarChange } from '../domain/calendar-event.js';
+import type { TriageContext } from '../domain/event-triage.js';
+import { ProviderError } from '../support/errors.js';
+import type { Lease } from '../store/leases-repo.js';
+import { SYNC_RESET, type CalendarSource, type DeltaPage } from '../clients/graph/calendar-source.js';
+import { loadSyncPoint, saveSyncPoint, type SyncPoint } from './calendar-sync-state.js';
+import { cancelMeeting } from './cancel-meeting.js';
+import { upsertCalendarMeeting, type EventOutcome } from './upsert-calendar-meeting.js';
+import type { Services } from './services.js';
+
+export interface CalendarPollSummary {
+  /** full: a new window was read from scratch; delta: only the changes since the last poll. */
+  mode: 'full' | 'delta';
+  /** Graph had forgotten the stored delta link (410), so this poll re-read the window. */
+  resynced: boolean;
+  /** HTTP requests sent to Graph (a quiet poll: 1). */
+  requests: number;
+  counts: Record<EventOutcome, number>;
+  /** The sync point was written to the store. */
+  saved: boolean;
+}
+
+export interface CalendarIngestOptions {
+  /** The poll lease when several daemons share the store: sync-state writes are fenced on it. */
+  lease?: () => Lease | undefined;
+  /** A quiet poll keeps a new delta link in memory and writes it at most this often. */
+  checkpointMs?: number;
+}
+
+export interface CalendarIngest {
+  poll(): Promise<CalendarPollSummary>;
+}
+
+type IngestServices = Services & { calendar: CalendarSource };
+
+const HOUR = 3_600_000;
+
+/**
+ * Calendar ingestion with Graph delta queries. The first poll (and one every
+ * microsoft.resyncHours, and after Graph forgets the link) reads the whole window
+ * [now, now + lookaheadDays) and keeps the delta link; later polls follow it and get only what
+ * changed. Applying an event is idempotent (upsert by event id, jobs by dedupe key), so a
+ * change delivered twice or a full resync creates nothing twice. A quiet poll is one request
+ * and writes nothing: a delta link Graph renews without changes waits in memory (checkpointed
+ * every few minutes), since the previous one stays valid meanwhile.
+ */
+export function createCalendarIngest(services: IngestServices, options: CalendarIngestOptions = {}): CalendarIngest {
+  const { calendar, config, clock, store, logger } = services;
+  const checkpointMs = options.checkpointMs ?? 10 * 60_000;
+  const mailbox = config.bot.email.toLowerCase();
+  let memory: { point: SyncPoint; savedLink: string; savedAt: number } | undefined;
+
+  async function poll(): Promise<CalendarPollSummary> {
+    const requestsBefore = calendar.requestCount();
+    const counts: Record<EventOutcome, number> = { new: 0, unmatched: 0, changed: 0, unchanged: 0, restored: 0, cancelled: 0, skipped: 0 };
+    const stored = await loadSyncPoint(store);
+    // The newer link kept in memory is used only while the store still holds the one it followed.
+    const point = memory && stored && memory.savedLink === stored.deltaLink ? memory.point : stored;
+    const now = clock.now();
+    const due = !point || point.mailbox !== mailbox || now - point.basedAt >= config.microsoft.resyncHours * HOUR;
+    let resynced = false;
+    let saved: boolean;
+    if (!due) {
+      try {
+        saved = await deltaRound(point, stored, counts);
+        return { mode: 'delta', resynced, requests: calendar.requestCount() - requestsBefore, counts, saved };
+      } catch (error) {
+        if (!(error instanceof ProviderError && error.code === SYNC_RESET)) throw error;
+        logger.warn({ err: error.message }, 'Graph forgot the delta link: re-reading the calendar window');
+        resynced = true;
+      }
+    }
+    saved = await fullSync(counts);
+    return { mode: 'full', resynced, requests: calendar.requestCount() - requestsBefore, counts, saved };
+  }
+
+  async function deltaRound(point: SyncPoint, stored: SyncPoint | undefined, counts: Record<EventOutcome, number>): Promise<boolean> {
+    let changes = 0;
+    const deltaLink = await readAll(await calendar.followLink(point.deltaLink), async (change) => {
+      changes++;
+      await apply(change, counts);
+    });
+    const next: SyncPoint = { ...point, deltaLink };
+    if (deltaLink === stored?.deltaLink) {
+      memory = { point: next, savedLink: deltaLink, savedAt: memory?.savedLink === deltaLink ? memory.savedAt : clock.now() };
+      return false;
+    }
+    // The stored link was just followed successfully, so it counts as fresh when nothing newer was saved.
+    const savedAt = memory && memory.savedLink === stored?.deltaLink ? memory.savedAt : clock.now();
+    if (changes === 0 && clock.now() - savedAt < checkpointMs) {
+      memory = { point: next, savedLink: stored?.deltaLink ?? '', savedAt };
+      return false;
+    }
+    return save(next);
+  }
+
+  async function fullSync(counts: Record<EventOutcome, number>): Promise<boolean> {
+    const now = clock.now();
+    const window = { start: Math.floor(now / 60_000) * 60_000, end: now + config.microsoft.lookaheadDays * 24 * HOUR };
+    const seen = new Set<string>();
+    const deltaLink = await readAll(await calendar.startSync(window), async (change) => {
+      // An unreadable event is still there: it must not look deleted.
+      const id = change.kind === 'upsert' ? change.event.id : change.kind === 'invalid' ? change.id : null;
+      if (id) seen.add(id);
+      await apply(change, counts);
+    });
+    // Deleted while the link was lost: Graph's full listing no longer has them.
+    for (const meeting of await store.meetings.openGraphMeetingsStarting(window.start, window.end)) {
+      if (!seen.has(meeting.event_id)) await apply({ kind: 'removed', id: meeting.event_id, reason: 'not listed by a full sync' }, counts);
+    }
+    logger.info({ from: new Date(window.start).toISOString(), to: new Date(window.end).toISOString(), events: seen.size }, 'calendar window read in full');
+    return save({ mailbox, window, basedAt: now, deltaLink });
+  }
+
+  /** Applies every change of a round, page by page, and returns the round's delta link. */
+  async function readAll(first: DeltaPage, each: (change: CalendarChange) => Promise<void>): Promise<string> {
+    let page = first;
+    for (;;) {
+      for (const change of page.changes) await each(change);
+      if (page.deltaLink) return page.deltaLink;
+      if (!page.nextLink) throw new ProviderError('Microsoft Graph sent a calendar page with neither @odata.nextLink nor @odata.deltaLink; will retry', { provider: 'graph', retryable: true });
+      page = await calendar.followLink(page.nextLink);
+    }
+  }
+
+  async function apply(change: CalendarChange, counts: Record<EventOutcome, number>): Promise<void> {
+    const triage: TriageContext = { botEmail: mailbox, internalDomains: config.microsoft.internalDomains, now: clock.now() };
+    if (change.kind === 'invalid') {
+      logger.warn({ event: change.id, reason: change.reason }, 'calendar event skipped');
+      counts.skipped++;
+      return;
+    }
+    if (change.kind === 'upsert') {
+      counts[await upsertCalendarMeeting(services, change.event, triage)]++;
+      return;
+    }
+    const meeting = await store.meetings.byEventId(change.id);
+    if (!meeting || meeting.status === 'cancelled') {
+      counts.unchanged++;
+      return;
+    }
+    // "@removed" also means "changed and now outside the window": look before cancelling.
+    const event = await calendar.getEvent(change.id);
+    if (event && !event.isCancelled) {
+      counts[await upsertCalendarMeeting(services, event, triage)]++;
+      return;
+    }
+    counts[(await cancelMeeting(services, meeting, event ? 'cancelled by the organizer' : 'deleted from the calendar')) ? 'cancelled' : 'unchanged']++;
+  }
+
+  async function save(point: SyncPoint): Promise<boolean> {
+    const now = clock.now();
+    const lease = options.lease?.();
+    if (options.lease && !lease) return false;
+    const ok = await saveSyncPoint(store, point, now, lease);
+    if (!ok) {
+      logger.warn('this daemon lost the calendar lead during the poll; its delta link was not saved');
+      memory = undefined;
+      return false;
+    }
+    memory = { point, savedLink: point.deltaLink, savedAt: now };
+    return true;
+  }
+
+  return { poll };
+}
