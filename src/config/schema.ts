@@ -38,7 +38,7 @@ export const configSchema = z.object({
     }).prefault({}),
     authorityHost: url('Microsoft login host').default('https://login.microsoftonline.com'),
     graphBaseUrl: url('Microsoft Graph host').default('https://graph.microsoft.com'),
-    pollSeconds: z.number().int().min(5).max(3600).default(30),
+    pollSeconds: z.number().int().min(1).max(3600).default(30),
     lookaheadDays: z.number().int().min(1).max(180).default(14),
     resyncHours: z.number().int().min(1).max(168).default(24),
     /** With several daemons on one PostgreSQL, one polls; another takes over this long after it dies. */

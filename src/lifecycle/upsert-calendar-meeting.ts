@@ -55,7 +55,7 @@ async function insert(deps: Deps, event: CalendarEvent, user: UserRow | undefine
     return 'unmatched';
   }
   await startCoaching(deps, meeting, event);
-  deps.logger.info({ meeting: meeting.id, event: event.id, user: user.id, clients: clients.length }, 'new meeting');
+  deps.logger.debug({ meeting: meeting.id, event: event.id, user: user.id, clients: clients.length }, 'new meeting');
   return 'new';
 }
 
@@ -80,7 +80,8 @@ async function update(deps: Deps, existing: MeetingRow, event: CalendarEvent, us
   const moved = patch.start_at !== undefined || patch.end_at !== undefined;
   const newlyMatched = existing.user_id === null && meeting.user_id !== null;
   if (meeting.user_id !== null && (moved || restoring || newlyMatched)) await startCoaching(deps, meeting, event, { accept: newlyMatched });
-  deps.logger.info({ meeting: meeting.id, event: event.id, changed: Object.keys(patch), restored: restoring || undefined }, restoring ? 'meeting restored' : 'meeting changed');
+  // Per-event lines are debug: the poll's one summary line carries the counts.
+  deps.logger.debug({ meeting: meeting.id, event: event.id, changed: Object.keys(patch), restored: restoring || undefined }, restoring ? 'meeting restored' : 'meeting changed');
   return restoring ? 'restored' : 'changed';
 }
 
