@@ -2,10 +2,13 @@ import type { CalendarChange } from '../domain/calendar-event.js';
 import type { TriageContext } from '../domain/event-triage.js';
 import { ProviderError } from '../support/errors.js';
 import type { Lease } from '../store/leases-repo.js';
+import type { Store } from '../store/open-store.js';
+import { createRepositories } from '../store/repositories.js';
 import { SYNC_RESET, type CalendarSource, type DeltaPage } from '../clients/graph/calendar-source.js';
 import { loadSyncPoint, saveSyncPoint, type SyncPoint } from './calendar-sync-state.js';
 import { cancelMeeting } from './cancel-meeting.js';
 import { upsertCalendarMeeting, type EventOutcome } from './upsert-calendar-meeting.js';
+import { createJobQueue } from './job-queue.js';
 import type { Services } from './services.js';
 
 export interface CalendarPollSummary {
@@ -42,7 +45,9 @@ const HOUR = 3_600_000;
  * changed. Applying an event is idempotent (upsert by event id, jobs by dedupe key), so a
  * change delivered twice or a full resync creates nothing twice. A quiet poll is one request
  * and writes nothing: a delta link Graph renews without changes waits in memory (checkpointed
- * every few minutes), since the previous one stays valid meanwhile.
+ * every few minutes), since the previous one stays valid meanwhile. Each page is applied in one
+ * transaction: all of it or none (the link is not advanced, so the next poll tries again), and
+ * one commit per page instead of one per row.
  */
 export function createCalendarIngest(services: IngestServices, options: CalendarIngestOptions = {}): CalendarIngest {
   const { calendar, config, clock, store, logger } = services;
@@ -76,9 +81,9 @@ export function createCalendarIngest(services: IngestServices, options: Calendar
 
   async function deltaRound(point: SyncPoint, stored: SyncPoint | undefined, counts: Record<EventOutcome, number>): Promise<boolean> {
     let changes = 0;
-    const deltaLink = await readAll(await calendar.followLink(point.deltaLink), async (change) => {
+    const deltaLink = await readAll(await calendar.followLink(point.deltaLink), async (change, deps) => {
       changes++;
-      await apply(change, counts);
+      await apply(deps, change, counts);
     });
     const next: SyncPoint = { ...point, deltaLink };
     if (deltaLink === stored?.deltaLink) {
@@ -98,32 +103,56 @@ export function createCalendarIngest(services: IngestServices, options: Calendar
     const now = clock.now();
     const window = { start: Math.floor(now / 60_000) * 60_000, end: now + config.microsoft.lookaheadDays * 24 * HOUR };
     const seen = new Set<string>();
-    const deltaLink = await readAll(await calendar.startSync(window), async (change) => {
+    const deltaLink = await readAll(await calendar.startSync(window), async (change, deps) => {
       // An unreadable event is still there: it must not look deleted.
       const id = change.kind === 'upsert' ? change.event.id : change.kind === 'invalid' ? change.id : null;
       if (id) seen.add(id);
-      await apply(change, counts);
+      await apply(deps, change, counts);
     });
     // Deleted while the link was lost: Graph's full listing no longer has them.
-    for (const meeting of await store.meetings.openGraphMeetingsStarting(window.start, window.end)) {
-      if (!seen.has(meeting.event_id)) await apply({ kind: 'removed', id: meeting.event_id, reason: 'not listed by a full sync' }, counts);
+    const vanished = (await store.meetings.openGraphMeetingsStarting(window.start, window.end)).filter((m) => !seen.has(m.event_id));
+    if (vanished.length > 0) {
+      await inTransaction(async (deps) => {
+        for (const m of vanished) await apply(deps, { kind: 'removed', id: m.event_id, reason: 'not listed by a full sync' }, counts);
+      });
     }
     logger.info({ from: new Date(window.start).toISOString(), to: new Date(window.end).toISOString(), events: seen.size }, 'calendar window read in full');
     return save({ mailbox, window, basedAt: now, deltaLink });
   }
 
   /** Applies every change of a round, page by page, and returns the round's delta link. */
-  async function readAll(first: DeltaPage, each: (change: CalendarChange) => Promise<void>): Promise<string> {
+  async function readAll(first: DeltaPage, each: (change: CalendarChange, deps: IngestServices) => Promise<void>): Promise<string> {
     let page = first;
     for (;;) {
-      for (const change of page.changes) await each(change);
+      const { changes } = page;
+      if (changes.length > 0) {
+        await inTransaction(async (deps) => {
+          for (const change of changes) await each(change, deps);
+        });
+      }
       if (page.deltaLink) return page.deltaLink;
       if (!page.nextLink) throw new ProviderError('Microsoft Graph sent a calendar page with neither @odata.nextLink nor @odata.deltaLink; will retry', { provider: 'graph', retryable: true });
       page = await calendar.followLink(page.nextLink);
     }
   }
 
-  async function apply(change: CalendarChange, counts: Record<EventOutcome, number>): Promise<void> {
+  /**
+   * Runs `fn` with the store and queue bound to one transaction. The job runner is woken after
+   * the commit, so it never looks for a job that is not visible yet.
+   */
+  async function inTransaction(fn: (deps: IngestServices) => Promise<void>): Promise<void> {
+    let wake = false;
+    await store.db.transaction().execute(async (tx) => {
+      const txStore: Store = { ...store, ...createRepositories(tx, store.dialect), db: tx };
+      const queue = createJobQueue(txStore, clock, config.jobs.maxAttempts, () => {
+        wake = true;
+      });
+      await fn({ ...services, store: txStore, queue });
+    });
+    if (wake) services.queue.wake();
+  }
+
+  async function apply(deps: IngestServices, change: CalendarChange, counts: Record<EventOutcome, number>): Promise<void> {
     const triage: TriageContext = { botEmail: mailbox, internalDomains: config.microsoft.internalDomains, now: clock.now() };
     if (change.kind === 'invalid') {
       logger.warn({ event: change.id, reason: change.reason }, 'calendar event skipped');
@@ -131,10 +160,10 @@ export function createCalendarIngest(services: IngestServices, options: Calendar
       return;
     }
     if (change.kind === 'upsert') {
-      counts[await upsertCalendarMeeting(services, change.event, triage)]++;
+      counts[await upsertCalendarMeeting(deps, change.event, triage)]++;
       return;
     }
-    const meeting = await store.meetings.byEventId(change.id);
+    const meeting = await deps.store.meetings.byEventId(change.id);
     if (!meeting || meeting.status === 'cancelled') {
       counts.unchanged++;
       return;
@@ -142,10 +171,10 @@ export function createCalendarIngest(services: IngestServices, options: Calendar
     // "@removed" also means "changed and now outside the window": look before cancelling.
     const event = await calendar.getEvent(change.id);
     if (event && !event.isCancelled) {
-      counts[await upsertCalendarMeeting(services, event, triage)]++;
+      counts[await upsertCalendarMeeting(deps, event, triage)]++;
       return;
     }
-    counts[(await cancelMeeting(services, meeting, event ? 'cancelled by the organizer' : 'deleted from the calendar')) ? 'cancelled' : 'unchanged']++;
+    counts[(await cancelMeeting(deps, meeting, event ? 'cancelled by the organizer' : 'deleted from the calendar')) ? 'cancelled' : 'unchanged']++;
   }
 
   async function save(point: SyncPoint): Promise<boolean> {

@@ -79,7 +79,9 @@ export class ClientsRepo {
 
   /** Makes the meeting's client list exactly `clientIds`. */
   async setForMeeting(meetingId: number, clientIds: number[]): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
+    // Inside a caller's transaction (a calendar page is applied in one) Kysely cannot nest another.
+    const atomically = <T>(fn: (tx: Kysely<Database>) => Promise<T>) => (this.db.isTransaction ? fn(this.db) : this.db.transaction().execute(fn));
+    await atomically(async (tx) => {
       await tx.deleteFrom('meeting_clients').where('meeting_id', '=', meetingId).execute();
       const unique = [...new Set(clientIds)];
       if (unique.length > 0) {

@@ -5,6 +5,9 @@ import { ProviderError } from '../../src/support/errors.js';
 import { createAcceptInviteHandler } from '../../src/lifecycle/accept-invite.js';
 import { silentLogger } from '../../src/support/logger.js';
 import type { JobContext } from '../../src/daemon/job-runner.js';
+import { createGraphCalendar } from '../../src/clients/graph/graph-calendar.js';
+import { createMsalTokenProvider } from '../../src/clients/graph/msal-token-provider.js';
+import { createCalendarIngest } from '../../src/lifecycle/ingest-calendar.js';
 
 let world: CalendarWorld | undefined;
 afterEach(async () => {
@@ -242,5 +245,29 @@ describe.each(backends)('calendar ingest (%s)', (backend) => {
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ retryable: true, retryAfterMs: 90_000 });
     expect(await w.t.store.syncState.get('graph.calendar')).toBeUndefined();
+  });
+
+  it('a poll that fails between pages keeps what it applied and the next poll completes without duplicates', async () => {
+    const w = await open(backend);
+    await w.user();
+    const ids = [w.invite({ inHours: 10 }), w.invite({ inHours: 20 }), w.invite({ inHours: 30 })];
+    const tokens = createMsalTokenProvider({ tenantId: w.tokens.tenantId, clientId: w.tokens.clientId, clientSecret: w.tokens.clientSecret, authorityHost: w.tokens.url, scope: 'https://graph.microsoft.com/.default', logger: silentLogger() });
+    const calendar = createGraphCalendar({ botEmail: BOT, graphBaseUrl: w.graph.url, tokens, pageSize: 2, logger: silentLogger() });
+    const ingest = createCalendarIngest({ ...w.services, calendar });
+    const realFollow = calendar.followLink.bind(calendar);
+    let failures = 1;
+    calendar.followLink = async (link) => {
+      if (failures > 0 && link.includes('$skiptoken')) {
+        failures--;
+        throw new ProviderError('Graph answered 500', { provider: 'graph', retryable: true, status: 500 });
+      }
+      return realFollow(link);
+    };
+    await expect(ingest.poll()).rejects.toThrow('500');
+    expect(await w.t.store.meetings.list()).toHaveLength(2);
+    expect(await w.t.store.syncState.get('graph.calendar')).toBeUndefined();
+    expect((await ingest.poll()).counts).toMatchObject({ new: 1, unchanged: 2 });
+    expect((await w.t.store.meetings.list()).map((m) => m.event_id).sort()).toEqual([...ids].sort());
+    expect(await w.t.store.jobs.list({ kind: 'prepare_plan' })).toHaveLength(3);
   });
 });
