@@ -1,13 +1,29 @@
 import type { MeetingDetail } from '../lifecycle/meeting-details.js';
 import { clientLabel, type MeetingSummary } from '../lifecycle/list-meetings.js';
 
-/** "2026-01-05 10:30" in the operator's local time zone (TZ), or `timeZone` when given. */
-export function formatLocalTime(epochMs: number, timeZone?: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-  }).formatToParts(new Date(epochMs));
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+/**
+ * "2026-01-05 10:30" in the operator's local time zone (TZ), or `timeZone` when given. Intl is
+ * slow per call, and a list of 10,000 meetings calls it 10,000 times: so the zone's UTC offset
+ * is looked up once per day (when it is the same at both ends of that day, it holds all day)
+ * and the rest is arithmetic.
+ */
+export function localTimeFormatter(timeZone?: string): (epochMs: number) => string {
+  const intl = new Intl.DateTimeFormat('sv-SE', {
+    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+  });
+  const offsetAt = (ms: number) => Date.parse(`${intl.format(new Date(ms)).replace(' ', 'T')}Z`) - Math.floor(ms / 1000) * 1000;
+  const days = new Map<number, number | null>();
+  return (epochMs) => {
+    const day = Math.floor(epochMs / 86_400_000);
+    let offset = days.get(day);
+    if (offset === undefined) {
+      const a = offsetAt(day * 86_400_000);
+      offset = a === offsetAt((day + 1) * 86_400_000 - 1000) ? a : null;
+      days.set(day, offset);
+    }
+    if (offset === null || Number.isNaN(offset)) return intl.format(new Date(epochMs)).slice(0, 16);
+    return new Date(epochMs + offset).toISOString().slice(0, 16).replace('T', ' ');
+  };
 }
 
 /** "P R N" with a dash for each step not reached: plan written, reminder sent, HubSpot note logged. */
@@ -21,8 +37,8 @@ export function salespersonLabel(m: MeetingSummary): string {
 
 export const TABLE_HEADERS = ['ID', 'START', 'SALESPERSON', 'CLIENTS', 'TITLE', 'STATUS', 'P/R/N'];
 
-export function tableRow(m: MeetingSummary, timeZone?: string): string[] {
-  return [String(m.id), formatLocalTime(m.startAt, timeZone), salespersonLabel(m), clientLabel(m.clients), m.title, m.status, markerLabel(m.markers)];
+export function tableRow(m: MeetingSummary, time: (epochMs: number) => string = localTimeFormatter()): string[] {
+  return [String(m.id), time(m.startAt), salespersonLabel(m), clientLabel(m.clients), m.title, m.status, markerLabel(m.markers)];
 }
 
 /** The JSON shape of one meeting in `meetings list --json`: ISO times, stable keys. */
@@ -96,10 +112,11 @@ function capitalise(s: string): string {
 
 /** Sections of the detail view, shared by `meetings show` and the terminal UI. */
 export function detailSections(d: MeetingDetail, timeZone?: string): Array<{ title: string; lines: string[] }> {
+  const time = localTimeFormatter(timeZone);
   const who = d.user ? `${d.user.name} <${d.user.email}>, WhatsApp ${d.user.phone}` : `${d.organizerEmail} (unmatched: not a registered salesperson; add them with \`rolplay user add\`)`;
   const overview = [
     `Title:       ${d.title}`,
-    `When:        ${formatLocalTime(d.startAt, timeZone)} - ${formatLocalTime(d.endAt, timeZone).slice(11)}`,
+    `When:        ${time(d.startAt)} - ${time(d.endAt).slice(11)}`,
     `Status:      ${d.status}   (plan/reminder/note: ${markerLabel(d.markers)})`,
     `Salesperson: ${who}`,
     `Source:      ${d.source === 'import' ? 'imported' : 'Outlook'} (${d.eventId})`,
@@ -115,12 +132,12 @@ export function detailSections(d: MeetingDetail, timeZone?: string): Array<{ tit
   const transcript = d.messages.length === 0
     ? ['(no messages yet)']
     : d.messages.flatMap((m) => {
-        const head = `${formatLocalTime(m.at, timeZone)} ${m.direction === 'in' ? '<-' : '->'} ${m.kind}`;
+        const head = `${time(m.at)} ${m.direction === 'in' ? '<-' : '->'} ${m.kind}`;
         return [head, ...m.body.split('\n').map((l) => `    ${l}`)];
       });
   const jobs = d.jobs.length === 0
     ? ['(none)']
-    : d.jobs.map((j) => `#${j.id} ${j.kind} ${j.status} (attempt ${j.attempts}/${j.maxAttempts}, due ${formatLocalTime(j.runAt, timeZone)}, key ${j.dedupeKey})${j.lastError ? `  last error: ${j.lastError}` : ''}`);
+    : d.jobs.map((j) => `#${j.id} ${j.kind} ${j.status} (attempt ${j.attempts}/${j.maxAttempts}, due ${time(j.runAt)}, key ${j.dedupeKey})${j.lastError ? `  last error: ${j.lastError}` : ''}`);
   const sections = [
     { title: 'Meeting', lines: overview },
     { title: 'Clients', lines: clients },

@@ -4,7 +4,7 @@ import { meetingDetails } from '../lifecycle/meeting-details.js';
 import { cliContext, print, printJson, type CliIo, type GlobalOptions } from './cli-context.js';
 import { openCliStore, parseMeetingId } from './meeting-args.js';
 import { formatTable } from './format-table.js';
-import { TABLE_HEADERS, detailJson, formatDetailText, summaryJson, tableRow } from './format-meeting.js';
+import { TABLE_HEADERS, detailJson, formatDetailText, localTimeFormatter, summaryJson, tableRow } from './format-meeting.js';
 import { parseMeetingFilter, type MeetingFilterOptions } from './meeting-filter.js';
 import { replayCommand, replayMeeting, replaySummary } from './meetings-replay-command.js';
 
@@ -51,7 +51,8 @@ export function meetingsCommand(io: CliIo, globals: () => GlobalOptions): Comman
           print(io, 'No meetings match. Meetings appear once a registered salesperson invites the bot (see `rolplay doctor`), or with `rolplay meetings import`.');
           return;
         }
-        print(io, formatTable(TABLE_HEADERS, rows.map((m) => tableRow(m))));
+        const time = localTimeFormatter();
+        print(io, formatTable(TABLE_HEADERS, rows.map((m) => tableRow(m, time))));
       } finally {
         await store.close();
       }

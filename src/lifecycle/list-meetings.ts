@@ -1,5 +1,5 @@
 import type { MeetingStatus } from '../store/database.js';
-import type { MeetingFilter, MeetingListRow } from '../store/meetings-repo.js';
+import type { MeetingFilter, MeetingSummaryRow } from '../store/meetings-repo.js';
 import type { Store } from '../store/open-store.js';
 
 /** One line of `rolplay meetings list`: what an operator scans for, nothing more. */
@@ -23,7 +23,7 @@ export type { MeetingFilter };
 
 /** The meetings that match `filter`, soonest first, with their clients (two queries in all). */
 export async function listMeetings(store: Pick<Store, 'meetings' | 'clients'>, filter: MeetingFilter = {}): Promise<MeetingSummary[]> {
-  const rows = await store.meetings.list(filter);
+  const rows = await store.meetings.listSummaries(filter);
   const clients = await store.clients.forMeetings(rows.map((r) => r.id));
   const byMeeting = new Map<number, MeetingSummary['clients']>();
   for (const c of clients) {
@@ -34,7 +34,7 @@ export async function listMeetings(store: Pick<Store, 'meetings' | 'clients'>, f
   return rows.map((row) => summarise(row, byMeeting.get(row.id) ?? []));
 }
 
-export function summarise(row: MeetingListRow, clients: MeetingSummary['clients']): MeetingSummary {
+export function summarise(row: MeetingSummaryRow, clients: MeetingSummary['clients']): MeetingSummary {
   return {
     id: row.id,
     title: row.title,
@@ -46,7 +46,7 @@ export function summarise(row: MeetingListRow, clients: MeetingSummary['clients'
     user: row.user_id !== null && row.user_email !== null ? { id: row.user_id, email: row.user_email, name: row.user_name ?? row.user_email } : null,
     clients,
     markers: {
-      plan: row.plan_json !== null || row.status === 'plan_sent' || row.status === 'reminder_sent' || row.status === 'completed',
+      plan: Number(row.has_plan) === 1 || row.status === 'plan_sent' || row.status === 'reminder_sent' || row.status === 'completed',
       reminder: row.status === 'reminder_sent' || row.status === 'completed',
       note: row.hubspot_note_id !== null,
     },

@@ -34,7 +34,7 @@ export async function meetingDetails(store: Pick<Store, 'meetings' | 'clients' |
     store.jobs.forMeeting(id),
   ]);
   const summary = summarise(
-    { ...row, user_email: user?.email ?? null, user_name: user?.name ?? null },
+    { ...row, user_email: user?.email ?? null, user_name: user?.name ?? null, has_plan: row.plan_json === null ? 0 : 1 },
     clients.map((c) => ({ name: c.name, email: c.email, company: c.company })),
   );
   return {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, MeetingRow, MeetingStatus, MeetingUpdate, NewMeeting } from './database.js';
 
 export interface MeetingFilter {
@@ -9,6 +9,14 @@ export interface MeetingFilter {
   unmatched?: boolean;
   limit?: number;
 }
+
+/** The columns of the meetings list: no plan, body or outcome text, so 10,000 rows stay quick. */
+export type MeetingSummaryRow = Pick<MeetingRow, 'id' | 'title' | 'status' | 'source' | 'start_at' | 'end_at' | 'organizer_email' | 'user_id' | 'hubspot_note_id'> & {
+  user_email: string | null;
+  user_name: string | null;
+  /** 1 when a plan is stored. */
+  has_plan: number;
+};
 
 export interface MeetingListRow extends MeetingRow {
   user_email: string | null;
@@ -52,6 +60,21 @@ export class MeetingsRepo {
       .leftJoin('users', 'users.id', 'meetings.user_id')
       .selectAll('meetings')
       .select(['users.email as user_email', 'users.name as user_name']);
+    if (filter.status && filter.status.length > 0) query = query.where('meetings.status', 'in', filter.status);
+    if (filter.userEmail) query = query.where('users.email', '=', filter.userEmail.toLowerCase());
+    if (filter.from !== undefined) query = query.where('meetings.start_at', '>=', filter.from);
+    if (filter.to !== undefined) query = query.where('meetings.start_at', '<', filter.to);
+    if (filter.unmatched === true) query = query.where('meetings.user_id', 'is', null);
+    if (filter.unmatched === false) query = query.where('meetings.user_id', 'is not', null);
+    return query.orderBy('meetings.start_at').orderBy('meetings.id').limit(filter.limit ?? 10_000).execute();
+  }
+
+  /** Like list(), with only the columns the meetings list shows. */
+  listSummaries(filter: MeetingFilter = {}): Promise<MeetingSummaryRow[]> {
+    let query = this.db.selectFrom('meetings')
+      .leftJoin('users', 'users.id', 'meetings.user_id')
+      .select(['meetings.id', 'meetings.title', 'meetings.status', 'meetings.source', 'meetings.start_at', 'meetings.end_at', 'meetings.organizer_email', 'meetings.user_id', 'meetings.hubspot_note_id', 'users.email as user_email', 'users.name as user_name'])
+      .select(sql<number>`case when meetings.plan_json is null then 0 else 1 end`.as('has_plan'));
     if (filter.status && filter.status.length > 0) query = query.where('meetings.status', 'in', filter.status);
     if (filter.userEmail) query = query.where('users.email', '=', filter.userEmail.toLowerCase());
     if (filter.from !== undefined) query = query.where('meetings.start_at', '>=', filter.from);

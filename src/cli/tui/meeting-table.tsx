@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import type { MeetingStatus } from '../../store/database.js';
 import { clientLabel, type MeetingSummary } from '../../lifecycle/list-meetings.js';
-import { formatLocalTime, salespersonLabel } from '../format-meeting.js';
+import { localTimeFormatter, salespersonLabel } from '../format-meeting.js';
 
 export const STATUS_COLOURS: Record<MeetingStatus, string> = {
   scheduled: 'cyan',
@@ -49,6 +49,7 @@ export interface MeetingTableProps {
 export function MeetingTable({ rows, cursor, offset, height, width, timeZone }: MeetingTableProps) {
   const w = columnWidths(width);
   const visible = rows.slice(offset, offset + height);
+  const time = localTimeFormatter(timeZone);
   return (
     <Box flexDirection="column">
       <Text bold>
@@ -59,7 +60,7 @@ export function MeetingTable({ rows, cursor, offset, height, width, timeZone }: 
         return (
           <Text key={m.id} inverse={selected} wrap="truncate">
             {selected ? '› ' : '  '}
-            {fit(formatLocalTime(m.startAt, timeZone), w.start)}{' '}
+            {fit(time(m.startAt), w.start)}{' '}
             <Text color={m.user ? undefined : 'red'}>{fit(salespersonLabel(m), w.person)}</Text>{' '}
             {fit(clientLabel(m.clients), w.clients)}{' '}
             {fit(m.title, w.title)}{' '}
