@@ -7,6 +7,7 @@ import { formatTable } from './format-table.js';
 import { TABLE_HEADERS, detailJson, formatDetailText, localTimeFormatter, summaryJson, tableRow } from './format-meeting.js';
 import { parseMeetingFilter, type MeetingFilterOptions } from './meeting-filter.js';
 import { replayCommand, replayMeeting, replaySummary } from './meetings-replay-command.js';
+import { importCommand } from './meetings-import-command.js';
 
 export interface ListOptions extends MeetingFilterOptions {
   json?: boolean;
@@ -75,6 +76,7 @@ export function meetingsCommand(io: CliIo, globals: () => GlobalOptions): Comman
       }
     });
 
+  meetings.addCommand(importCommand(io, globals));
   meetings.addCommand(replayCommand(io, globals));
   return meetings;
 }

@@ -1,0 +1,83 @@
+import { readFile } from 'node:fs/promises';
+import { Command } from 'commander';
+import { RolplayError, UsageError } from '../support/errors.js';
+import type { ImportItemResult } from '../lifecycle/import-meetings.js';
+import { cliContext, print, printJson, type CliIo, type GlobalOptions } from './cli-context.js';
+import { openCliStore } from './meeting-args.js';
+
+const OUTCOME_TEXT: Record<string, string> = {
+  new: 'new meeting, plan and reminder scheduled',
+  unmatched: 'recorded as unmatched: the organizer is not a registered salesperson (`rolplay user add`)',
+  changed: 'updated',
+  unchanged: 'already imported, unchanged',
+  restored: 'restored (it had been cancelled)',
+  cancelled: 'cancelled',
+  skipped: 'skipped',
+};
+
+export function importCommand(io: CliIo, globals: () => GlobalOptions): Command {
+  return new Command('import')
+    .description('import meetings from the seed\'s /outlook-webhook JSON (one object or an array; "-" reads standard input), through the same ingest as Outlook invitations')
+    .argument('<file>', 'a JSON file, or - for standard input')
+    .option('--json', 'print one result per item as JSON')
+    .action(async (file: string, opts: { json?: boolean }) => {
+      const payload = parseJsonText(await readInput(file), file === '-' ? 'standard input' : file);
+      const ctx = cliContext(globals(), io, 'warn');
+      const store = await openCliStore(ctx);
+      let results: ImportItemResult[];
+      try {
+        // The ingest path queues plan and reminder jobs: it comes with the composition root.
+        const { buildApp } = await import('../daemon/build-app.js');
+        const { importMeetings } = await import('../lifecycle/import-meetings.js');
+        const app = await buildApp({ config: ctx.config, logger: ctx.logger, store });
+        try {
+          results = await importMeetings(app.services, payload);
+        } finally {
+          await app.close();
+        }
+      } finally {
+        await store.close();
+      }
+      const rejected = results.filter((r) => r.outcome === 'rejected');
+      if (opts.json) printJson(io, results);
+      else {
+        for (const r of results) {
+          if (r.outcome === 'rejected') io.stderr.write(`rolplay: item ${r.index}: ${r.field}: ${r.reason}\n`);
+          else print(io, `item ${r.index}: ${r.meetingId !== undefined ? `meeting ${r.meetingId} ` : ''}"${r.title}": ${OUTCOME_TEXT[r.outcome] ?? r.outcome}${r.reason ? ` (${r.reason})` : ''}`);
+        }
+        const kept = results.length - rejected.length;
+        print(io, `${kept} of ${results.length} items imported${rejected.length > 0 ? `; ${rejected.length} rejected (see above)` : ''}. Plans go out when \`rolplay start\` runs.`);
+      }
+      if (rejected.length > 0) throw new RolplayError(`${rejected.length} of ${results.length} items were rejected; the others were imported`, { code: 'IMPORT_PARTIAL', exitCode: 1 });
+    });
+}
+
+async function readInput(file: string): Promise<string> {
+  if (file === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk));
+    return Buffer.concat(chunks).toString('utf8');
+  }
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read ${file} (${code === 'ENOENT' ? 'no such file' : code ?? 'unreadable'}): give the path of the JSON file, or - for standard input`);
+  }
+}
+
+/** JSON.parse with the line and column at fault, which Node's message gives only as an offset. */
+export function parseJsonText(text: string, where: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = Number(/position (\d+)/.exec(message)?.[1] ?? Number.NaN);
+    let at = '';
+    if (Number.isFinite(position)) {
+      const before = text.slice(0, position).split('\n');
+      at = ` at line ${before.length}, column ${before[before.length - 1]!.length + 1}`;
+    }
+    throw new UsageError(`${where} is not valid JSON${at}: ${message.replace(/ in JSON at position \d+.*$/, '')}`);
+  }
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, tempConfig } from '../helpers/run-cli.js';
+
+const item = (id: string, start: string) => ({
+  meeting: { title: `Call ${id}`, start_time: start, end_time: start.replace('T15', 'T16'), organizer: { address: 'sara@company.com' }, meeting_id: id },
+  client: { name: 'Ana Ruiz', email: 'ana@acme.com', company: 'Acme', hubspot_contact_id: '501' },
+});
+
+describe('rolplay meetings import', () => {
+  it('imports each good item, names the item and field of each bad one, and exits 1', async () => {
+    const { path, dir } = tempConfig();
+    await runCli(['--config', path, 'user', 'add', '--name', 'Sara Lopez', '--email', 'sara@company.com', '--phone', '+14155552671', '--no-welcome']);
+    const file = join(dir, 'payload.json');
+    writeFileSync(file, JSON.stringify([item('a', '2099-01-06T15:00:00Z'), { meeting: { title: 'Broken' } }, item('b', '2099-01-07T15:00:00Z')]));
+    const run = await runCli(['--config', path, 'meetings', 'import', file]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^item 0: meeting \d+ "Call a": new meeting, plan and reminder scheduled$/m);
+    expect(run.stdout).toMatch(/^item 2: meeting \d+ "Call b": new meeting/m);
+    expect(run.stdout).toContain('2 of 3 items imported; 1 rejected (see above).');
+    expect(run.stderr).toContain('rolplay: item 1: meeting.start_time: expected an ISO 8601 time');
+    const list = JSON.parse((await runCli(['--config', path, 'meetings', 'list', '--json'])).stdout);
+    expect(list.map((m: { title: string; source: string }) => [m.title, m.source])).toEqual([['Call a', 'import'], ['Call b', 'import']]);
+    const again = await runCli(['--config', path, 'meetings', 'import', file, '--json']);
+    expect(JSON.parse(again.stdout).map((r: { outcome: string }) => r.outcome)).toEqual(['unchanged', 'rejected', 'unchanged']);
+  });
+
+  it('points at the line and column of malformed JSON, and at a missing file, in one line', async () => {
+    const { path, dir } = tempConfig();
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, '{\n  "meeting": {\n    "title": "x",\n  }\n}');
+    const run = await runCli(['--config', path, 'meetings', 'import', file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/bad\.json is not valid JSON at line 4, column 3/);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    const missing = await runCli(['--config', path, 'meetings', 'import', join(dir, 'nope.json')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/cannot read .*nope\.json \(no such file\)/);
+  });
+});
