@@ -1,0 +1,140 @@
+import { registerUser } from '../lifecycle/register-user.js';
+import type { Logger } from '../support/logger.js';
+import { errorMessage } from '../support/errors.js';
+import type { MessageRow } from '../store/database.js';
+import { createDemoWorld, DEMO_BOT, type DemoWorld } from './demo-world.js';
+import { hubspotView, whatsAppView, type DemoNote } from './demo-transcript.js';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const SARA = { name: 'Sara Lopez', email: 'sara.lopez@demo-company.example', phone: '+14155550123' };
+const ANN = { email: 'ann.lee@acme.example', firstname: 'Ann', lastname: 'Lee', jobtitle: 'Head of Operations' };
+
+export interface DemoOptions {
+  logger: Logger;
+  /** Where the story and the transcripts go, line by line. */
+  print(line?: string): void;
+  geminiApiKey?: string;
+  geminiModel?: string;
+  /** The demo day starts at 09:00 UTC of this date (default today). */
+  today?: Date;
+}
+
+export interface DemoResult {
+  steps: number;
+  whatsApp: MessageRow[];
+  notes: DemoNote[];
+  elapsedMs: number;
+  simulatedMs: number;
+}
+
+/** A failed step of the story: which one, and what was expected. */
+export class DemoStepError extends Error {}
+
+/**
+ * `rolplay demo`: one meeting's whole lifecycle against the simulators, on a fake clock. Each
+ * step is the real code path (registration, calendar poll, jobs, signed webhooks); each is
+ * checked, so the demo also proves a fresh install works end to end.
+ */
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const started = Date.now();
+  const day = options.today ?? new Date();
+  const start = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), 9, 0);
+  const world = await createDemoWorld({ start, logger: options.logger, geminiApiKey: options.geminiApiKey, geminiModel: options.geminiModel });
+  const { print } = options;
+  let step = 0;
+  const say = (text: string) => print(`${String(++step).padStart(2)}. ${clockText(world)}  ${text}`);
+  try {
+    print(options.geminiApiKey
+      ? `Text: Google Gemini (${world.app.services.config.gemini.model}, GEMINI_API_KEY is set).`
+      : 'Text: the Gemini simulator\'s scripted model (set GEMINI_API_KEY to have the real Gemini write it).');
+    print();
+    const acme = world.hubspot.addCompany({ name: 'Acme Corp', domain: 'acme.example', industry: 'Logistics' });
+    const annId = world.hubspot.addContact(ANN, acme);
+
+    say(`${SARA.name} registers: rolplay user add --name "${SARA.name}" --email ${SARA.email} --phone ${SARA.phone}`);
+    const { user } = await registerUser(world.app.services, { ...SARA, welcome: true });
+    await world.settle();
+    await expectOut(world, user.id, 'welcome', 'the welcome message');
+
+    await world.advance(2 * MIN);
+    const meetingStart = start + HOUR;
+    say(`She invites ${DEMO_BOT} to "Acme renewal" with Ann Lee (ann.lee@acme.example), 10:00-11:00 UTC`);
+    world.graph.addEvent({
+      subject: 'Acme renewal', organizer: { email: SARA.email, name: SARA.name }, start: meetingStart, end: meetingStart + HOUR,
+      body: 'Renewal of the logistics platform; Ann wants to discuss the analytics add-on and pricing.',
+      attendees: [DEMO_BOT, { email: ANN.email, name: 'Ann Lee' }], location: 'Microsoft Teams Meeting',
+    });
+    const poll = await world.ingest.poll();
+    if (poll.counts.new !== 1) throw new DemoStepError(`the calendar poll found ${poll.counts.new} new meetings, expected 1`);
+    await world.settle();
+    say('rolplay sees the invitation on its calendar poll and writes a coaching plan');
+    await expectOut(world, user.id, 'plan', 'the coaching plan');
+
+    await world.advance(3 * MIN);
+    say('Sara asks a question on WhatsApp');
+    await ask(world, 'What should I say if Ann says the analytics add-on is too expensive?');
+
+    await world.advance(4 * MIN);
+    say('Sara practises: she asks rolplay to play Ann, answers twice, then stops for a score');
+    for (const line of ['roleplay', 'Thanks for making the time, Ann. What would make this renewal a clear win for you?', 'We can start the add-on as a 60-day pilot on one warehouse, so you see the savings before you pay for all sites.', 'stop']) {
+      await ask(world, line);
+      await world.advance(MIN);
+    }
+
+    await world.clock.advance(meetingStart + HOUR - world.clock.now());
+    say('The meeting ends');
+    await world.advance(MIN);
+    say('One minute later rolplay asks how it went');
+    await expectOut(world, user.id, 'reminder', 'the reminder');
+
+    await world.advance(5 * MIN);
+    say('Sara answers');
+    await ask(world, 'Done - Ann agreed to a 60-day pilot of the analytics add-on at the Dallas warehouse starting March 1; she needs a security review first, I send the questionnaire by Friday.');
+    await world.advance(MIN);
+    const meeting = (await world.store.meetings.list()).find((m) => m.title === 'Acme renewal');
+    if (!meeting?.hubspot_note_id) throw new DemoStepError(`no HubSpot note was logged for the meeting (status ${meeting?.status ?? 'missing'}); jobs: ${await jobSummary(world)}`);
+    say(`The outcome is logged as a note on Ann Lee's HubSpot contact (note ${meeting.hubspot_note_id}); the meeting is ${meeting.status}`);
+
+    const whatsApp = await world.store.messages.recentForUser(user.id, 500);
+    const notes: DemoNote[] = world.hubspot.records('notes')
+      .filter((n) => world.hubspot.associationsOf('notes', n.id).some((a) => a.toId === annId))
+      .map((n) => ({ id: n.id, body: n.properties.hs_note_body ?? '', timestamp: noteTime(n.properties.hs_timestamp, n.createdAt) }));
+    print();
+    for (const line of whatsAppView(whatsApp, SARA)) print(line);
+    print();
+    for (const line of hubspotView(notes, 'Ann Lee', 'Acme Corp')) print(line);
+    return { steps: step, whatsApp, notes, elapsedMs: Date.now() - started, simulatedMs: world.clock.now() - start };
+  } finally {
+    await world.close();
+  }
+}
+
+async function ask(world: DemoWorld, body: string): Promise<void> {
+  const before = world.twilio.sentTo(SARA.phone).length;
+  await world.whatsAppFrom(SARA.phone, body);
+  if (world.twilio.sentTo(SARA.phone).length === before) {
+    throw new DemoStepError(`no answer on WhatsApp to "${body.slice(0, 40)}"; jobs: ${await jobSummary(world)}`);
+  }
+}
+
+async function expectOut(world: DemoWorld, userId: number, kind: string, what: string): Promise<void> {
+  const sent = (await world.store.messages.recentForUser(userId, 500)).filter((m) => m.direction === 'out' && m.kind === kind);
+  if (sent.length === 0) throw new DemoStepError(`${what} did not arrive on WhatsApp; jobs: ${await jobSummary(world)}`);
+}
+
+async function jobSummary(world: DemoWorld): Promise<string> {
+  const jobs = await world.store.jobs.list();
+  return jobs.map((j) => `${j.kind} ${j.status}${j.last_error ? ` (${errorMessage(j.last_error).slice(0, 160)})` : ''}`).join('; ') || 'none';
+}
+
+/** hs_timestamp is epoch milliseconds or an ISO date, depending on who wrote it. */
+function noteTime(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const t = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  return Number.isFinite(t) ? t : fallback;
+}
+
+function clockText(world: DemoWorld): string {
+  return new Date(world.clock.now()).toISOString().slice(11, 16);
+}
