@@ -6,6 +6,8 @@ import { openStore } from '../../src/store/open-store.js';
 import { seedMeetings } from '../helpers/seed-meetings.js';
 import { startTwilioSimulator, type TwilioSim } from '../../src/sandbox/twilio-simulator.js';
 import { startGeminiSimulator, type GeminiSim } from '../../src/sandbox/gemini-simulator.js';
+import { startMicrosoftTokenSimulator } from '../../src/sandbox/microsoft-token-simulator.js';
+import { startGraphSimulator } from '../../src/sandbox/graph-simulator.js';
 
 describe('rolplay doctor', () => {
   let hubspot: HubspotSim | undefined;
@@ -75,6 +77,24 @@ describe('rolplay doctor', () => {
     expect(byName('Jobs')).toMatchObject({ status: 'ok', detail: '0 pending, 0 running, 1 failed in all' });
     expect(byName('Microsoft')).toMatchObject({ status: 'fail', detail: expect.stringContaining('not configured') });
     expect(run.code).toBe(1); // Microsoft is not configured
+  });
+
+  it('reads the bot calendar through MSAL and Graph, and names the setting when the client secret is wrong', async () => {
+    const tokens = await startMicrosoftTokenSimulator();
+    const graph = await startGraphSimulator({ botEmail: 'coach-bot@example.com', tokens });
+    try {
+      graph.addEvent({ subject: 'Soon', organizer: 'a@x.com', start: Date.now() + 3_600_000, end: Date.now() + 7_200_000, attendees: ['coach-bot@example.com'] });
+      const microsoft = { tenantId: tokens.tenantId, clientId: tokens.clientId, clientSecret: tokens.clientSecret, authorityHost: tokens.url, graphBaseUrl: graph.url };
+      const good = await runCli(['--config', tempConfig({ microsoft }).path, 'doctor']);
+      expect(good.stdout).toMatch(/✔ Microsoft Graph \(calendar of coach-bot@example\.com\): token issued; calendar of coach-bot@example\.com readable \(1 events in the next 24 h/);
+      const wrong = 'wrong~secret~value~0000';
+      const bad = await runCli(['--config', tempConfig({ microsoft: { ...microsoft, clientSecret: wrong } }).path, 'doctor']);
+      expect(bad.stdout).toMatch(/✖ Microsoft Graph .*microsoft\.clientSecret/);
+      expect(bad.stdout + bad.stderr).not.toContain(wrong);
+    } finally {
+      await graph.close();
+      await tokens.close();
+    }
   });
 
   it('lists every config problem and exits 2', async () => {
