@@ -78,7 +78,10 @@ export class CalendarPoller implements DaemonComponent {
   private async run(force: boolean): Promise<CalendarPollSummary | undefined> {
     const { clock, logger, lease, ingest } = this.options;
     if (!force && clock.now() < this.pausedUntil) return undefined;
-    if (lease && !(await lease.ensure())) return undefined;
+    if (lease && !(await lease.ensure())) {
+      logger.debug('another daemon leads the calendar poll; this one waits');
+      return undefined;
+    }
     const started = clock.now();
     try {
       const summary = await ingest.poll();
