@@ -26,13 +26,17 @@ export function buildProgram(io: CliIo): Command {
   for (const command of [startCommand(io, globals), userCommand(io, globals), configCommand(io, globals), meetingsCommand(io, globals), doctorCommand(io, globals), demoCommand(io, globals)]) {
     program.addCommand(command);
   }
-  for (const command of program.commands) propagate(command);
+  for (const command of program.commands) propagate(command, io);
   return program;
 }
 
-function propagate(command: Command): void {
-  command.exitOverride().showHelpAfterError('(run with --help for usage)');
-  for (const sub of command.commands) propagate(sub);
+/** addCommand() does not copy settings: give every sub-command the same output and error handling. */
+function propagate(command: Command, io: CliIo): void {
+  command.exitOverride().showHelpAfterError('(run with --help for usage)').configureOutput({
+    writeOut: (s) => io.stdout.write(s),
+    writeErr: (s) => io.stderr.write(s),
+  });
+  for (const sub of command.commands) propagate(sub, io);
 }
 
 /** Runs the CLI and returns the exit code; never throws. */

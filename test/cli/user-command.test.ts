@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempConfig } from '../helpers/run-cli.js';
 
@@ -63,7 +65,7 @@ describe('rolplay CLI errors', () => {
     const a = await runCli(['frobnicate']);
     expect(a.code).toBe(2);
     expect(a.stderr).toMatch(/unknown command 'frobnicate'/);
-    const b = await runCli(['user', 'add', '--nme', 'x']);
+    const b = await runCli(['user', 'add', '--name', 'n', '--email', 'e@x.com', '--phone', '+14155552671', '--nme', 'x']);
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/unknown option '--nme'/);
     expect(a.stderr + b.stderr).not.toMatch(/\n\s+at /);
@@ -86,10 +88,14 @@ describe('rolplay CLI errors', () => {
   });
 
   it('an unusable data dir is one clear line, exit 2', async () => {
-    const { path } = tempConfig({ dataDir: '/proc/rolplay-cannot-exist' });
+    const { dir, path: first } = tempConfig();
+    const blocker = join(dir, 'a-file');
+    writeFileSync(blocker, 'not a folder');
+    const { path } = tempConfig({ dataDir: join(blocker, 'data') });
+    void first;
     const run = await runCli(['--config', path, 'user', 'list']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^rolplay: cannot create the data directory \/proc\/rolplay-cannot-exist .*set dataDir/);
+    expect(run.stderr).toMatch(/^rolplay: cannot create the data directory .*a-file\/data .*set dataDir/);
   });
 
   it('--help and --version exit 0', async () => {

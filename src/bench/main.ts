@@ -1,0 +1,34 @@
+/**
+ * `npm run bench`: every performance figure the issues ask for, with its goal beside it.
+ * Text by default, `--json` for a machine-readable array. Loopback only; bounded in time.
+ */
+import { formatFigures, meetsGoal, type BenchFigure } from './bench-result.js';
+import { runWebhookBench } from './webhook-bench.js';
+import { runCalendarBench } from './calendar-bench.js';
+import { runReminderBench } from './reminder-bench.js';
+import { runCliBench } from './cli-bench.js';
+import { runDaemonIdleBench } from './daemon-bench.js';
+
+const benches: Array<[string, () => Promise<BenchFigure[]>]> = [
+  ['webhook', () => runWebhookBench()],
+  ['calendar', () => runCalendarBench()],
+  ['reminders', () => runReminderBench()],
+  ['cli', () => runCliBench()],
+  ['daemon', () => runDaemonIdleBench()],
+];
+
+async function main(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
+  const only = argv.filter((a) => !a.startsWith('--'));
+  const figures: BenchFigure[] = [];
+  for (const [name, run] of benches) {
+    if (only.length > 0 && !only.includes(name)) continue;
+    if (!json) process.stderr.write(`running ${name} bench...\n`);
+    figures.push(...(await run()));
+  }
+  if (json) process.stdout.write(`${JSON.stringify(figures.map((f) => ({ ...f, ok: meetsGoal(f) })), null, 2)}\n`);
+  else process.stdout.write(`${formatFigures(figures)}\n`);
+  return 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));
