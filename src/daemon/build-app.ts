@@ -35,6 +35,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
   const store = options.store ?? (await openStore({ databaseUrl: config.database.url, dataDir: config.dataDir }));
+  // Assigned once below; the queue needs a way to wake the runner it is handed to.
+  // eslint-disable-next-line prefer-const
   let runner: JobRunner | undefined;
   const queue = createJobQueue(store, clock, config.jobs.maxAttempts, () => runner?.wake());
   const services: Services = {
