@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { Database, MeetingRow, MeetingStatus, MeetingUpdate, NewMeeting } from './database.js';
 
 export interface MeetingFilter {
@@ -56,32 +56,20 @@ export class MeetingsRepo {
   }
 
   list(filter: MeetingFilter = {}): Promise<MeetingListRow[]> {
-    let query = this.db.selectFrom('meetings')
+    const query = this.db.selectFrom('meetings')
       .leftJoin('users', 'users.id', 'meetings.user_id')
       .selectAll('meetings')
       .select(['users.email as user_email', 'users.name as user_name']);
-    if (filter.status && filter.status.length > 0) query = query.where('meetings.status', 'in', filter.status);
-    if (filter.userEmail) query = query.where('users.email', '=', filter.userEmail.toLowerCase());
-    if (filter.from !== undefined) query = query.where('meetings.start_at', '>=', filter.from);
-    if (filter.to !== undefined) query = query.where('meetings.start_at', '<', filter.to);
-    if (filter.unmatched === true) query = query.where('meetings.user_id', 'is', null);
-    if (filter.unmatched === false) query = query.where('meetings.user_id', 'is not', null);
-    return query.orderBy('meetings.start_at').orderBy('meetings.id').limit(filter.limit ?? 10_000).execute();
+    return query.where((eb) => matching(eb, filter)).orderBy('meetings.start_at').orderBy('meetings.id').limit(filter.limit ?? 10_000).execute();
   }
 
   /** Like list(), with only the columns the meetings list shows. */
   listSummaries(filter: MeetingFilter = {}): Promise<MeetingSummaryRow[]> {
-    let query = this.db.selectFrom('meetings')
+    const query = this.db.selectFrom('meetings')
       .leftJoin('users', 'users.id', 'meetings.user_id')
       .select(['meetings.id', 'meetings.title', 'meetings.status', 'meetings.source', 'meetings.start_at', 'meetings.end_at', 'meetings.organizer_email', 'meetings.user_id', 'meetings.hubspot_note_id', 'users.email as user_email', 'users.name as user_name'])
       .select(sql<number>`case when meetings.plan_json is null then 0 else 1 end`.as('has_plan'));
-    if (filter.status && filter.status.length > 0) query = query.where('meetings.status', 'in', filter.status);
-    if (filter.userEmail) query = query.where('users.email', '=', filter.userEmail.toLowerCase());
-    if (filter.from !== undefined) query = query.where('meetings.start_at', '>=', filter.from);
-    if (filter.to !== undefined) query = query.where('meetings.start_at', '<', filter.to);
-    if (filter.unmatched === true) query = query.where('meetings.user_id', 'is', null);
-    if (filter.unmatched === false) query = query.where('meetings.user_id', 'is not', null);
-    return query.orderBy('meetings.start_at').orderBy('meetings.id').limit(filter.limit ?? 10_000).execute();
+    return query.where((eb) => matching(eb, filter)).orderBy('meetings.start_at').orderBy('meetings.id').limit(filter.limit ?? 10_000).execute();
   }
 
   /** Meetings of one user starting in [from, to), soonest first, excluding cancelled ones. */
@@ -113,4 +101,16 @@ export class MeetingsRepo {
     const rows = await this.db.selectFrom('meetings').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
+}
+
+/** The WHERE clause shared by list() and listSummaries(). */
+function matching(eb: ExpressionBuilder<Database, 'meetings' | 'users'>, filter: MeetingFilter): Expression<SqlBool> {
+  const conditions: Expression<SqlBool>[] = [];
+  if (filter.status && filter.status.length > 0) conditions.push(eb('meetings.status', 'in', filter.status));
+  if (filter.userEmail) conditions.push(eb('users.email', '=', filter.userEmail.toLowerCase()));
+  if (filter.from !== undefined) conditions.push(eb('meetings.start_at', '>=', filter.from));
+  if (filter.to !== undefined) conditions.push(eb('meetings.start_at', '<', filter.to));
+  if (filter.unmatched === true) conditions.push(eb('meetings.user_id', 'is', null));
+  if (filter.unmatched === false) conditions.push(eb('meetings.user_id', 'is not', null));
+  return eb.and(conditions);
 }
