@@ -48,6 +48,12 @@ export interface RunningSim {
   /** Forces the next N requests to get this fault (in addition to the random plan). */
   failNext(fault: Fault, count?: number): void;
   setFaults(plan: FaultPlan | null): void;
+  /**
+   * Answers every request only after a random wait in [min, max] ms, taken after the request
+   * took effect (as a real provider's round trip): a process that dies meanwhile has sent
+   * something it never heard back about. null turns it off.
+   */
+  setLatency(range: [number, number] | null): void;
   close(): Promise<void>;
 }
 
@@ -68,6 +74,8 @@ export async function startSim(handler: SimHandler, options: StartSimOptions = {
   const forced: Fault[] = [];
   let plan: FaultPlan | null = options.faults ?? null;
   let random = seeded(plan?.seed ?? 1);
+  let latency: [number, number] | null = null;
+  const latencyRandom = seeded(2);
 
   const server = createServer((req, res) => {
     void serve(req, res);
@@ -110,7 +118,10 @@ export async function startSim(handler: SimHandler, options: StartSimOptions = {
         default:
           break;
       }
-      sendJson(res, await handler(simReq));
+      const reply = await handler(simReq);
+      const wait = latency;
+      if (wait) await new Promise((r) => setTimeout(r, wait[0] + latencyRandom() * (wait[1] - wait[0])));
+      sendJson(res, reply);
     } catch (error) {
       sendJson(res, { status: 500, body: { error: { code: 500, message: `simulator error: ${(error as Error).message}` } } });
     }
@@ -125,6 +136,9 @@ export async function startSim(handler: SimHandler, options: StartSimOptions = {
     requests,
     failNext(fault, count = 1) {
       for (let i = 0; i < count; i++) forced.push(fault);
+    },
+    setLatency(range) {
+      latency = range;
     },
     setFaults(next) {
       plan = next;
