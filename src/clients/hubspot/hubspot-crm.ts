@@ -1,4 +1,5 @@
 import { Client } from '@hubspot/api-client';
+import { waitOutAmbiguity } from '../ambiguous-wait.js';
 import { ProviderError, errorMessage } from '../../support/errors.js';
 import type { Logger } from '../../support/logger.js';
 import {
@@ -47,7 +48,7 @@ export function createHubspotCrm(options: HubspotCrmOptions): Crm {
     try {
       return await Promise.race([fn(), timeout]);
     } catch (error) {
-      throw toHubspotError(error, info);
+      throw waitOutAmbiguity(toHubspotError(error, info), timeoutMs);
     } finally {
       clearTimeout(timer);
     }

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import twilio from 'twilio';
+import { waitOutAmbiguity } from '../ambiguous-wait.js';
 import type { Logger } from '../../support/logger.js';
 import { toTwilioError, type TwilioCallContext } from './twilio-error.js';
 import { RedirectingRequestClient, type CallScratch } from './redirecting-request-client.js';
@@ -37,13 +38,13 @@ export function createTwilioMessenger(options: TwilioMessengerOptions, logger: L
     try {
       return await scratch.run(state, fn);
     } catch (error) {
-      throw toTwilioError(error, {
+      throw waitOutAmbiguity(toTwilioError(error, {
         operation,
         baseUrl: baseUrl ?? 'https://api.twilio.com',
         timeoutMs,
         retryAfterHeader: state.retryAfter,
         secrets: [options.authToken],
-      });
+      }), timeoutMs);
     }
   }
 

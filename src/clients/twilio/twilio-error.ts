@@ -46,7 +46,9 @@ export function toTwilioError(error: unknown, context: TwilioCallContext): Provi
     if (status === 429 || status >= 500 || (code !== undefined && RATE_CODES.has(code))) {
       const retryAfterMs = parseRetryAfter(context.retryAfterHeader);
       const what = status >= 500 ? `Twilio had a server error (${label}: ${twilioMessage})` : `Twilio is rate limiting rolplay (${label}: ${twilioMessage})`;
-      return new ProviderError(`${what}; will retry`, { ...base, retryable: true, retryAfterMs, code: status >= 500 ? 'TWILIO_SERVER' : 'TWILIO_RATE_LIMIT' });
+      // A 500/502/504 on a send may come after Twilio queued the message; 503 and 429 refuse it.
+      const ambiguous = context.operation === 'send' && status >= 500 && status !== 503;
+      return new ProviderError(`${what}; will retry`, { ...base, retryable: true, retryAfterMs, ambiguous, code: status >= 500 ? 'TWILIO_SERVER' : 'TWILIO_RATE_LIMIT' });
     }
     if (status === 401 || code === 20003) {
       return new ProviderError(`Twilio refused the credentials (${label}: ${twilioMessage}): ${FIXES[20003]}`, { ...base, retryable: false, code: 'TWILIO_AUTH' });

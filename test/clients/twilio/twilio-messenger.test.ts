@@ -80,6 +80,16 @@ describe('Twilio messenger over the twilio SDK', () => {
     expect(error.retryAfterMs).toBe(1000);
   });
 
+  it('a 500 on a send is ambiguous (Twilio may have queued the message); a 503 is not', async () => {
+    sim.failNext('500');
+    const error = await failure(messenger().send({ to: SALES, body: 'hi' }));
+    expect(error.status).toBe(500);
+    expect([error.retryable, error.ambiguous, error.retryAfterMs]).toEqual([true, true, 2000]);
+    sim.failNext('503');
+    const refused = await failure(messenger().send({ to: SALES, body: 'hi' }));
+    expect([refused.retryable, refused.ambiguous, refused.retryAfterMs]).toEqual([true, false, 1000]);
+  });
+
   it('does not retry 63016 (outside the 24-hour window) and says templates fix it', async () => {
     const error = await failure(messenger().send({ to: '+34699999999', body: 'free text' }));
     expect(error.status).toBe(400);
@@ -104,6 +114,8 @@ describe('Twilio messenger over the twilio SDK', () => {
     const error = await failure(messenger().send({ to: SALES, body: 'Your plan for Acme [rp:42]' }));
     expect(error.ambiguous).toBe(true);
     expect(error.retryable).toBe(true);
+    // The retry waits out the client's timeout, so the message has landed before the log is read.
+    expect(error.retryAfterMs).toBe(2000);
     expect(sim.sentTo(SALES)).toHaveLength(1);
 
     const found = await messenger().findRecent({ to: SALES, since, bodyContains: '[rp:42]' });
