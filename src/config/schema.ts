@@ -43,6 +43,8 @@ export const configSchema = z.object({
     resyncHours: z.number().int().min(1).max(168).default(24),
     /** With several daemons on one PostgreSQL, one polls; another takes over this long after it dies. */
     pollLeaseSeconds: z.number().int().min(5).max(3600).default(90),
+    /** Longest wait for one answer from the token endpoint or Graph. */
+    timeoutSeconds: z.number().min(1).max(600).default(30),
     acceptInvites: z.boolean().default(false),
     internalDomains: z.array(z.string().min(1)).default([]),
   }).prefault({}),
@@ -61,6 +63,8 @@ export const configSchema = z.object({
     whatsappFrom: z.string().default('whatsapp:+14155238886'),
     apiBaseUrl: url('Twilio API host').default(''),
     validateSignatures: z.boolean().default(true),
+    /** Longest wait for one answer from Twilio's API (an unanswered send is checked before it is repeated). */
+    timeoutSeconds: z.number().min(1).max(600).default(15),
     templates: z.object({
       welcome: z.string().default(''),
       plan: z.string().default(''),
@@ -72,6 +76,10 @@ export const configSchema = z.object({
     basePath: url('HubSpot API host').default(''),
     createMissingContacts: z.boolean().default(false),
     createTasks: z.boolean().default(false),
+    /** Longest wait for one answer from HubSpot's API. */
+    timeoutSeconds: z.number().min(1).max(600).default(30),
+    /** How far HubSpot's search may lag behind a write: after an unanswered create, wait this long before searching for it. */
+    searchLagSeconds: z.number().min(0).max(600).default(30),
   }).prefault({}),
   admin: z.object({
     whatsapp: z.string().default(''),
@@ -92,6 +100,10 @@ export const configSchema = z.object({
   jobs: z.object({
     maxAttempts: z.number().int().min(1).max(50).default(8),
     leaseSeconds: z.number().int().min(5).max(3600).default(120),
+    /** A failed job's first retry waits about this long; each further one twice as long (jittered). */
+    retryBaseSeconds: z.number().min(0.1).max(3600).default(5),
+    /** The longest wait between two attempts. */
+    retryMaxSeconds: z.number().min(1).max(86_400).default(3600),
   }).prefault({}),
   defaults: z.object({
     country: z.string().regex(/^[A-Za-z]{2}$/, { message: 'expected a two-letter ISO country code such as US or ES' }).default('US'),

@@ -51,10 +51,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
           authToken: config.twilio.authToken,
           whatsappFrom: config.twilio.whatsappFrom,
           apiBaseUrl: config.twilio.apiBaseUrl || undefined,
+          timeoutMs: config.twilio.timeoutSeconds * 1000,
         }, logger.child({ component: 'twilio' }))
       : undefined,
     crm: isConfigured.hubspot(config)
-      ? createHubspotCrm({ accessToken: config.hubspot.accessToken, basePath: config.hubspot.basePath || undefined, logger: logger.child({ component: 'hubspot' }) })
+      ? createHubspotCrm({ accessToken: config.hubspot.accessToken, basePath: config.hubspot.basePath || undefined, timeoutMs: config.hubspot.timeoutSeconds * 1000, logger: logger.child({ component: 'hubspot' }) })
       : undefined,
     model: isConfigured.gemini(config) ? createGeminiModelFromConfig(config, clock, logger.child({ component: 'gemini' })) : undefined,
     calendar: isConfigured.microsoft(config) ? createGraphCalendarFromConfig(config, logger.child({ component: 'graph' })) : undefined,
@@ -66,6 +67,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     logger: logger.child({ component: 'jobs' }),
     handlers: buildJobHandlers(services),
     leaseMs: config.jobs.leaseSeconds * 1000,
+    backoffBaseMs: config.jobs.retryBaseSeconds * 1000,
+    backoffMaxMs: config.jobs.retryMaxSeconds * 1000,
     onFailed: async (job, error) => {
       if (job.kind === 'send_whatsapp' && job.payload.includes('"kind":"admin"')) return;
       await alertAdmin(services, `job-failed:${job.id}`, `job ${job.kind} #${job.id}${job.meeting_id ? ` (meeting ${job.meeting_id})` : ''} failed: ${errorMessage(error)}`);

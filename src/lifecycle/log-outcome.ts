@@ -9,9 +9,6 @@ import { loadFollowUp, meetingIdOf, type FollowUpContext } from './follow-up-con
 import { resolveCrmContacts } from './resolve-crm-contacts.js';
 import type { Services } from './services.js';
 
-/** HubSpot search lags behind writes: after a lost answer, wait this long before looking. */
-export const AMBIGUOUS_RETRY_MS = 30_000;
-
 interface Progress {
   noteId?: string;
   /** A create was sent and its answer lost: look for the record before creating again. */
@@ -68,6 +65,7 @@ async function logToCrm(services: Services, crm: Crm, fu: FollowUpContext, outco
   progress.labels = resolved.labels;
   progress.contactId ??= resolved.contactIds[0];
   const marker = noteMarker(meeting.id);
+  const searchLagMs = services.config.hubspot.searchLagSeconds * 1000;
 
   let noteId = meeting.hubspot_note_id ?? progress.noteId;
   if (!noteId && progress.creatingNote) {
@@ -81,7 +79,7 @@ async function logToCrm(services: Services, crm: Crm, fu: FollowUpContext, outco
       meetingId: meeting.id, title: meeting.title, startAt: meeting.start_at, endAt: meeting.end_at, timeZone: fu.user.timezone,
       outcome, planSummary: planSummaryOf(meeting.plan_json), salesperson: fu.user.name,
     });
-    noteId = (await createOnce(() => crm.createNote({ body, timestamp: meeting.start_at, contactIds: resolved.contactIds, companyIds: resolved.companyIds }), progress, 'creatingNote', save)).id;
+    noteId = (await createOnce(() => crm.createNote({ body, timestamp: meeting.start_at, contactIds: resolved.contactIds, companyIds: resolved.companyIds }), progress, 'creatingNote', save, searchLagMs)).id;
   }
   progress.noteId = noteId;
   progress.creatingNote = false;
@@ -99,7 +97,7 @@ async function logToCrm(services: Services, crm: Crm, fu: FollowUpContext, outco
         taskId = (await createOnce(() => crm.createTask({
           subject: step.action, body: `${step.action}\nFrom ${meeting.title} with ${fu.client}. ${taskMarker}`,
           dueAt: Date.parse(`${step.due}T12:00:00Z`), contactIds: resolved.contactIds, companyIds: resolved.companyIds,
-        }), progress, 'creatingTask', save)).id;
+        }), progress, 'creatingTask', save, searchLagMs)).id;
       }
       progress.tasks[index] = taskId;
       progress.creatingTask = undefined;
@@ -110,12 +108,13 @@ async function logToCrm(services: Services, crm: Crm, fu: FollowUpContext, outco
 }
 
 /** Runs a create; keeps the "in flight" mark only when the call may have gone through. */
-async function createOnce<T>(create: () => Promise<T>, progress: Progress, mark: 'creatingNote' | 'creatingTask', save: () => Promise<void>): Promise<T> {
+/** HubSpot's search lags behind writes: after a lost answer, wait hubspot.searchLagSeconds before looking. */
+async function createOnce<T>(create: () => Promise<T>, progress: Progress, mark: 'creatingNote' | 'creatingTask', save: () => Promise<void>, searchLagMs: number): Promise<T> {
   try {
     return await create();
   } catch (error) {
     if (error instanceof ProviderError && error.ambiguous) {
-      throw new TransientError(`${error.message} (it may have been created: looking for it before trying again)`, { cause: error, retryAfterMs: Math.max(AMBIGUOUS_RETRY_MS, error.retryAfterMs ?? 0) });
+      throw new TransientError(`${error.message} (it may have been created: looking for it before trying again)`, { cause: error, retryAfterMs: Math.max(searchLagMs, error.retryAfterMs ?? 0) });
     }
     progress[mark] = undefined;
     await save();

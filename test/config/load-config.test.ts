@@ -33,6 +33,14 @@ describe('loadConfig', () => {
     expect(config.gemini.model).toBe('gemini-2.5-flash');
     expect(config.schedule.reminderDelayMinutes).toBe(1);
     expect(config.twilio.whatsappFrom).toBe('whatsapp:+14155238886');
+    expect([config.microsoft.timeoutSeconds, config.gemini.timeoutSeconds, config.twilio.timeoutSeconds, config.hubspot.timeoutSeconds]).toEqual([30, 60, 15, 30]);
+    expect([config.hubspot.searchLagSeconds, config.jobs.retryBaseSeconds, config.jobs.retryMaxSeconds]).toEqual([30, 5, 3600]);
+  });
+
+  it('bounds the timeouts and retry waits', () => {
+    const cwd = dirWith({ twilio: { timeoutSeconds: 0 }, hubspot: { searchLagSeconds: -1 }, jobs: { retryBaseSeconds: 0 } });
+    const lines = problems(() => loadConfig({ env: noEnv, cwd }));
+    expect(lines.map((l) => /(twilio|hubspot|jobs)\.\w+/.exec(l)?.[0])).toEqual(['twilio.timeoutSeconds', 'hubspot.searchLagSeconds', 'jobs.retryBaseSeconds']);
   });
 
   it('reads ./config.json, then the environment wins, and records sources', () => {

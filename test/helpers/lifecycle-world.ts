@@ -104,7 +104,7 @@ export async function createLifecycleWorld(options: LifecycleWorldOptions): Prom
       ...options.config?.microsoft,
     },
     twilio: { accountSid: twilio.accountSid, authToken: twilio.authToken, apiBaseUrl: twilio.url, ...options.config?.twilio },
-    hubspot: { accessToken: hubspot.token, basePath: hubspot.url },
+    hubspot: { accessToken: hubspot.token, basePath: hubspot.url, ...options.config?.hubspot },
     gemini: { apiKey: gemini.apiKey, baseUrl: gemini.url, ...options.config?.gemini },
     schedule: { planLeadHours: 0, reminderDelayMinutes: 0, nudgeAfterHours: 4 },
     jobs: { leaseSeconds: 5, ...options.config?.jobs },

@@ -117,9 +117,10 @@ export function createGraphCalendarFromConfig(config: Config, logger: Logger): C
     certificate: m.certificate.privateKeyPath ? m.certificate : undefined,
     authorityHost: m.authorityHost,
     scope,
+    timeoutMs: m.timeoutSeconds * 1000,
     logger: logger.child({ component: 'msal' }),
   });
-  return createGraphCalendar({ botEmail: config.bot.email, graphBaseUrl: m.graphBaseUrl, tokens, logger });
+  return createGraphCalendar({ botEmail: config.bot.email, graphBaseUrl: m.graphBaseUrl, tokens, timeoutMs: m.timeoutSeconds * 1000, logger });
 }
 
 function toPage(body: unknown, logger: Logger): DeltaPage {

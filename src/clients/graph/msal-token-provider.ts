@@ -15,6 +15,8 @@ export interface MsalTokenOptions {
   authorityHost: string;
   /** The resource, e.g. https://graph.microsoft.com/.default. */
   scope: string;
+  /** Per-request limit when the authority is a loopback simulator (MSAL's own client has none of ours). */
+  timeoutMs?: number;
   logger: Logger;
 }
 
@@ -55,7 +57,7 @@ export function createMsalTokenProvider(options: MsalTokenOptions): AccessTokenP
   const app = new ConfidentialClientApplication({
     auth,
     system: {
-      networkClient: loopback ? new LoopbackNetworkClient(new URL(STAND_IN_HOST), host) : undefined,
+      networkClient: loopback ? new LoopbackNetworkClient(new URL(STAND_IN_HOST), host, options.timeoutMs) : undefined,
       loggerOptions: {
         piiLoggingEnabled: false,
         logLevel: LogLevel.Warning,

@@ -1,0 +1,43 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DaemonProcess } from '../helpers/daemon-process.js';
+import { createLifecycleWorld, type LifecycleWorld } from '../helpers/lifecycle-world.js';
+
+const MEETINGS = 40;
+const RATE = 0.3;
+
+let world: LifecycleWorld | undefined;
+let daemon: DaemonProcess | undefined;
+afterEach(async () => {
+  daemon?.kill('SIGKILL');
+  await daemon?.exited;
+  await world?.close();
+  world = undefined;
+  daemon = undefined;
+});
+
+/**
+ * Issue 7's fault test: 30 % of the requests to each of the four services (and Microsoft's token
+ * endpoint) fail: 429 and 503 with Retry-After, 500, a reset connection, an answer slower than
+ * the client's timeout, or an answer dropped after the request took effect. Every lifecycle
+ * still completes, and nothing reaches the salesperson or HubSpot twice.
+ */
+describe('fault injection', () => {
+  it(`${RATE * 100} % faults on Microsoft, Gemini, Twilio and HubSpot: all ${MEETINGS} lifecycles complete, no duplicates`, async () => {
+    world = await createLifecycleWorld({
+      meetings: MEETINGS, firstStartInMs: 6000, spacingMs: 250, durationMs: 15_000,
+      faults: { rate: RATE, kinds: ['429', '500', '503', 'reset', 'slow', 'drop-after-commit'], seed: 7, slowMs: 2500 },
+      config: {
+        microsoft: { timeoutSeconds: 2 }, gemini: { timeoutSeconds: 2 }, twilio: { timeoutSeconds: 2 }, hubspot: { timeoutSeconds: 2, searchLagSeconds: 3 },
+        jobs: { retryBaseSeconds: 0.5, retryMaxSeconds: 5 },
+      },
+    });
+    daemon = world.spawn(0);
+    await daemon.waitFor((e) => e.msg === 'rolplay started', 20_000);
+    world.startResponder(() => [0]);
+    await world.waitForAllCompleted(120_000);
+    const failures = [world.tokens.sim, world.graph.sim, world.gemini.sim, world.twilio, world.hubspot.sim].map((s) => s.requests.length);
+    console.log(`fault test: requests per service (token, graph, gemini, twilio, hubspot) ${failures.join(', ')}; ${daemon.lines.filter((l) => l.includes('job failed; will retry')).length} job retries`);
+    expect(await world.problems()).toEqual([]);
+    expect(daemon.lines.filter((l) => l.includes('failed for good') || l.includes('"level":50')).slice(0, 5)).toEqual([]);
+  }, 180_000);
+});
