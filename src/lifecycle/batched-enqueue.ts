@@ -28,18 +28,31 @@ export function createBatchedEnqueue(services: Pick<Services, 'store' | 'clock' 
     if (batch.length === 0) return;
     const now = services.clock.now();
     try {
+      // Rows are locked in dedupe-key order, the same in every batch: two batches holding the
+      // same keys (Twilio's retry racing the original) then wait for each other instead of
+      // deadlocking. A key twice in one batch is written once.
+      const key = (i: number) => batch[i]!.request.dedupeKey;
+      const order = batch.map((_, i) => i).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
       const results = await services.store.db.transaction().execute(async (tx) => {
         const { jobs } = createRepositories(tx, services.store.dialect);
-        const out: Array<{ job: JobRow; created: boolean }> = [];
-        for (const { request } of batch) {
-          out.push(await jobs.enqueue({
+        const out: Array<{ job: JobRow; created: boolean }> = new Array(batch.length);
+        const byKey = new Map<string, JobRow>();
+        for (const i of order) {
+          const { request } = batch[i]!;
+          const earlier = byKey.get(request.dedupeKey);
+          if (earlier) {
+            out[i] = { job: earlier, created: false };
+            continue;
+          }
+          out[i] = await jobs.enqueue({
             kind: request.kind,
             payload: request.payload ?? {},
             runAt: request.runAt ?? now,
             dedupeKey: request.dedupeKey,
             meetingId: request.meetingId ?? null,
             maxAttempts: request.maxAttempts ?? services.config.jobs.maxAttempts,
-          }, now));
+          }, now);
+          byKey.set(request.dedupeKey, out[i]!.job);
         }
         return out;
       });
