@@ -1,8 +1,13 @@
+import { constants as osConstants } from 'node:os';
 import { Command } from 'commander';
+import { errorMessage } from '../support/errors.js';
 import { cliContext, type CliIo, type GlobalOptions } from './cli-context.js';
 
-/** How long SIGINT/SIGTERM waits for in-flight work before exiting anyway. */
-const SHUTDOWN_GRACE_MS = 4500;
+/**
+ * How long SIGINT/SIGTERM waits for in-flight work before exiting anyway: under the 5 s that
+ * service managers and container runtimes commonly allow before SIGKILL, with room to exit.
+ */
+const SHUTDOWN_GRACE_MS = 4000;
 
 export function startCommand(io: CliIo, globals: () => GlobalOptions): Command {
   return new Command('start')
@@ -33,20 +38,28 @@ export function startCommand(io: CliIo, globals: () => GlobalOptions): Command {
         let signalled = false;
         const onSignal = (signal: NodeJS.Signals) => {
           if (signalled) {
-            ctx.logger.warn({ signal }, 'second signal: exiting now');
-            process.exit(130);
+            ctx.logger.warn({ signal, unfinishedJobs: app.runner.inFlightJobs }, 'second signal: exiting now (unfinished jobs resume after restart)');
+            process.exit(128 + (osConstants.signals[signal] ?? 2));
           }
           signalled = true;
-          ctx.logger.info({ signal }, 'shutting down: finishing in-flight work');
+          ctx.logger.info({ signal, inFlightJobs: app.runner.inFlightJobs }, 'shutting down: finishing in-flight work');
+          // Unfinished jobs keep their lease until it runs out, then any instance resumes them
+          // (a send first checks Twilio's log). Releasing the lease now would let another
+          // instance resend while this one's request may still land.
           const timer = setTimeout(() => {
-            ctx.logger.warn('in-flight work did not finish in time; exiting (unfinished jobs resume after restart)');
+            ctx.logger.warn({ unfinishedJobs: app.runner.inFlightJobs, graceMs: SHUTDOWN_GRACE_MS }, 'in-flight work did not finish in time; exiting (unfinished jobs resume after restart)');
+            ctx.logger.info('rolplay stopped');
             process.exit(0);
           }, SHUTDOWN_GRACE_MS);
           timer.unref();
-          void daemon.stop().then(() => app.close()).finally(() => {
+          void daemon.stop().then(() => app.close()).catch((error: unknown) => {
+            ctx.logger.error({ err: errorMessage(error) }, 'shutdown did not complete cleanly');
+          }).finally(() => {
             clearTimeout(timer);
             process.off('SIGINT', onSignal);
             process.off('SIGTERM', onSignal);
+            // An SDK's idle keep-alive socket can hold the event loop open: do not wait on it.
+            setTimeout(() => process.exit(process.exitCode ?? 0), 250).unref();
             resolve();
           });
         };

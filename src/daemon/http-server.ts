@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from '../support/logger.js';
-import { errorMessage } from '../support/errors.js';
+import { errorMessage, isRetryable, retryAfterOf } from '../support/errors.js';
 import type { ReceiveResult } from '../lifecycle/receive-inbound.js';
 import type { DaemonComponent } from './daemon-component.js';
 
@@ -31,6 +31,10 @@ export interface HttpServerOptions {
   /** GET /health: `ok` picks 200 or 503; the other fields are reported as they are. */
   health: () => Promise<{ ok: boolean }>;
   logger: Logger;
+  /** A client must finish its request headers within this (slowloris guard); default 10 s. */
+  headersTimeoutMs?: number;
+  /** ...and its whole request, body included; default 15 s. */
+  requestTimeoutMs?: number;
 }
 
 export interface HttpServer extends DaemonComponent {
@@ -47,18 +51,41 @@ export interface HttpServer extends DaemonComponent {
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   const log = options.logger;
   const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const requestTimeout = options.requestTimeoutMs ?? 15_000;
+  const server = createServer({
+    headersTimeout,
+    requestTimeout,
+    // Node checks those deadlines on this period (30 s by default), so a slow client could
+    // otherwise hold its connection for the period plus the timeout.
+    connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(headersTimeout / 4))),
+  }, (req, res) => {
     route(req, res).catch((error: unknown) => {
+      if (isRetryable(error)) {
+        // The store is locked or full for now: nothing was acknowledged, and a 503 makes
+        // Twilio deliver the message again later (same MessageSid, so it is stored once).
+        const seconds = Math.max(1, Math.ceil((retryAfterOf(error) ?? 5000) / 1000));
+        log.error({ err: errorMessage(error), code: (error as { code?: unknown }).code }, 'webhook request not stored; answered 503 so Twilio retries');
+        send(res, 503, 'text/plain', 'temporarily unavailable, retry later', { 'Retry-After': String(seconds) });
+        return;
+      }
       log.error({ err: errorMessage(error) }, 'webhook request failed');
       send(res, 500, 'text/plain', 'internal error');
     });
   });
-  server.requestTimeout = 15_000;
-  server.headersTimeout = 10_000;
   server.keepAliveTimeout = 5_000;
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
+  });
+  // While stopping, every answer closes its connection: a keep-alive socket would otherwise
+  // hold server.close() open until it idles out.
+  let stopping = false;
+  const answering = new Set<ServerResponse>();
+  server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+    if (stopping) res.setHeader('Connection', 'close');
+    answering.add(res);
+    res.once('close', () => answering.delete(res));
   });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -73,17 +100,30 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     if (type !== 'application/x-www-form-urlencoded') return drain(req, res, 415, 'expected application/x-www-form-urlencoded');
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > options.maxBodyBytes) return drain(req, res, 413, 'payload too large');
-    const raw = await readLimited(req, options.maxBodyBytes);
-    if (raw === undefined) return send(res, 413, 'text/plain', 'payload too large', { Connection: 'close' });
-    const form = new URLSearchParams(raw);
+    const body = await readLimited(req, options.maxBodyBytes);
+    if (body === 'too-large') return send(res, 413, 'text/plain', 'payload too large', { Connection: 'close' });
+    if (body === 'gone') {
+      // Cut off by our own timeouts, a broken chunk or the client itself: nobody to answer,
+      // and nothing wrong on our side worth an error line.
+      log.debug('client went away before sending the whole request');
+      return;
+    }
+    const form = new URLSearchParams(body.text);
     const params = Object.fromEntries(form);
     if (options.validateSignatures) {
       const signature = header(req, 'x-twilio-signature');
-      const signed: Record<string, string | string[]> = {};
-      for (const key of new Set(form.keys())) {
-        const values = form.getAll(key);
-        signed[key] = values.length === 1 ? values[0]! : values;
+      // Null prototype: on a plain object a field named __proto__ would set the prototype
+      // instead, drop out of the signed data, and so could be added without breaking it.
+      const signed = Object.create(null) as Record<string, string | string[]>;
+      // One pass: getAll() per key rescans the whole form, which an unsigned body of
+      // thousands of fields turns into seconds of blocked event loop.
+      const grouped = new Map<string, string[]>();
+      for (const [key, value] of form) {
+        const values = grouped.get(key);
+        if (values) values.push(value);
+        else grouped.set(key, [value]);
       }
+      for (const [key, values] of grouped) signed[key] = values.length === 1 ? values[0]! : values;
       const url = publicUrlFor(options.publicUrl, req.url ?? path);
       if (!options.verifySignature({ url, params: signed, signature, signatureSettings: header(req, 'x-twilio-webhooks-signature-settings') })) {
         log.warn({ hasSignature: signature !== undefined }, 'webhook refused: X-Twilio-Signature does not match (check server.publicUrl and twilio.authToken)');
@@ -113,13 +153,20 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       bound = server.address() as AddressInfo;
       log.info({ url: `${options.publicUrl || url()}${WEBHOOK_PATH}` }, 'listening for Twilio webhooks');
     },
+    /** Stops accepting at once, lets requests in progress get their answer, then closes (2 s at most). */
     async stop() {
+      stopping = true;
+      for (const res of answering) if (!res.headersSent) res.setHeader('Connection', 'close');
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        setTimeout(() => {
+        const force = setTimeout(() => {
           for (const s of sockets) s.destroy();
-        }, 2000).unref();
+        }, 2000);
+        force.unref();
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
       });
     },
   };
@@ -133,8 +180,9 @@ export function publicUrlFor(publicUrl: string, requestUrl: string): string {
   return base + requestUrl;
 }
 
-function readLimited(req: IncomingMessage, limit: number): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
+/** The body as text; 'too-large' past the limit; 'gone' when the request broke off half-way. */
+function readLimited(req: IncomingMessage, limit: number): Promise<{ text: string } | 'too-large' | 'gone'> {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
@@ -143,14 +191,14 @@ function readLimited(req: IncomingMessage, limit: number): Promise<string | unde
         // Stop buffering; the rest is discarded and the connection closed after the 413.
         req.off('data', onData);
         req.resume();
-        resolve(undefined);
+        resolve('too-large');
         return;
       }
       chunks.push(chunk);
     };
     req.on('data', onData);
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+    req.on('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8') }));
+    req.on('error', () => resolve('gone'));
   });
 }
 

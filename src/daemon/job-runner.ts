@@ -39,7 +39,8 @@ export interface JobRunnerOptions {
   owner?: string;
 }
 
-export type JobOutcome = 'done' | 'retry' | 'failed' | 'lost-lease';
+/** 'unrecorded': the store refused the outcome; the lease runs out and the job resumes from its progress. */
+export type JobOutcome = 'done' | 'retry' | 'failed' | 'lost-lease' | 'unrecorded';
 
 /**
  * Runs due jobs. It sleeps until the earliest due time (so a job due at 10:31:00 runs then,
@@ -50,6 +51,7 @@ export type JobOutcome = 'done' | 'retry' | 'failed' | 'lost-lease';
 export class JobRunner {
   readonly owner: string;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly runningIds = new Set<number>();
   private timer: TimerHandle | undefined;
   private running = false;
   private ticking: Promise<void> | undefined;
@@ -84,13 +86,21 @@ export class JobRunner {
     });
   }
 
-  /** Stops claiming, waits for in-flight jobs to finish. */
+  /**
+   * Stops claiming at once (synchronously, so nothing new starts once shutdown begins), then
+   * waits for in-flight jobs to finish.
+   */
   async stop(): Promise<void> {
     this.running = false;
     this.timer?.cancel();
     this.timer = undefined;
     await this.ticking;
     await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Ids of the jobs running now (logged when shutdown cannot wait for them). */
+  get inFlightJobs(): number[] {
+    return [...this.runningIds];
   }
 
   /** One pass: runs every job due now (and those that fall due while it runs), then returns. */
@@ -124,7 +134,11 @@ export class JobRunner {
         const jobs = await this.claim(free);
         claimed = jobs.length;
         for (const job of jobs) {
-          const p: Promise<void> = this.execute(job).then(() => undefined).finally(() => {
+          // execute() settles every outcome itself; this catch only keeps a surprise from
+          // becoming an unhandled rejection, which would end the daemon.
+          const p: Promise<void> = this.execute(job).then(() => undefined, (error: unknown) => {
+            logger.error({ job: job.id, kind: job.kind, err: errorMessage(error) }, 'job runner error');
+          }).finally(() => {
             this.inFlight.delete(p);
             this.wake();
           });
@@ -153,23 +167,39 @@ export class JobRunner {
   }
 
   private async execute(job: JobRow): Promise<JobOutcome> {
+    this.runningIds.add(job.id);
+    try {
+      return await this.executeClaimed(job);
+    } finally {
+      this.runningIds.delete(job.id);
+    }
+  }
+
+  private async executeClaimed(job: JobRow): Promise<JobOutcome> {
     const { store, clock, handlers, leaseMs } = this.options;
     const logger = this.options.logger.child({ job: job.id, kind: job.kind, attempt: job.attempts });
     const handler = handlers[job.kind];
     if (!handler) {
-      await store.jobs.fail(job.id, this.owner, `no handler for job kind "${job.kind}"`, clock.now());
-      return 'failed';
+      return this.record(logger, async () => {
+        await store.jobs.fail(job.id, this.owner, `no handler for job kind "${job.kind}"`, clock.now());
+        return 'failed';
+      });
     }
     // Keep the lease alive while a slow call runs, so no other worker takes the job over.
     let renew: TimerHandle | undefined;
+    let settled = false;
+    // A renewal still in flight when the job ends must not re-arm: the lease of a job whose
+    // outcome the store refused has to run out, so that the job is picked up again.
     const keepAlive = () => {
+      if (settled) return;
       renew = clock.setTimer(() => {
         void store.jobs.renewLease(job.id, this.owner, clock.now() + leaseMs, clock.now()).then((held) => held && keepAlive(), () => keepAlive());
       }, Math.max(1000, Math.floor(leaseMs / 3)));
     };
     keepAlive();
+    let result: unknown;
     try {
-      const result = await handler({
+      result = await handler({
         job,
         payload: parseJson(job.payload) as Record<string, unknown>,
         attempt: job.attempts,
@@ -178,16 +208,34 @@ export class JobRunner {
         progress: job.result === null ? undefined : parseJson(job.result),
         saveProgress: (progress) => store.jobs.saveResult(job.id, this.owner, progress, clock.now()),
       });
+    } catch (error) {
+      settled = true;
       renew?.cancel();
+      return this.record(logger, () => this.handleError(job, error, logger));
+    }
+    settled = true;
+    renew?.cancel();
+    return this.record(logger, async () => {
       if (!(await store.jobs.complete(job.id, this.owner, result, clock.now()))) {
         logger.warn('job finished after its lease was taken over; its result was not recorded');
         return 'lost-lease';
       }
       logger.debug('job done');
       return 'done';
+    });
+  }
+
+  /**
+   * Writes a job's outcome. When the store refuses (locked, disk full), the job is left as a
+   * crash would leave it: claimed until its lease runs out, then run again, resuming from its
+   * saved progress; re-running the handler here could repeat a side effect the store missed.
+   */
+  private async record(logger: Logger, write: () => Promise<JobOutcome>): Promise<JobOutcome> {
+    try {
+      return await write();
     } catch (error) {
-      renew?.cancel();
-      return this.handleError(job, error, logger);
+      logger.error({ err: errorMessage(error) }, 'could not record the job outcome; it runs again after its lease expires');
+      return 'unrecorded';
     }
   }
 

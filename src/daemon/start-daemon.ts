@@ -32,6 +32,9 @@ export async function startDaemon(app: App, options: StartDaemonOptions = {}): P
   return {
     stop() {
       stopping ??= (async () => {
+        // The runner stops claiming first: no new job starts while the listener drains (work
+        // queued meanwhile waits in the store for the next start); in-flight jobs run on.
+        const jobsDone = app.runner.stop();
         for (const component of [...started].reverse()) {
           try {
             await component.stop();
@@ -39,7 +42,7 @@ export async function startDaemon(app: App, options: StartDaemonOptions = {}): P
             logger.error({ component: component.name, err: errorMessage(error) }, 'component did not stop cleanly');
           }
         }
-        await app.runner.stop();
+        await jobsDone;
         logger.info('rolplay stopped');
       })();
       return stopping;

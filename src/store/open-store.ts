@@ -9,6 +9,10 @@ import type { Database } from './database.js';
 import { InCodeMigrations, type Dialect } from './migrations.js';
 import { createRepositories, type Repositories } from './repositories.js';
 import { withStatementCache } from './statement-cache.js';
+import { toStoreError, withStoreErrors } from './store-errors.js';
+
+/** How long a SQLite write waits for another process's lock before failing as "locked". */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
 export interface StoreOptions {
   /** postgres:// URL; empty = SQLite file in dataDir. */
@@ -18,6 +22,8 @@ export interface StoreOptions {
   sqlitePath?: string;
   /** Run migrations on open (default true). */
   migrate?: boolean;
+  /** SQLite only: wait this long for another process's write lock (default SQLITE_BUSY_TIMEOUT_MS). */
+  busyTimeoutMs?: number;
 }
 
 export interface Store extends Repositories {
@@ -43,6 +49,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       await migrateToLatest(db, dialect);
     } catch (error) {
       await db.destroy().catch(() => undefined);
+      if (error instanceof StoreError) throw error;
       throw new StoreError(`cannot open the database at ${location}: ${errorMessage(error)}${dialect === 'postgres' ? ' (check database.url / DATABASE_URL and that the server is running)' : ''}`, { cause: error });
     }
   }
@@ -67,6 +74,7 @@ function openSqlite(options: StoreOptions): { db: Kysely<Database>; dialect: Dia
     }
     path = join(options.dataDir, 'rolplay.db');
   }
+  const busyTimeoutMs = options.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS;
   let database: BetterSqlite3.Database;
   try {
     if (path !== ':memory:') {
@@ -74,15 +82,18 @@ function openSqlite(options: StoreOptions): { db: Kysely<Database>; dialect: Dia
       closeSync(openSync(path, 'a', 0o600));
       chmodSync(path, 0o600);
     }
-    database = new BetterSqlite3(path, { timeout: 5000 });
+    database = new BetterSqlite3(path, { timeout: busyTimeoutMs });
     database.pragma('journal_mode = WAL');
-    database.pragma('busy_timeout = 5000');
+    database.pragma(`busy_timeout = ${busyTimeoutMs}`);
     database.pragma('foreign_keys = ON');
     database.pragma('synchronous = NORMAL');
   } catch (error) {
+    const known = toStoreError(error, { dialect: 'sqlite', location: path, busyTimeoutMs });
+    if (known instanceof StoreError && known.reason !== 'corrupt') throw known;
     throw new StoreError(`cannot open the SQLite database ${path} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}): check that dataDir is writable and the file is not corrupt`, { cause: error });
   }
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), dialect: 'sqlite', location: path };
+  const dialect = withStoreErrors(new SqliteDialect({ database: withStatementCache(database) }), { dialect: 'sqlite', location: path, busyTimeoutMs });
+  return { db: new Kysely<Database>({ dialect }), dialect: 'sqlite', location: path };
 }
 
 function openPostgres(url: string, pgModule: typeof pg): { db: Kysely<Database>; dialect: Dialect; location: string } {
@@ -93,5 +104,10 @@ function openPostgres(url: string, pgModule: typeof pg): { db: Kysely<Database>;
   };
   const pool = new pgModule.Pool({ connectionString: url, max: 8, types: types as pg.CustomTypesConfig, connectionTimeoutMillis: 10_000 });
   pool.on('error', () => undefined); // idle-client errors surface on the next query instead of crashing the process
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', location: redactUrl(url) };
+  // A connection the server drops (restart, failover: 57P01) fails its query, then emits
+  // 'error' once the socket closes; while checked out it has no listener, which would crash
+  // the daemon. The query's failure is what reports it.
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  const location = redactUrl(url);
+  return { db: new Kysely<Database>({ dialect: withStoreErrors(new PostgresDialect({ pool }), { dialect: 'postgres', location }) }), dialect: 'postgres', location };
 }

@@ -32,10 +32,23 @@ export class ConfigError extends RolplayError {
   }
 }
 
+/** Why the store refused: each maps from SQLite's and PostgreSQL's codes in store/store-errors.ts. */
+export type StoreFailure = 'locked' | 'full' | 'io' | 'readonly' | 'cantopen' | 'corrupt' | 'unreachable';
+
+export interface StoreErrorOptions extends RolplayErrorOptions {
+  reason?: StoreFailure;
+  /** The condition may pass (a lock released, space freed): the webhook answers 503, jobs retry. */
+  retryable?: boolean;
+}
+
 /** The store cannot be opened, migrated or written: exit 2. */
 export class StoreError extends RolplayError {
-  constructor(message: string, options: RolplayErrorOptions = {}) {
+  readonly reason: StoreFailure | undefined;
+  readonly retryable: boolean;
+  constructor(message: string, options: StoreErrorOptions = {}) {
     super(message, { code: 'STORE_ERROR', exitCode: 2, ...options });
+    this.reason = options.reason;
+    this.retryable = options.retryable ?? false;
   }
 }
 
@@ -103,7 +116,8 @@ export class TransientError extends RolplayError {
 export function isRetryable(error: unknown): boolean {
   if (error instanceof ProviderError) return error.retryable;
   if (error instanceof TransientError) return true;
-  // A busy SQLite file or a dropped PostgreSQL connection is worth another try.
+  if (error instanceof StoreError) return error.retryable;
+  // Raw driver errors that escaped store/store-errors.ts: a busy file or a dropped connection.
   const code = (error as { code?: unknown } | null)?.code;
   return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'ECONNRESET' || code === 'ECONNREFUSED' || code === '57P01';
 }
