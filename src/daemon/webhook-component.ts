@@ -3,13 +3,14 @@ import { receiveInbound } from '../lifecycle/receive-inbound.js';
 import { healthStatus } from '../lifecycle/health-status.js';
 import { createBatchedEnqueue } from '../lifecycle/batched-enqueue.js';
 import type { App } from './build-app.js';
-import { createHttpServer, type HttpServer } from './http-server.js';
+import { createHttpServer, type HttpServer, type HttpServerOptions } from './http-server.js';
 
 /**
  * The HTTP listener wired from config: server.host/port, signatures checked with
  * twilio.authToken against server.publicUrl, inbound messages handed to the lifecycle.
+ * `timeouts` shortens the slow-client limits (tests); the defaults suit production.
  */
-export function createWebhookComponent(app: App): HttpServer {
+export function createWebhookComponent(app: App, timeouts: Pick<HttpServerOptions, 'headersTimeoutMs' | 'requestTimeoutMs'> = {}): HttpServer {
   const { config, logger } = app.services;
   const log = logger.child({ component: 'http' });
   const authToken = config.twilio.authToken;
@@ -24,6 +25,7 @@ export function createWebhookComponent(app: App): HttpServer {
     onInbound: (params) => receiveInbound(app.services, params, enqueue),
     health: () => healthStatus(app.services),
     logger: log,
+    ...timeouts,
   });
   const start = server.start.bind(server);
   server.start = async () => {

@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpServer, publicUrlFor, type HttpServer } from '../../src/daemon/http-server.js';
 import type { ReceiveResult } from '../../src/lifecycle/receive-inbound.js';
-import { silentLogger } from '../../src/support/logger.js';
+import { createLogger, silentLogger } from '../../src/support/logger.js';
 
 const TOKEN = 'test-auth-token';
 const PUBLIC = 'https://coach.example.com';
@@ -128,6 +128,34 @@ describe('HTTP listener', () => {
     const bad = await fetch(`${url2}/health`);
     expect(bad.status).toBe(503);
     expect(await bad.json()).toMatchObject({ status: 'error' });
+  });
+
+  it('refuses a signed request with a field named __proto__ added (it must count in the signature)', async () => {
+    const url = await start();
+    const body = `${form(params)}&__proto__=x`;
+    expect((await post(url, body, signedHeaders(params))).status).toBe(403);
+    expect(received).toHaveLength(0);
+  });
+
+  it('checks a body of 100,000 distinct fields in linear time', async () => {
+    const url = await start({ maxBodyBytes: 2 * 1024 * 1024 });
+    const body = Array.from({ length: 100_000 }, (_, i) => `f${i}=`).join('&');
+    const started = Date.now();
+    // Grouping repeated keys with getAll() per key took minutes here, blocking every other request.
+    expect((await post(url, body, { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'Zm9yZ2Vk' })).status).toBe(403);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('logs no failure when a client stops half-way through its body, and keeps serving', async () => {
+    const lines: string[] = [];
+    const url = new URL(await start({ logger: createLogger({ level: 'error', destination: { write: (line: string) => void lines.push(line) } }) }));
+    await new Promise<void>((resolve) => {
+      const req = request({ host: url.hostname, port: url.port, method: 'POST', path: '/whatsapp-webhook', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '1000' } });
+      req.on('error', () => resolve());
+      req.write('Body=half', () => setImmediate(() => req.destroy()));
+    });
+    expect((await post(url.origin, form(params), signedHeaders(params))).status).toBe(200);
+    expect(lines).toEqual([]);
   });
 
   it('answers 500 (so Twilio reports it) when the message cannot be queued', async () => {
