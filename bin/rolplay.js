@@ -1,12 +1,17 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled to dist/ by `npm install` (the prepare script).
+// Thin launcher. `npm install` (the prepare script) runs `npm run build`, which compiles src/
+// with tsc and bundles the CLI into dist/bundle/: one path, so a missing bundle is reported
+// rather than silently replaced by the slower unbundled dist/cli/.
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import process from 'node:process';
+import { URL, fileURLToPath } from 'node:url';
 
-const entry = new URL('../dist/cli/main.js', import.meta.url);
+const entry = new URL('../dist/bundle/main.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write('rolplay is not built yet: run `npm install` (or `npm run build`) in the rolplay folder.\n');
   process.exit(2);
 }
+// Stack traces printed under ROLPLAY_DEBUG then name src/ files instead of bundle chunks.
+if (process.env.ROLPLAY_DEBUG) process.setSourceMapsEnabled(true);
 const { main } = await import(entry.href);
 process.exitCode = await main(process.argv);

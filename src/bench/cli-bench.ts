@@ -19,7 +19,8 @@ export interface CliBenchOptions {
 /**
  * `rolplay meetings list --json` and the plain table on a store of 10,000 meetings: whole-process
  * time as a ratio to `node -e 0` measured in the same run (goal <= 3x), so a slower machine
- * does not move the figure.
+ * does not move the figure. `rolplay --help` beside them is start-up alone (loading the CLI),
+ * which tells start-up cost from the query and formatting work.
  */
 export async function runCliBench(options: CliBenchOptions = {}): Promise<BenchFigure[]> {
   const count = options.meetings ?? 10_000;
@@ -39,12 +40,14 @@ export async function runCliBench(options: CliBenchOptions = {}): Promise<BenchF
     const base: number[] = [];
     const json: number[] = [];
     const table: number[] = [];
+    const help: number[] = [];
     await time([process.execPath, '-e', '0'], env); // warm the file cache
     await time([process.execPath, BIN, 'meetings', 'list', '--json'], env);
     for (let i = 0; i < runs; i++) {
       base.push(await time([process.execPath, '-e', '0'], env));
       json.push(await time([process.execPath, BIN, 'meetings', 'list', '--json'], env));
       table.push(await time([process.execPath, BIN, 'meetings', 'list', '--no-tui'], env));
+      help.push(await time([process.execPath, BIN, '--help'], env));
     }
     const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
     const node = median(base);
@@ -52,8 +55,10 @@ export async function runCliBench(options: CliBenchOptions = {}): Promise<BenchF
       { section: SECTION, name: '`node -e 0` (median)', value: node, unit: 'ms' },
       { section: SECTION, name: '`meetings list --json` (median)', value: median(json), unit: 'ms' },
       { section: SECTION, name: '`meetings list` plain table (median)', value: median(table), unit: 'ms' },
+      { section: SECTION, name: '`rolplay --help`, start-up alone (median)', value: median(help), unit: 'ms' },
       { section: SECTION, name: '`meetings list --json` / `node -e 0`', value: median(json) / node, unit: 'x', goal: '<= 3' },
       { section: SECTION, name: '`meetings list` table / `node -e 0`', value: median(table) / node, unit: 'x', goal: '<= 3' },
+      { section: SECTION, name: '`rolplay --help` / `node -e 0`', value: median(help) / node, unit: 'x' },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
