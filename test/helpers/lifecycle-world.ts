@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { WEBHOOK_PATH } from '../../src/daemon/http-server.js';
@@ -70,6 +71,8 @@ export interface LifecycleWorld {
   /** Meetings by status. */
   statuses(): Promise<Record<string, number>>;
   waitForAllCompleted(timeoutMs: number, onTick?: () => Promise<void> | void): Promise<void>;
+  /** Writes daemon log lines next to the store (kept after the test) and returns the file. */
+  saveLogs(name: string, lines: string[]): string;
   /** Everything that breaks "exactly once": an empty list when the run was clean. */
   problems(): Promise<string[]>;
   close(): Promise<void>;
@@ -165,6 +168,11 @@ export async function createLifecycleWorld(options: LifecycleWorldOptions): Prom
       }, 150);
       cleanup.push(() => clearInterval(timer));
       return { stop: () => clearInterval(timer), acked };
+    },
+    saveLogs(name, lines) {
+      const file = join(dir, `${name}-daemon.log`);
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      return file;
     },
     async statuses() {
       const rows = await store.db.selectFrom('meetings').select(['status']).execute();

@@ -25,7 +25,7 @@ afterEach(async () => {
 describe('crash test', () => {
   it(`SIGKILL at random moments (seed ${SEED}) over ${MEETINGS} lifecycles: each completes with exactly one plan, reminder and note`, async () => {
     // Every provider answers 20-150 ms after acting, so a kill often lands between the two.
-    world = await createLifecycleWorld({ meetings: MEETINGS, firstStartInMs: 6000, spacingMs: 250, durationMs: 20_000, latencyMs: [20, 150] });
+    world = await createLifecycleWorld({ meetings: MEETINGS, firstStartInMs: 6000, spacingMs: 100, durationMs: 20_000, latencyMs: [20, 150] });
     const random = seeded(SEED);
     let up = false;
     world.startResponder(() => (up ? [0] : []));
@@ -58,6 +58,8 @@ describe('crash test', () => {
     const count = (msg: string) => lines.filter((l) => l.includes(msg)).length;
     console.log(`crash test seed ${SEED}: ${kills.length} kills; after restarts ${count('an earlier attempt had already sent this part')} sends found in Twilio's log and ${count('found the note an earlier, unanswered attempt created')} notes found in HubSpot instead of sent again`);
     expect(kills.length).toBeGreaterThanOrEqual(10);
-    expect(await world.problems()).toEqual([]);
+    const problems = await world.problems();
+    if (problems.length > 0) console.log(`crash test logs: ${world.saveLogs('crash', lines)}`);
+    expect(problems).toEqual([]);
   }, 200_000);
 });

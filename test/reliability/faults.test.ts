@@ -24,7 +24,7 @@ afterEach(async () => {
 describe('fault injection', () => {
   it(`${RATE * 100} % faults on Microsoft, Gemini, Twilio and HubSpot: all ${MEETINGS} lifecycles complete, no duplicates`, async () => {
     world = await createLifecycleWorld({
-      meetings: MEETINGS, firstStartInMs: 6000, spacingMs: 250, durationMs: 15_000,
+      meetings: MEETINGS, firstStartInMs: 6000, spacingMs: 100, durationMs: 24_000,
       faults: { rate: RATE, kinds: ['429', '500', '503', 'reset', 'slow', 'drop-after-commit'], seed: 7, slowMs: 2500 },
       config: {
         microsoft: { timeoutSeconds: 2 }, gemini: { timeoutSeconds: 2 }, twilio: { timeoutSeconds: 2 }, hubspot: { timeoutSeconds: 2, searchLagSeconds: 3 },
@@ -37,7 +37,9 @@ describe('fault injection', () => {
     await world.waitForAllCompleted(120_000);
     const failures = [world.tokens.sim, world.graph.sim, world.gemini.sim, world.twilio, world.hubspot.sim].map((s) => s.requests.length);
     console.log(`fault test: requests per service (token, graph, gemini, twilio, hubspot) ${failures.join(', ')}; ${daemon.lines.filter((l) => l.includes('job failed; will retry')).length} job retries`);
-    expect(await world.problems()).toEqual([]);
+    const problems = await world.problems();
+    if (problems.length > 0) console.log(`fault test logs: ${world.saveLogs('faults', daemon.lines)}`);
+    expect(problems).toEqual([]);
     expect(daemon.lines.filter((l) => l.includes('failed for good') || l.includes('"level":50')).slice(0, 5)).toEqual([]);
   }, 180_000);
 });

@@ -50,7 +50,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('several daemons on PostgreSQL',
   it('one poller at a time, takeover after SIGSTOP and SIGKILL of the leader, shared jobs and inbound dedupe, every lifecycle exactly once', async () => {
     db = await freshStore('postgres');
     world = await createLifecycleWorld({
-      meetings: MEETINGS, databaseUrl: db.databaseUrl, daemons: 3, firstStartInMs: 12_000, spacingMs: 300, durationMs: 20_000,
+      meetings: MEETINGS, databaseUrl: db.databaseUrl, daemons: 3, firstStartInMs: 10_000, spacingMs: 200, durationMs: 15_000,
       latencyMs: [10, 80], config: { microsoft: { pollLeaseSeconds: LEASE_MS / 1000 } },
     });
     const w = world;
