@@ -13,5 +13,13 @@ if (!existsSync(fileURLToPath(entry))) {
 }
 // Stack traces printed under ROLPLAY_DEBUG then name src/ files instead of bundle chunks.
 if (process.env.ROLPLAY_DEBUG) process.setSourceMapsEnabled(true);
+// A reader that stops early (`rolplay meetings list | head`) closes the pipe: end quietly, as
+// Unix tools do, instead of crashing on the next write.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
 const { main } = await import(entry.href);
 process.exitCode = await main(process.argv);
