@@ -51,6 +51,7 @@ export interface HttpServer extends DaemonComponent {
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   const log = options.logger;
   const sockets = new Set<Socket>();
+  const refusals = refusalLog(log);
   const headersTimeout = options.headersTimeoutMs ?? 10_000;
   const requestTimeout = options.requestTimeoutMs ?? 15_000;
   const server = createServer({
@@ -126,7 +127,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       for (const [key, values] of grouped) signed[key] = values.length === 1 ? values[0]! : values;
       const url = publicUrlFor(options.publicUrl, req.url ?? path);
       if (!options.verifySignature({ url, params: signed, signature, signatureSettings: header(req, 'x-twilio-webhooks-signature-settings') })) {
-        log.warn({ hasSignature: signature !== undefined }, 'webhook refused: X-Twilio-Signature does not match (check server.publicUrl and twilio.authToken)');
+        refusals.note(signature !== undefined);
         return send(res, 403, 'text/plain', 'invalid signature');
       }
     }
@@ -202,7 +203,7 @@ function readLimited(req: IncomingMessage, limit: number): Promise<{ text: strin
   });
 }
 
-/** Answers without reading a body we refuse (a small one is drained so keep-alive still works). */
+/** Answers without reading a body we refuse, and closes the connection (the rest is discarded). */
 function drain(req: IncomingMessage, res: ServerResponse, status: number, text: string): void {
   send(res, status, 'text/plain', text, { Connection: 'close' });
   req.resume();
@@ -217,4 +218,25 @@ function send(res: ServerResponse, status: number, type: string, body: string, h
   if (res.headersSent) return;
   res.writeHead(status, { 'Content-Type': `${type}; charset=utf-8`, 'Content-Length': Buffer.byteLength(body), ...headers });
   res.end(body);
+}
+
+/**
+ * A wrong signature is worth a warning (a misconfigured publicUrl or authToken looks like this),
+ * but anyone can send forged requests: at most one line a minute, with the count since the last.
+ */
+function refusalLog(log: Logger, everyMs = 60_000): { note(hadSignature: boolean): void } {
+  let lastAt = -Infinity;
+  let unlogged = 0;
+  return {
+    note(hadSignature) {
+      const now = Date.now();
+      if (now - lastAt < everyMs) {
+        unlogged++;
+        return;
+      }
+      log.warn({ hasSignature: hadSignature, alsoRefusedSinceLastWarning: unlogged || undefined }, 'webhook refused: X-Twilio-Signature does not match (check server.publicUrl and twilio.authToken)');
+      lastAt = now;
+      unlogged = 0;
+    },
+  };
 }

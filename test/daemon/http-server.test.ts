@@ -80,6 +80,14 @@ describe('HTTP listener', () => {
     expect(received).toHaveLength(0);
   });
 
+  it('warns about a wrong signature once a minute, not once per forged request', async () => {
+    const lines: string[] = [];
+    const url = await start({ logger: createLogger({ level: 'warn', destination: { write: (line: string) => void lines.push(line) } }) });
+    for (let i = 0; i < 20; i++) expect((await post(url, form(params), { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(403);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('check server.publicUrl and twilio.authToken');
+  });
+
   it('checks the signature against the public URL, not the loopback address', () => {
     expect(publicUrlFor('https://coach.example.com/', '/whatsapp-webhook?x=1')).toBe('https://coach.example.com/whatsapp-webhook?x=1');
     expect(publicUrlFor('https://proxy.example.com/rolplay/whatsapp-webhook', '/whatsapp-webhook')).toBe('https://proxy.example.com/rolplay/whatsapp-webhook');
