@@ -57,26 +57,6 @@ export class ClientsRepo {
       .execute();
   }
 
-  /**
-   * The clients of many meetings at once (the meetings list), in chunks so the number of bound
-   * parameters stays under SQLite's and PostgreSQL's limits.
-   */
-  async forMeetings(meetingIds: number[]): Promise<Array<ClientRow & { meeting_id: number }>> {
-    const out: Array<ClientRow & { meeting_id: number }> = [];
-    for (let i = 0; i < meetingIds.length; i += 5000) {
-      const chunk = meetingIds.slice(i, i + 5000);
-      const rows = await this.db.selectFrom('clients')
-        .innerJoin('meeting_clients', 'meeting_clients.client_id', 'clients.id')
-        .selectAll('clients')
-        .select('meeting_clients.meeting_id')
-        .where('meeting_clients.meeting_id', 'in', chunk)
-        .orderBy('clients.id')
-        .execute();
-      out.push(...rows);
-    }
-    return out;
-  }
-
   /** Makes the meeting's client list exactly `clientIds`. */
   async setForMeeting(meetingId: number, clientIds: number[]): Promise<void> {
     // Inside a caller's transaction (a calendar page is applied in one) Kysely cannot nest another.

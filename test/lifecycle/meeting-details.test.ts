@@ -33,6 +33,10 @@ describe.each(backends)('meetings read model on %s', (backend) => {
     expect(await titles({ from: T0 + 36 * 3_600_000, to: T0 + 80 * 3_600_000 })).toEqual(['Globex intro', 'Cancelled demo']);
     expect(await titles({ unmatched: true })).toEqual(['Stranger call']);
     expect(await titles({ limit: 1 })).toEqual(['Acme renewal']);
+    // Each filtered list carries its own meetings' clients.
+    const clients = async (f: Parameters<typeof listMeetings>[1]) => (await listMeetings(t.store, f)).map((m) => [m.title, m.clients.map((c) => c.name)]);
+    expect(await clients({ status: ['completed'] })).toEqual([['Globex intro', ['Ana Ruiz', 'Bob Stone']]]);
+    expect(await clients({ limit: 1 })).toEqual([['Acme renewal', ['Ana Ruiz']]]);
   });
 
   it('gathers plan, conversation, jobs with their last error, and clients for one meeting', async () => {
