@@ -13,6 +13,7 @@ import type { Services } from '../lifecycle/services.js';
 import { buildJobHandlers } from '../lifecycle/job-handlers.js';
 import { alertAdmin } from '../lifecycle/alert-admin.js';
 import { JobRunner } from './job-runner.js';
+import { statusCallbackUrl } from './http-server.js';
 
 export interface BuildAppOptions {
   config: Config;
@@ -52,6 +53,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
           whatsappFrom: config.twilio.whatsappFrom,
           apiBaseUrl: config.twilio.apiBaseUrl || undefined,
           timeoutMs: config.twilio.timeoutSeconds * 1000,
+          // Twilio reports each message's fate there (a text refused later with 63016, say).
+          statusCallbackUrl: config.server.publicUrl ? statusCallbackUrl(config.server.publicUrl) : undefined,
         }, logger.child({ component: 'twilio' }))
       : undefined,
     crm: isConfigured.hubspot(config)

@@ -3,9 +3,12 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from '../support/logger.js';
 import { errorMessage, isRetryable, retryAfterOf } from '../support/errors.js';
 import type { ReceiveResult } from '../lifecycle/receive-inbound.js';
+import type { StatusCallbackResult } from '../lifecycle/receive-delivery-status.js';
 import type { DaemonComponent } from './daemon-component.js';
 
 export const WEBHOOK_PATH = '/whatsapp-webhook';
+/** Twilio's message status callbacks (the StatusCallback rolplay sets on every message it sends). */
+export const STATUS_PATH = '/twilio-status';
 export const HEALTH_PATH = '/health';
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
@@ -28,6 +31,8 @@ export interface HttpServerOptions {
   validateSignatures: boolean;
   verifySignature: (check: SignatureInput) => boolean;
   onInbound: (params: Record<string, string>) => Promise<ReceiveResult>;
+  /** POST /twilio-status, signed like the webhook; without it that path is 404. */
+  onStatus?: (params: Record<string, string>) => Promise<StatusCallbackResult>;
   /** GET /health: `ok` picks 200 or 503; the other fields are reported as they are. */
   health: () => Promise<{ ok: boolean }>;
   logger: Logger;
@@ -44,9 +49,10 @@ export interface HttpServer extends DaemonComponent {
 }
 
 /**
- * The daemon's only listener: Twilio's WhatsApp webhook and a health check. The webhook is
- * thin: size and type checks, the signature, then the lifecycle queues the message and the
- * answer is an empty TwiML at once; the reply goes out later through the Messages API.
+ * The daemon's only listener: Twilio's WhatsApp webhook, its message status callbacks and a
+ * health check. Both Twilio routes are thin and share every check: size and type, the
+ * signature, then the lifecycle stores what came in and the answer is an empty TwiML at once;
+ * the work (a reply, a fallback template) happens later in durable jobs.
  */
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   const log = options.logger;
@@ -54,6 +60,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const refusals = refusalLog(log);
   const headersTimeout = options.headersTimeoutMs ?? 10_000;
   const requestTimeout = options.requestTimeoutMs ?? 15_000;
+  // A Map, not an object: a path like /__proto__ must not find anything.
+  const forms = new Map<string, (params: Record<string, string>) => Promise<ReceiveResult | StatusCallbackResult>>([[WEBHOOK_PATH, options.onInbound]]);
+  if (options.onStatus) forms.set(STATUS_PATH, options.onStatus);
   const server = createServer({
     headersTimeout,
     requestTimeout,
@@ -90,12 +99,13 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0]!;
     if (path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
       const health: { ok: boolean } = await options.health().catch((error: unknown) => ({ ok: false, error: errorMessage(error) }));
       return send(res, health.ok ? 200 : 503, 'application/json', JSON.stringify({ status: health.ok ? 'ok' : 'error', ...health, ok: undefined }));
     }
-    if (path !== WEBHOOK_PATH) return send(res, 404, 'text/plain', 'not found');
+    const handle = forms.get(path);
+    if (!handle) return send(res, 404, 'text/plain', 'not found');
     if (req.method !== 'POST') return send(res, 405, 'text/plain', 'use POST', { Allow: 'POST' });
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== 'application/x-www-form-urlencoded') return drain(req, res, 415, 'expected application/x-www-form-urlencoded');
@@ -131,7 +141,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         return send(res, 403, 'text/plain', 'invalid signature');
       }
     }
-    const result = await options.onInbound(params);
+    const result = await handle(params);
     if (result.status === 'invalid') return send(res, 400, 'text/plain', result.problem);
     send(res, 200, 'text/xml', EMPTY_TWIML);
   }
@@ -152,7 +162,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         });
       });
       bound = server.address() as AddressInfo;
-      log.info({ url: `${options.publicUrl || url()}${WEBHOOK_PATH}` }, 'listening for Twilio webhooks');
+      log.info({
+        url: publicUrlFor(options.publicUrl || url(), WEBHOOK_PATH),
+        ...(options.onStatus ? { statusCallback: statusCallbackUrl(options.publicUrl || url()) } : {}),
+      }, 'listening for Twilio webhooks');
     },
     /** Stops accepting at once, lets requests in progress get their answer, then closes (2 s at most). */
     async stop() {
@@ -173,12 +186,23 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   };
 }
 
-/** The URL Twilio signed: the public base plus the path and query it called. */
+/**
+ * The URL Twilio signed: the public base plus the path and query it called. server.publicUrl
+ * may be the base ("https://coach.example.com/rolplay") or, as some set-ups have it, the
+ * webhook's full address ("https://coach.example.com/rolplay/whatsapp-webhook").
+ */
 export function publicUrlFor(publicUrl: string, requestUrl: string): string {
+  return publicBase(publicUrl) + requestUrl;
+}
+
+/** The StatusCallback URL rolplay gives Twilio with each message it sends. */
+export function statusCallbackUrl(publicUrl: string): string {
+  return publicBase(publicUrl) + STATUS_PATH;
+}
+
+function publicBase(publicUrl: string): string {
   const base = publicUrl.replace(/\/+$/, '');
-  const query = requestUrl.includes('?') ? requestUrl.slice(requestUrl.indexOf('?')) : '';
-  if (base.endsWith(WEBHOOK_PATH)) return base + query;
-  return base + requestUrl;
+  return base.endsWith(WEBHOOK_PATH) ? base.slice(0, -WEBHOOK_PATH.length) : base;
 }
 
 /** The body as text; 'too-large' past the limit; 'gone' when the request broke off half-way. */

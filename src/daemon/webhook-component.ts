@@ -1,5 +1,6 @@
 import { verifyTwilioSignature } from '../clients/twilio/verify-signature.js';
 import { receiveInbound } from '../lifecycle/receive-inbound.js';
+import { receiveDeliveryStatus } from '../lifecycle/receive-delivery-status.js';
 import { healthStatus } from '../lifecycle/health-status.js';
 import { createBatchedEnqueue } from '../lifecycle/batched-enqueue.js';
 import type { App } from './build-app.js';
@@ -7,7 +8,8 @@ import { createHttpServer, type HttpServer, type HttpServerOptions } from './htt
 
 /**
  * The HTTP listener wired from config: server.host/port, signatures checked with
- * twilio.authToken against server.publicUrl, inbound messages handed to the lifecycle.
+ * twilio.authToken against server.publicUrl, inbound messages and message status callbacks
+ * handed to the lifecycle.
  * `timeouts` shortens the slow-client limits (tests); the defaults suit production.
  */
 export function createWebhookComponent(app: App, timeouts: Pick<HttpServerOptions, 'headersTimeoutMs' | 'requestTimeoutMs'> = {}): HttpServer {
@@ -23,6 +25,7 @@ export function createWebhookComponent(app: App, timeouts: Pick<HttpServerOption
     validateSignatures: config.twilio.validateSignatures,
     verifySignature: (check) => verifyTwilioSignature({ authToken, ...check }),
     onInbound: (params) => receiveInbound(app.services, params, enqueue),
+    onStatus: (params) => receiveDeliveryStatus({ ...app.services, logger: log }, params),
     health: () => healthStatus(app.services),
     logger: log,
     ...timeouts,

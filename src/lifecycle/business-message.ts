@@ -33,14 +33,28 @@ export async function sendBusinessMessage(services: Pick<Services, 'config' | 'c
   const lastInbound = await services.store.messages.lastInboundAt(user.id);
   const windowOpen = lastInbound !== undefined && now - lastInbound < WINDOW_MS;
   const contentSid = services.config.twilio.templates[message.kind];
-  const base: SendWhatsAppPayload = { to: user.phone, kind: message.kind, userId: user.id, meetingId: message.meetingId };
   if (windowOpen || !contentSid) {
-    await services.queue.enqueue(sendWhatsAppRequest({ ...base, body: message.text }, message.dedupeKey));
+    // The variables travel with the text: if WhatsApp refuses it later (63016 in a status
+    // callback), the template can still go out (handle-delivery-failure.ts).
+    await services.queue.enqueue(sendWhatsAppRequest({ ...payloadBase(message), body: message.text, templateVariables: flatVariables(message.variables) }, message.dedupeKey));
     return 'text';
   }
-  await services.store.deferredMessages.add({ userId: user.id, meetingId: message.meetingId, kind: message.kind, body: message.text, dedupeKey: message.dedupeKey }, now);
-  await services.queue.enqueue(sendWhatsAppRequest({ ...base, template: { contentSid, variables: flatVariables(message.variables) } }, `${message.dedupeKey}:template`));
+  await holdForTemplate(services, message, contentSid);
   return 'template';
+}
+
+/**
+ * Outside the window: the full text waits in deferred_messages and the approved template goes
+ * out, once per dedupe key (both writes are keyed, so a retried step adds nothing twice).
+ */
+export async function holdForTemplate(services: Pick<Services, 'clock' | 'store' | 'queue'>, message: BusinessMessage, contentSid: string): Promise<void> {
+  const { user } = message;
+  await services.store.deferredMessages.add({ userId: user.id, meetingId: message.meetingId, kind: message.kind, body: message.text, dedupeKey: message.dedupeKey }, services.clock.now());
+  await services.queue.enqueue(sendWhatsAppRequest({ ...payloadBase(message), template: { contentSid, variables: flatVariables(message.variables) } }, `${message.dedupeKey}:template`));
+}
+
+function payloadBase(message: BusinessMessage): SendWhatsAppPayload {
+  return { to: message.user.phone, kind: message.kind, userId: message.user.id, meetingId: message.meetingId };
 }
 
 /**
@@ -59,7 +73,6 @@ export async function releaseDeferred(services: Pick<Services, 'clock' | 'store'
   }
   return released;
 }
-
 
 /** Template variables as WhatsApp accepts them: one line, no long space runs, never empty. */
 function flatVariables(variables: Record<string, string>): Record<string, string> {

@@ -62,11 +62,16 @@ export function storeChecks(store: Store, clock: Clock): DoctorCheck[] {
     {
       name: 'WhatsApp 24-hour window (63016)',
       async run() {
-        const rows = await store.health.jobErrorsSince('63016', clock.now() - WEEK);
-        if (rows.length === 0) return { status: 'ok', detail: 'no messages refused for being outside the 24-hour window in the last 7 days' };
+        const since = clock.now() - WEEK;
+        // Refused at once (the send job failed) or later (a status callback said failed).
+        const atOnce = (await store.health.jobErrorsSince('63016', since)).length;
+        const later = (await store.health.deliveryErrorsSince(63016, since)).length;
+        const total = atOnce + later;
+        if (total === 0) return { status: 'ok', detail: 'no messages refused for being outside the 24-hour window in the last 7 days' };
+        const split = atOnce > 0 && later > 0 ? ` (${atOnce} at once, ${later} later in a status callback)` : later > 0 ? ' (reported later in a status callback)' : '';
         return {
           status: 'fail',
-          detail: `${rows.length} messages refused with Twilio error 63016 in the last 7 days (free text outside WhatsApp's 24-hour window): set twilio.templates.plan and twilio.templates.reminder to approved Content templates (HX...)`,
+          detail: `${total} messages refused with Twilio error 63016 in the last 7 days${split} (free text outside WhatsApp's 24-hour window): set twilio.templates.plan and twilio.templates.reminder to approved Content templates (HX...)`,
         };
       },
     },

@@ -42,8 +42,13 @@ export async function tellSalesperson(
 ): Promise<void> {
   const templateSid = services.config.twilio.templates.reminder;
   const payload: SendWhatsAppPayload = { to: ctx.user.phone, kind, userId: ctx.user.id, meetingId: ctx.meeting.id };
-  if (templateSid && kind !== 'outcome') payload.template = { contentSid: templateSid, variables: { 1: templateVar(ctx.meeting.title), 2: templateVar(ctx.client) } };
-  else payload.body = body;
+  const variables = { 1: templateVar(ctx.meeting.title), 2: templateVar(ctx.client) };
+  if (templateSid && kind !== 'outcome') payload.template = { contentSid: templateSid, variables };
+  else {
+    payload.body = body;
+    // Kept for a reminder WhatsApp refuses later (63016): the template can then still go out.
+    if (kind === 'reminder') payload.templateVariables = variables;
+  }
   await services.queue.enqueue(sendWhatsAppRequest(payload, dedupeKey));
 }
 

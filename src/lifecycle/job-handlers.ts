@@ -6,6 +6,7 @@ import { registerFollowUpHandlers } from './follow-up-handlers.js';
 import { registerCoachingHandlers } from './coaching-handlers.js';
 import { createOutcomeInterceptor } from './record-outcome.js';
 import { ACCEPT_INVITE, createAcceptInviteHandler } from './accept-invite.js';
+import { DELIVERY_FAILURE, createDeliveryFailureHandler } from './handle-delivery-failure.js';
 
 /**
  * Every job kind this process can run, by name. A kind whose service is not configured is
@@ -15,6 +16,8 @@ import { ACCEPT_INVITE, createAcceptInviteHandler } from './accept-invite.js';
  * Kinds and payloads:
  * - send_whatsapp  SendWhatsAppPayload (send-whatsapp.ts): every outbound WhatsApp message.
  * - admin_alert    {key: string, text: string}: tells admin.whatsapp once per key (alert-admin.ts).
+ * - delivery_failure {sid}: a sent message Twilio later reported failed/undelivered (from the
+ *   status callback): template fallback for 63016 or an admin alert (handle-delivery-failure.ts).
  * - send_reminder, send_nudge, record_outcome, log_hubspot_note  {meetingId}: the post-meeting
  *   follow-up (follow-up-handlers.ts).
  * - prepare_plan {meetingId}, handle_inbound InboundPayload: coaching (coaching-handlers.ts);
@@ -29,6 +32,7 @@ export function buildJobHandlers(services: Services): Record<string, JobHandler>
     },
   };
   if (services.messenger) handlers.send_whatsapp = createSendWhatsAppHandler(services);
+  handlers[DELIVERY_FAILURE] = createDeliveryFailureHandler(services);
   const calendar = services.calendar;
   if (calendar) handlers[ACCEPT_INVITE] = createAcceptInviteHandler({ ...services, calendar });
   registerFollowUpHandlers(services, handlers);

@@ -47,11 +47,12 @@ export async function registerUser(services: Services, input: RegisterUserInput)
   if (input.welcome && (created || phoneChanged)) {
     const text = welcomeText(user.name, config.bot.email);
     const template = config.twilio.templates.welcome;
+    const variables = { 1: firstName(user.name) };
     const { job } = await queue.enqueue(sendWhatsAppRequest({
       to: user.phone,
       kind: 'welcome',
       userId: user.id,
-      ...(template ? { template: { contentSid: template, variables: { 1: firstName(user.name) } } } : { body: text }),
+      ...(template ? { template: { contentSid: template, variables } } : { body: text, templateVariables: variables }),
     }, `welcome:${user.id}:${user.phone}`));
     welcomeJobId = job.id;
   }

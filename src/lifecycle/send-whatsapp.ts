@@ -11,6 +11,11 @@ export interface SendWhatsAppPayload {
   body?: string;
   /** A Twilio Content template instead of free text (business-initiated outside the 24 h window). */
   template?: { contentSid: string; variables: Record<string, string> };
+  /**
+   * With free text for a welcome, plan or reminder: the variables of twilio.templates.<kind>,
+   * so a text WhatsApp refuses later (63016 in a status callback) can fall back to the template.
+   */
+  templateVariables?: Record<string, string>;
   /** What the message is (welcome, plan, reply, reminder, admin...): stored with it. */
   kind: string;
   userId?: number | null;
@@ -55,7 +60,7 @@ export function createSendWhatsAppHandler(services: Services): JobHandler {
           progress.sids.push(found);
           progress.sending = undefined;
           await ctx.saveProgress(progress);
-          await record(services, payload, to, part.body ?? '[template]', found);
+          await record(services, payload, to, part.body ?? '[template]', found, ctx.job.id);
           continue;
         }
       }
@@ -78,7 +83,7 @@ export function createSendWhatsAppHandler(services: Services): JobHandler {
       progress.sids.push(sid);
       progress.sending = undefined;
       await ctx.saveProgress(progress);
-      await record(services, payload, to, part.body ?? '[template]', sid);
+      await record(services, payload, to, part.body ?? '[template]', sid, ctx.job.id);
       ctx.logger.info({ to: maskPhone(to), kind: payload.kind, part: i + 1, of: parts.length, sid }, 'WhatsApp message sent');
     }
     return { sids: progress.sids };
@@ -92,7 +97,7 @@ async function findEarlierSend(services: Services, to: string, body: string | un
   return recent.find((m) => !known.has(m.sid) && m.status !== 'failed' && m.status !== 'undelivered')?.sid;
 }
 
-async function record(services: Services, payload: SendWhatsAppPayload, to: string, body: string, sid: string): Promise<void> {
+async function record(services: Services, payload: SendWhatsAppPayload, to: string, body: string, sid: string, jobId: number): Promise<void> {
   await services.store.messages.record({
     direction: 'out',
     userId: payload.userId ?? null,
@@ -101,6 +106,7 @@ async function record(services: Services, payload: SendWhatsAppPayload, to: stri
     body,
     twilioSid: sid,
     kind: payload.kind,
+    jobId,
   }, services.clock.now());
 }
 

@@ -17,6 +17,13 @@ export interface TwilioSimOptions {
    * (and in the status callback). Templates (ContentSid) are always accepted.
    */
   outsideWindowMode?: 'reject' | 'fail-later';
+  /**
+   * Where a status callback is really posted, given the StatusCallback URL the message was
+   * created with. Twilio calls the public address (server.publicUrl/twilio-status) and signs
+   * that; a test maps it to the daemon's loopback listener. The signature stays over the
+   * StatusCallback URL, as Twilio's does. Default: post to the StatusCallback URL itself.
+   */
+  callbackTarget?: (statusCallback: string) => string;
   faults?: FaultPlan;
   port?: number;
 }
@@ -36,6 +43,22 @@ export interface TwilioSim extends RunningSim {
   closeWindow(number: string): void;
   /** Moves queued messages to delivered (or failed: 63016) and posts their status callbacks. */
   settle(): Promise<void>;
+  /**
+   * Posts the status callback of one message again, as it stands or with another status (and
+   * error code): Twilio delivering a callback twice, or out of order.
+   */
+  postStatus(sid: string, override?: { status: SimMessage['status']; errorCode?: number | null }): Promise<StatusCallbackPost>;
+  /** Every status callback posted, in order, with the answer it got. */
+  callbacks: StatusCallbackPost[];
+}
+
+export interface StatusCallbackPost {
+  sid: string;
+  status: string;
+  /** The StatusCallback URL (what was signed). */
+  url: string;
+  /** The HTTP status of the answer, or the network error. */
+  answer: number | string;
 }
 
 const API = '/2010-04-01/Accounts/';
@@ -57,6 +80,26 @@ export async function startTwilioSimulator(options: TwilioSimOptions = {}): Prom
   const mode = options.outsideWindowMode ?? 'reject';
   const queuedRejections: SimReply[] = [];
   const createdAt = now();
+  const callbacks: StatusCallbackPost[] = [];
+  const target = options.callbackTarget ?? ((url: string) => url);
+
+  async function postStatusCallback(m: SimMessage, status: string, errorCode: number | null): Promise<StatusCallbackPost> {
+    const params: Record<string, string> = {
+      AccountSid: m.accountSid, ApiVersion: '2010-04-01', ChannelPrefix: 'whatsapp', From: m.from, To: m.to,
+      MessageSid: m.sid, MessageStatus: status, SmsSid: m.sid, SmsStatus: status,
+    };
+    if (errorCode !== null) params.ErrorCode = String(errorCode);
+    const url = m.statusCallback!;
+    let answer: number | string;
+    try {
+      answer = (await postSignedForm({ url: target(url), publicUrl: url, params, authToken })).status;
+    } catch (error) {
+      answer = error instanceof Error ? error.message : String(error);
+    }
+    const post = { sid: m.sid, status, url, answer };
+    callbacks.push(post);
+    return post;
+  }
 
   function authorised(req: SimRequest): boolean {
     const header = req.headers.authorization ?? '';
@@ -168,19 +211,16 @@ export async function startTwilioSimulator(options: TwilioSimOptions = {}): Prom
           m.status = 'delivered';
           m.dateSent = t;
         }
-        if (m.statusCallback) await postStatusCallback(m, authToken).catch(() => undefined);
+        if (m.statusCallback) await postStatusCallback(m, m.status, m.errorCode);
       }
     },
+    async postStatus(sid: string, override?: { status: SimMessage['status']; errorCode?: number | null }) {
+      const m = messages.find((x) => x.sid === sid);
+      if (!m?.statusCallback) throw new Error(`the simulator has no message ${sid} with a StatusCallback`);
+      return postStatusCallback(m, override?.status ?? m.status, override ? override.errorCode ?? null : m.errorCode);
+    },
+    callbacks,
   });
-}
-
-async function postStatusCallback(m: SimMessage, authToken: string): Promise<void> {
-  const params: Record<string, string> = {
-    AccountSid: m.accountSid, ApiVersion: '2010-04-01', ChannelPrefix: 'whatsapp', From: m.from, To: m.to,
-    MessageSid: m.sid, MessageStatus: m.status, SmsSid: m.sid, SmsStatus: m.status,
-  };
-  if (m.errorCode !== null) params.ErrorCode = String(m.errorCode);
-  await postSignedForm({ url: m.statusCallback!, publicUrl: m.statusCallback!, params, authToken });
 }
 
 function bare(number: string): string {

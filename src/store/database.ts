@@ -86,6 +86,14 @@ export interface MessagesTable {
   twilio_sid: string | null;
   kind: string;
   created_at: Millis;
+  /** The send_whatsapp job that sent it (outgoing only; migration 0007). */
+  job_id: number | null;
+  /** Twilio's latest status from the status callback: sent, delivered, read, failed... (migration 0007). */
+  delivery_status: string | null;
+  /** Twilio's ErrorCode when failed or undelivered (63016 = outside the 24-hour window; migration 0007). */
+  error_code: number | null;
+  /** When the last status that changed the row arrived (migration 0007). */
+  delivery_updated_at: Millis | null;
 }
 
 export interface JobsTable {

@@ -1,5 +1,5 @@
 import { Migrator, type Kysely } from 'kysely';
-import type { Database, JobRow, MeetingRow } from './database.js';
+import type { Database, JobRow, MeetingRow, MessageRow } from './database.js';
 import { InCodeMigrations, type Dialect } from './migrations.js';
 
 export interface MigrationState {
@@ -47,6 +47,13 @@ export class HealthRepo {
     return this.db.selectFrom('jobs').selectAll()
       .where('last_error', 'like', `%${text}%`).where('updated_at', '>=', since)
       .orderBy('updated_at', 'desc').limit(limit).execute();
+  }
+
+  /** Outgoing messages a status callback reported failed with this Twilio error code since `since`. */
+  deliveryErrorsSince(errorCode: number, since: number, limit = 100): Promise<MessageRow[]> {
+    return this.db.selectFrom('messages').selectAll()
+      .where('direction', '=', 'out').where('error_code', '=', errorCode).where('delivery_updated_at', '>=', since)
+      .orderBy('delivery_updated_at', 'desc').limit(limit).execute();
   }
 
   /** Invitations from organizers who are not registered salespeople, first seen since `since`. */

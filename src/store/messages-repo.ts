@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, MessageRow } from './database.js';
+import { statusesReplacedBy, type DeliveryStatus } from '../domain/delivery-status.js';
 
 export interface MessageInput {
   direction: 'in' | 'out';
@@ -9,7 +10,19 @@ export interface MessageInput {
   body: string;
   twilioSid?: string | null;
   kind: string;
+  /** The send_whatsapp job that sent it (outgoing). */
+  jobId?: number | null;
 }
+
+export interface DeliveryReport {
+  sid: string;
+  status: DeliveryStatus;
+  /** Twilio's ErrorCode, on failures. */
+  errorCode: number | null;
+}
+
+/** 'updated': the row took the status; 'unchanged': it already had this or a later one; 'unknown': not our outgoing message. */
+export type DeliveryUpdate = 'updated' | 'unchanged' | 'unknown';
 
 export class MessagesRepo {
   constructor(private readonly db: Kysely<Database>) {}
@@ -30,10 +43,30 @@ export class MessagesRepo {
         twilio_sid: input.twilioSid ?? null,
         kind: input.kind,
         created_at: now,
+        job_id: input.jobId ?? null,
       })
       .onConflict((oc) => oc.column('twilio_sid').doNothing())
       .returningAll()
       .executeTakeFirst();
+  }
+
+  /**
+   * Records what a status callback said, in one conditional UPDATE: only a status that moves the
+   * message forward is written (statusesReplacedBy), so callbacks repeated or out of order
+   * change nothing, and of two identical callbacks racing exactly one sees 'updated'.
+   */
+  async recordDelivery(report: DeliveryReport, now: number): Promise<DeliveryUpdate> {
+    const replaced = statusesReplacedBy(report.status);
+    const result = await this.db.updateTable('messages')
+      .set({ delivery_status: report.status, error_code: report.errorCode, delivery_updated_at: now })
+      .where('twilio_sid', '=', report.sid).where('direction', '=', 'out')
+      .where((eb) => (replaced.length === 0
+        ? eb('delivery_status', 'is', null)
+        : eb.or([eb('delivery_status', 'is', null), eb('delivery_status', 'in', replaced)])))
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) > 0) return 'updated';
+    const row = await this.db.selectFrom('messages').select('id').where('twilio_sid', '=', report.sid).where('direction', '=', 'out').executeTakeFirst();
+    return row ? 'unchanged' : 'unknown';
   }
 
   bySid(sid: string): Promise<MessageRow | undefined> {

@@ -161,6 +161,18 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0007_message_delivery': {
+      async up(db: Kysely<unknown>) {
+        // What Twilio's status callbacks said about each outgoing message (a free text refused
+        // later with 63016 is found here), and the send job that sent it (whose payload holds
+        // the full text and template variables to fall back on). No foreign key: jobs may be
+        // pruned, the message stays.
+        await db.schema.alterTable('messages').addColumn('job_id', 'integer').execute();
+        await db.schema.alterTable('messages').addColumn('delivery_status', 'text').execute();
+        await db.schema.alterTable('messages').addColumn('error_code', 'integer').execute();
+        await db.schema.alterTable('messages').addColumn('delivery_updated_at', millis).execute();
+      },
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpServer, publicUrlFor, type HttpServer } from '../../src/daemon/http-server.js';
+import { createHttpServer, publicUrlFor, statusCallbackUrl, type HttpServer } from '../../src/daemon/http-server.js';
 import type { ReceiveResult } from '../../src/lifecycle/receive-inbound.js';
 import { createLogger, silentLogger } from '../../src/support/logger.js';
 
@@ -91,6 +91,34 @@ describe('HTTP listener', () => {
   it('checks the signature against the public URL, not the loopback address', () => {
     expect(publicUrlFor('https://coach.example.com/', '/whatsapp-webhook?x=1')).toBe('https://coach.example.com/whatsapp-webhook?x=1');
     expect(publicUrlFor('https://proxy.example.com/rolplay/whatsapp-webhook', '/whatsapp-webhook')).toBe('https://proxy.example.com/rolplay/whatsapp-webhook');
+    expect(publicUrlFor('https://proxy.example.com/rolplay/whatsapp-webhook', '/twilio-status')).toBe('https://proxy.example.com/rolplay/twilio-status');
+    expect(statusCallbackUrl('https://coach.example.com')).toBe('https://coach.example.com/twilio-status');
+    expect(statusCallbackUrl('https://proxy.example.com/rolplay/whatsapp-webhook/')).toBe('https://proxy.example.com/rolplay/twilio-status');
+  });
+
+  it('serves /twilio-status with the same checks as the webhook, and only when given a handler', async () => {
+    const statuses: Array<Record<string, string>> = [];
+    let url = await start();
+    expect((await fetch(`${url}/twilio-status`, { method: 'POST' })).status).toBe(404);
+    await server!.stop();
+    url = await start({
+      onStatus: async (p) => {
+        if (!p.MessageStatus) return { status: 'invalid', problem: 'MessageStatus is missing' };
+        statuses.push(p);
+        return { status: 'recorded', failure: false };
+      },
+    });
+    const status = { MessageSid: params.MessageSid, MessageStatus: 'delivered' };
+    const signed = (p: Record<string, string>) => ({ 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign(`${PUBLIC}/twilio-status`, p) });
+    const postStatus = (body: string, headers: Record<string, string>) => fetch(`${url}/twilio-status`, { method: 'POST', headers, body });
+    expect((await postStatus(form(status), signed(status))).status).toBe(200);
+    expect((await postStatus(form(status), signedHeaders(status))).status).toBe(403);
+    expect((await postStatus(JSON.stringify(status), { 'content-type': 'application/json' })).status).toBe(415);
+    expect((await postStatus(form({ MessageSid: 'x'.repeat(3000) }), signed({ MessageSid: 'x'.repeat(3000) }))).status).toBe(413);
+    expect((await postStatus(form({ MessageSid: 'x' }), signed({ MessageSid: 'x' }))).status).toBe(400);
+    expect((await fetch(`${url}/twilio-status`)).status).toBe(405);
+    expect(statuses).toEqual([status]);
+    expect(received).toHaveLength(0);
   });
 
   it('refuses oversized (413), non-form (415) and half-filled (400) requests, and keeps serving', async () => {

@@ -94,6 +94,40 @@ describe('Twilio simulator', () => {
       expect(received).toHaveLength(1);
       expect(received[0]!.valid).toBe(true);
       expect(received[0]!.params).toMatchObject({ MessageSid: created.json.sid, MessageStatus: 'failed', ErrorCode: '63016' });
+      expect(sim.callbacks).toEqual([{ sid: created.json.sid, status: 'failed', url: callback, answer: 200 }]);
+    } finally {
+      await new Promise<void>((r) => hook.close(() => r()));
+    }
+  });
+
+  it('posts a callback for a public StatusCallback to the mapped address, signed over the public one; postStatus repeats or reorders', async () => {
+    const received: Array<{ valid: boolean; path: string; params: Record<string, string> }> = [];
+    const publicCallback = 'https://coach.example.com/twilio-status';
+    const hook: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        const params = Object.fromEntries(new URLSearchParams(body));
+        received.push({ valid: verifyTwilioSignature({ authToken: sim.authToken, signature: req.headers['x-twilio-signature'] as string, url: publicCallback, params }), path: req.url ?? '', params });
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    const loopback = `http://127.0.0.1:${(hook.address() as AddressInfo).port}`;
+    await sim.close();
+    sim = await startTwilioSimulator({ callbackTarget: (url) => url.replace('https://coach.example.com', loopback) });
+    try {
+      const created = await post({ ...text, StatusCallback: publicCallback });
+      await sim.settle();
+      const sid = String(created.json.sid);
+      expect((await sim.postStatus(sid)).answer).toBe(200);
+      await sim.postStatus(sid, { status: 'failed', errorCode: 30008 });
+      expect(received.map((r) => [r.valid, r.path, r.params.MessageStatus, r.params.ErrorCode])).toEqual([
+        [true, '/twilio-status', 'delivered', undefined],
+        [true, '/twilio-status', 'delivered', undefined],
+        [true, '/twilio-status', 'failed', '30008'],
+      ]);
+      expect(sim.messages[0]!.status).toBe('delivered');
     } finally {
       await new Promise<void>((r) => hook.close(() => r()));
     }

@@ -15,6 +15,11 @@ export interface TwilioMessengerOptions {
   apiBaseUrl?: string;
   /** Per-request timeout; default 15 s. */
   timeoutMs?: number;
+  /**
+   * Where Twilio reports each message's fate (sent, delivered, failed with 63016...): set on
+   * every message created. Without it a message that fails after being accepted goes unnoticed.
+   */
+  statusCallbackUrl?: string;
 }
 
 /** How far back findRecent pages through the newest-first message log before giving up. */
@@ -51,6 +56,7 @@ export function createTwilioMessenger(options: TwilioMessengerOptions, logger: L
   return {
     async send(message: OutgoingMessage): Promise<SentMessage> {
       const params: Parameters<typeof client.messages.create>[0] = { from, to: withWhatsApp(message.to) };
+      if (options.statusCallbackUrl) params.statusCallback = options.statusCallbackUrl;
       if (message.contentSid) {
         params.contentSid = message.contentSid;
         if (message.contentVariables) params.contentVariables = JSON.stringify(message.contentVariables);

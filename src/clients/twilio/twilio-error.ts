@@ -25,6 +25,18 @@ const FIXES: Record<number, string> = {
   21610: 'the recipient has opted out (replied STOP); they must opt in again before rolplay can message them',
 };
 
+/** Codes that usually come later, in a status callback, rather than from the REST call. */
+const DELIVERY_HINTS: Record<number, string> = {
+  63003: 'WhatsApp could not find the recipient: check that the salesperson\'s number has WhatsApp (`rolplay user list`; fix it with `rolplay user add --phone`)',
+  63024: 'the recipient is not a valid WhatsApp user: check the salesperson\'s number (`rolplay user list`; fix it with `rolplay user add --phone`)',
+  30008: 'Twilio or WhatsApp gave no reason; if it repeats, look the message up in Twilio Console > Monitor > Messaging logs',
+};
+
+/** What to do about a Twilio error code, for messages to the operator (undefined when unknown). */
+export function twilioErrorHint(code: number): string | undefined {
+  return FIXES[code] ?? DELIVERY_HINTS[code];
+}
+
 /** Rate limits that Twilio reports with a 4xx code of its own rather than HTTP 429. */
 const RATE_CODES = new Set([20429, 63018, 14107]);
 
