@@ -24,8 +24,9 @@ const WINDOW_MS = 23.5 * 3_600_000;
  * Sends a message rolplay starts (not a reply). Inside the 24-hour window opened by the user's
  * last message it is free text. Outside it, with a Content template configured for the kind
  * (twilio.templates.*), the approved template goes out and the full text waits until the user
- * answers (which opens the window). Without a template it is free text anyway: if Twilio
- * refuses it (63016) the send job fails, is recorded and the admin is told; it is not retried.
+ * answers (which opens the window); a free text WhatsApp refuses (63016, at once or in a
+ * status callback) falls back the same way. Without a template it is free text anyway: if
+ * Twilio refuses it the send job fails, is recorded and the admin is told; it is not retried.
  */
 export async function sendBusinessMessage(services: Pick<Services, 'config' | 'clock' | 'store' | 'queue'>, message: BusinessMessage): Promise<'text' | 'template'> {
   const { user } = message;

@@ -2,6 +2,7 @@ import { ProviderError, TransientError } from '../support/errors.js';
 import { splitMessage } from '../domain/split-message.js';
 import { maskPhone } from '../domain/phone.js';
 import type { JobContext, JobHandler } from '../daemon/job-runner.js';
+import { holdForTemplate, type BusinessKind } from './business-message.js';
 import type { Services } from './services.js';
 
 /** Payload of a 'send_whatsapp' job: one logical message, sent as one or more WhatsApp parts. */
@@ -78,6 +79,8 @@ export function createSendWhatsAppHandler(services: Services): JobHandler {
           progress.sending = undefined;
           await ctx.saveProgress(progress);
         }
+        const held = await holdRefusedText(services, ctx, payload, parts.slice(i).map((p) => p.body ?? '').join('\n\n'), error);
+        if (held) return { sids: progress.sids, heldForTemplate: held };
         throw error;
       }
       progress.sids.push(sid);
@@ -88,6 +91,23 @@ export function createSendWhatsAppHandler(services: Services): JobHandler {
     }
     return { sids: progress.sids };
   };
+}
+
+/**
+ * WhatsApp refused free text at once because the 24-hour window is closed (63016): for a
+ * welcome, plan or reminder with twilio.templates.<kind> set, the template goes out instead and
+ * the unsent text waits until the salesperson writes, as when the window is known to be closed
+ * up front. Returns the template's Content SID, or undefined when there is nothing to fall back to.
+ */
+async function holdRefusedText(services: Services, ctx: JobContext, payload: SendWhatsAppPayload, unsent: string, error: unknown): Promise<string | undefined> {
+  if (!(error instanceof ProviderError && error.providerCode === 63016) || payload.template || !payload.templateVariables) return undefined;
+  const kind = payload.kind as BusinessKind;
+  const contentSid = (services.config.twilio.templates as Record<string, string | undefined>)[kind];
+  const user = payload.userId != null ? await services.store.users.byId(payload.userId) : undefined;
+  if (!contentSid || !user) return undefined;
+  await holdForTemplate(services, { user, meetingId: payload.meetingId ?? null, kind, text: unsent, variables: payload.templateVariables, dedupeKey: ctx.job.dedupe_key }, contentSid);
+  ctx.logger.info({ to: maskPhone(payload.to), kind }, 'WhatsApp refused free text outside the 24-hour window; the template went out and the text waits for their reply');
+  return contentSid;
 }
 
 async function findEarlierSend(services: Services, to: string, body: string | undefined, since: number): Promise<string | undefined> {

@@ -44,7 +44,7 @@ afterEach(async () => {
  * loopback one) and job runner, a fake clock.
  */
 describe.each(backends)('late delivery failures end to end (%s)', (backend) => {
-  async function start(options: { planTemplate?: string }): Promise<World> {
+  async function start(options: { planTemplate?: string; refuseAtOnce?: boolean }): Promise<World> {
     const t = await freshStore(backend);
     cleanup.push(() => t.dispose());
     const clock = new FakeClock(T0);
@@ -53,7 +53,7 @@ describe.each(backends)('late delivery failures end to end (%s)', (backend) => {
     const twilio = await startTwilioSimulator({
       now: () => clock.now(),
       outsideWindow: [SAM],
-      outsideWindowMode: 'fail-later',
+      outsideWindowMode: options.refuseAtOnce ? 'reject' : 'fail-later',
       callbackTarget: (url) => url.replace(PUBLIC_URL, loopback),
     });
     const gemini = await startGeminiSimulator();
@@ -94,6 +94,29 @@ describe.each(backends)('late delivery failures end to end (%s)', (backend) => {
     await advanceJobs(w.clock, w.t.store);
     return meeting;
   }
+
+  it('63016 at once (REST 400) with twilio.templates.plan: the template goes out instead, once, and the plan follows the reply', async () => {
+    const w = await start({ planTemplate: PLAN_TEMPLATE, refuseAtOnce: true });
+    const meeting = await seed(w);
+    const sent = w.twilio.sentTo(SAM);
+    expect(sent.map((m) => m.contentSid)).toEqual([PLAN_TEMPLATE]);
+    expect(w.twilio.sentTo(ADMIN)).toHaveLength(0);
+    expect((await w.t.store.meetings.byId(meeting.id))!.status).toBe('plan_sent');
+    await advanceJobs(w.clock, w.t.store, 60_000);
+    expect(w.twilio.sentTo(SAM)).toHaveLength(1);
+
+    w.twilio.openWindow(SAM);
+    const reply = await sendInboundWhatsApp({
+      url: `${w.http.url()}${WEBHOOK_PATH}`, publicUrl: `${PUBLIC_URL}${WEBHOOK_PATH}`,
+      authToken: w.twilio.authToken, accountSid: w.twilio.accountSid, from: SAM, body: 'Yes, show me',
+    });
+    expect(reply.status).toBe(200);
+    await advanceJobs(w.clock, w.t.store);
+    const texts = w.twilio.sentTo(SAM).filter((m) => m.contentSid === null);
+    expect(texts.length).toBeGreaterThan(1);
+    expect(texts[0]!.body).toContain('Acme renewal');
+    expect(texts.map((m) => m.body).join('\n')).toContain('Confirm the signer.');
+  });
 
   it('with twilio.templates.plan: the template goes out once, the full plan follows the reply; repeated and late callbacks change nothing', async () => {
     const w = await start({ planTemplate: PLAN_TEMPLATE });
