@@ -57,7 +57,8 @@ const STRINGS: Record<string, (f: Facts) => string> = {
   greeting: (f) => `Hi ${f.salesperson}! Here is your plan for “${f.title}”.`,
   summary: (f) => (f.transcript ? practiceSummary(f) : planSummary(f)),
   openingLine: (f) => `Thanks for making the time, ${firstName(f.client)}: before I share anything, what would make this meeting worth it for you?`,
-  result: (f) => (f.lastMessage || f.transcript).slice(0, 300) || 'The meeting took place.',
+  // The outcome prompt quotes the salesperson's reply between triple quotes: that is the result.
+  result: (f) => (quoted(f.lastMessage) ?? f.lastMessage ?? f.transcript).slice(0, 300) || 'The meeting took place.',
 };
 
 function planSummary(f: Facts): string {
@@ -167,4 +168,9 @@ function hash(text: string): number {
   let h = 0;
   for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) >>> 0;
   return h;
+}
+
+function quoted(text: string): string | undefined {
+  const m = /"""\n?([\s\S]*?)\n?"""/.exec(text);
+  return m?.[1]?.trim() || undefined;
 }
