@@ -22,6 +22,9 @@ describe('rolplay demo', () => {
     expect(text).toMatch(/── HubSpot: contact Ann Lee \(Acme Corp\)/);
     expect(result.notes).toHaveLength(1);
     expect(result.notes[0]!.body).toContain('60-day pilot');
+    // The outcome is the salesperson's words, not the prompt that carried them.
+    expect(result.notes[0]!.body).toContain("<strong>Outcome:</strong> Ann agreed to a 60-day pilot");
+    expect(result.notes[0]!.body).not.toContain('Salesperson\'s reply');
     expect(text).not.toContain('&quot;');
     expect(result.simulatedMs).toBeGreaterThan(2 * 3_600_000);
   });
