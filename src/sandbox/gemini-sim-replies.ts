@@ -62,7 +62,7 @@ const STRINGS: Record<string, (f: Facts) => string> = {
 };
 
 function planSummary(f: Facts): string {
-  const agenda = f.agenda ? ` The invitation says: ${f.agenda.slice(0, 160)}.` : '';
+  const agenda = f.agenda ? ` The invitation says: ${f.agenda.slice(0, 160).replace(/[.!?\s]+$/, '')}.` : '';
   return `${f.client}${f.company ? ` from ${f.company}` : ''} is meeting you about “${f.title}”.${agenda} Use the time to understand what is driving their interest now, show value in their terms, and leave with a dated next step.`;
 }
 
