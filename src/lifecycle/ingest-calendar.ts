@@ -1,4 +1,4 @@
-import type { CalendarChange } from '../domain/calendar-event.js';
+import type { CalendarChange, CalendarEvent } from '../domain/calendar-event.js';
 import type { TriageContext } from '../domain/event-triage.js';
 import { ProviderError } from '../support/errors.js';
 import type { Lease } from '../store/leases-repo.js';
@@ -54,6 +54,8 @@ export function createCalendarIngest(services: IngestServices, options: Calendar
   const checkpointMs = options.checkpointMs ?? 10 * 60_000;
   const mailbox = config.bot.email.toLowerCase();
   let memory: { point: SyncPoint; savedLink: string; savedAt: number } | undefined;
+  /** Graph's answers for the "@removed" events of the page being applied, read before its transaction. */
+  let lookedUp = new Map<string, CalendarEvent | undefined>();
 
   async function poll(): Promise<CalendarPollSummary> {
     const requestsBefore = calendar.requestCount();
@@ -112,8 +114,10 @@ export function createCalendarIngest(services: IngestServices, options: Calendar
     // Deleted while the link was lost: Graph's full listing no longer has them.
     const vanished = (await store.meetings.openGraphMeetingsStarting(window.start, window.end)).filter((m) => !seen.has(m.event_id));
     if (vanished.length > 0) {
+      const removals: CalendarChange[] = vanished.map((m) => ({ kind: 'removed', id: m.event_id, reason: 'not listed by a full sync' }));
+      await lookUpRemoved(removals);
       await inTransaction(async (deps) => {
-        for (const m of vanished) await apply(deps, { kind: 'removed', id: m.event_id, reason: 'not listed by a full sync' }, counts);
+        for (const change of removals) await apply(deps, change, counts);
       });
     }
     logger.info({ from: new Date(window.start).toISOString(), to: new Date(window.end).toISOString(), events: seen.size }, 'calendar window read in full');
@@ -126,6 +130,7 @@ export function createCalendarIngest(services: IngestServices, options: Calendar
     for (;;) {
       const { changes } = page;
       if (changes.length > 0) {
+        await lookUpRemoved(changes);
         await inTransaction(async (deps) => {
           for (const change of changes) await each(change, deps);
         });
@@ -133,6 +138,20 @@ export function createCalendarIngest(services: IngestServices, options: Calendar
       if (page.deltaLink) return page.deltaLink;
       if (!page.nextLink) throw new ProviderError('Microsoft Graph sent a calendar page with neither @odata.nextLink nor @odata.deltaLink; will retry', { provider: 'graph', retryable: true });
       page = await calendar.followLink(page.nextLink);
+    }
+  }
+
+  /**
+   * "@removed" also means "changed and now outside the window", so each removal of a meeting we
+   * track is looked up on Graph first: here, before the page's transaction, so no network call
+   * ever runs while the store's write lock is held (webhooks would wait behind it).
+   */
+  async function lookUpRemoved(changes: CalendarChange[]): Promise<void> {
+    lookedUp = new Map();
+    for (const change of changes) {
+      if (change.kind !== 'removed' || lookedUp.has(change.id)) continue;
+      const meeting = await store.meetings.byEventId(change.id);
+      if (meeting && meeting.status !== 'cancelled') lookedUp.set(change.id, await calendar.getEvent(change.id));
     }
   }
 
@@ -169,7 +188,7 @@ export function createCalendarIngest(services: IngestServices, options: Calendar
       return;
     }
     // "@removed" also means "changed and now outside the window": look before cancelling.
-    const event = await calendar.getEvent(change.id);
+    const event = lookedUp.has(change.id) ? lookedUp.get(change.id) : await calendar.getEvent(change.id);
     if (event && !event.isCancelled) {
       counts[await upsertCalendarMeeting(deps, event, triage)]++;
       return;

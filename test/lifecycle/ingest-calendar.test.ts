@@ -142,6 +142,29 @@ describe.each(backends)('calendar ingest (%s)', (backend) => {
     expect(await w.meeting(id)).toMatchObject({ status: 'scheduled', start_at: later });
   });
 
+  it('looks up a removed event on Graph before the page\'s transaction, so other writes never wait on Graph', async () => {
+    const w = await open(backend);
+    await w.user();
+    const id = w.invite();
+    await w.ingest.poll();
+    const later = w.clock.now() + 40 * 24 * HOUR;
+    w.graph.moveEvent(id, later, later + HOUR);
+    // While Graph is asked, someone else writes (a webhook's job): it must not wait for the poll.
+    const written: string[] = [];
+    const calendar = {
+      ...w.services.calendar,
+      async getEvent(eventId: string) {
+        const write = w.t.store.users.upsert({ email: 'kim@example.com', name: 'Kim', phone: '+14155550177', timezone: 'UTC' }, w.clock.now());
+        const stalled = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('a write waited for the calendar poll\'s transaction')), 2000));
+        written.push((await Promise.race([write, stalled])).user.email);
+        return w.services.calendar.getEvent(eventId);
+      },
+    };
+    const ingest = createCalendarIngest({ ...w.services, calendar });
+    expect((await ingest.poll()).counts).toMatchObject({ changed: 1, cancelled: 0 });
+    expect(written).toEqual(['kim@example.com']);
+  });
+
   it('resyncs after 410 without duplicates, cancelling what was deleted meanwhile, and re-bases the window on schedule', async () => {
     const w = await open(backend, { config: { microsoft: { resyncHours: 24 } } });
     await w.user();
