@@ -76,6 +76,14 @@ describe.each(backends)('late delivery failures end to end (%s)', (backend) => {
     return { t, clock, twilio, gemini, app, http };
   }
 
+  /** Sam writes on WhatsApp: Twilio's signed webhook to the daemon's own listener. */
+  function samWrites(w: World, body: string) {
+    return sendInboundWhatsApp({
+      url: `${w.http.url()}${WEBHOOK_PATH}`, publicUrl: `${PUBLIC_URL}${WEBHOOK_PATH}`,
+      authToken: w.twilio.authToken, accountSid: w.twilio.accountSid, from: SAM, body,
+    });
+  }
+
   /** Sam wrote 23 h ago (rolplay thinks the window is open; WhatsApp, in the simulator, does not). */
   async function seed(w: World) {
     const { user } = await w.t.store.users.upsert({ email: 'sam@example.com', name: 'Sam Seller', phone: SAM, timezone: 'UTC' }, T0 - 48 * HOUR);
@@ -106,11 +114,7 @@ describe.each(backends)('late delivery failures end to end (%s)', (backend) => {
     expect(w.twilio.sentTo(SAM)).toHaveLength(1);
 
     w.twilio.openWindow(SAM);
-    const reply = await sendInboundWhatsApp({
-      url: `${w.http.url()}${WEBHOOK_PATH}`, publicUrl: `${PUBLIC_URL}${WEBHOOK_PATH}`,
-      authToken: w.twilio.authToken, accountSid: w.twilio.accountSid, from: SAM, body: 'Yes, show me',
-    });
-    expect(reply.status).toBe(200);
+    expect((await samWrites(w, 'Yes, show me')).status).toBe(200);
     await advanceJobs(w.clock, w.t.store);
     const texts = w.twilio.sentTo(SAM).filter((m) => m.contentSid === null);
     expect(texts.length).toBeGreaterThan(1);
@@ -146,11 +150,7 @@ describe.each(backends)('late delivery failures end to end (%s)', (backend) => {
 
     // Sam answers the template, which opens the window: the whole plan arrives as text.
     w.twilio.openWindow(SAM);
-    const reply = await sendInboundWhatsApp({
-      url: `${w.http.url()}${WEBHOOK_PATH}`, publicUrl: `${PUBLIC_URL}${WEBHOOK_PATH}`,
-      authToken: w.twilio.authToken, accountSid: w.twilio.accountSid, from: SAM, body: 'Yes, show me',
-    });
-    expect(reply.status).toBe(200);
+    expect((await samWrites(w, 'Yes, show me')).status).toBe(200);
     await advanceJobs(w.clock, w.t.store);
     const after = w.twilio.sentTo(SAM).slice(parts.length + 1);
     expect(after.map((m) => m.body)).toEqual(parts.map((m) => m.body));

@@ -64,7 +64,7 @@ export interface LifecycleWorld {
   lifecycles: Lifecycle[];
   configPath: string;
   ports: number[];
-  /** Starts daemon `i` (port `ports[i]`). */
+  /** Starts daemon `i` (port `ports[i]`); close() kills whatever is still running. */
   spawn(i: number): DaemonProcess;
   /** Answers each reminder once acknowledged; posts to the daemons `targets()` names. */
   startResponder(targets: () => number[], options?: { duplicateTo?: () => number[] }): { stop(): void; acked: Set<number> };
@@ -134,7 +134,15 @@ export async function createLifecycleWorld(options: LifecycleWorldOptions): Prom
   const byPhone = new Map(lifecycles.map((l) => [`whatsapp:${l.phone}`, l]));
 
   const env = { ROLPLAY_LOG_LEVEL: 'info' };
-  const spawn = (i: number) => spawnRolplay(['start', '--config', configPath], { ...env, ROLPLAY_SERVER_PORT: String(ports[i]) });
+  const spawn = (i: number) => {
+    const daemon = spawnRolplay(['start', '--config', configPath], { ...env, ROLPLAY_SERVER_PORT: String(ports[i]) });
+    cleanup.push(async () => {
+      daemon.kill('SIGCONT');
+      daemon.kill('SIGKILL');
+      await daemon.exited;
+    });
+    return daemon;
+  };
 
   const isReminder = (body: string) => body.endsWith(REPLY_HINT) && !body.startsWith('Still keen');
   return {

@@ -7,13 +7,9 @@ const SEED = Number(process.env.ROLPLAY_CRASH_SEED ?? 20261129);
 const MEETINGS = 100;
 
 let world: LifecycleWorld | undefined;
-let daemon: DaemonProcess | undefined;
 afterEach(async () => {
-  daemon?.kill('SIGKILL');
-  await daemon?.exited;
   await world?.close();
   world = undefined;
-  daemon = undefined;
 });
 
 /**
@@ -33,6 +29,7 @@ describe('crash test', () => {
     const lines: string[] = [];
     const deadline = Date.now() + 150_000;
     // Kill while there is work to interrupt; then let the last daemon finish the job.
+    let daemon: DaemonProcess | undefined;
     while ((await world.statuses()).completed !== MEETINGS && Date.now() < deadline) {
       daemon = world.spawn(0);
       await daemon.waitFor((e) => e.msg === 'rolplay started', 20_000);

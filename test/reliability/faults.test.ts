@@ -1,18 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DaemonProcess } from '../helpers/daemon-process.js';
 import { createLifecycleWorld, type LifecycleWorld } from '../helpers/lifecycle-world.js';
 
 const MEETINGS = 40;
 const RATE = 0.3;
 
 let world: LifecycleWorld | undefined;
-let daemon: DaemonProcess | undefined;
 afterEach(async () => {
-  daemon?.kill('SIGKILL');
-  await daemon?.exited;
   await world?.close();
   world = undefined;
-  daemon = undefined;
 });
 
 /**
@@ -31,7 +26,7 @@ describe('fault injection', () => {
         jobs: { retryBaseSeconds: 0.5, retryMaxSeconds: 5 },
       },
     });
-    daemon = world.spawn(0);
+    const daemon = world.spawn(0);
     await daemon.waitFor((e) => e.msg === 'rolplay started', 20_000);
     world.startResponder(() => [0]);
     await world.waitForAllCompleted(120_000);

@@ -19,11 +19,6 @@ let world: LifecycleWorld | undefined;
 let db: TestStore | undefined;
 let runs: Run[] = [];
 afterEach(async () => {
-  for (const r of runs) {
-    r.daemon.kill('SIGCONT');
-    r.daemon.kill('SIGKILL');
-    await r.daemon.exited;
-  }
   runs = [];
   await world?.close();
   await db?.dispose();
