@@ -54,6 +54,31 @@ export async function holdForTemplate(services: Pick<Services, 'clock' | 'store'
   await services.queue.enqueue(sendWhatsAppRequest({ ...payloadBase(message), template: { contentSid, variables: flatVariables(message.variables) } }, `${message.dedupeKey}:template`));
 }
 
+export function isBusinessKind(kind: string): kind is BusinessKind {
+  return kind === 'welcome' || kind === 'plan' || kind === 'reminder';
+}
+
+/**
+ * A free text WhatsApp refused as outside the 24-hour window (63016, at once or later in a
+ * status callback): a welcome, plan or reminder with twilio.templates.<kind> set gets the
+ * template instead, and `text` waits for the reply (holdForTemplate, once per `dedupeKey`).
+ * Returns the template's Content SID, or undefined when there is none to fall back to.
+ */
+export async function templateInstead(
+  services: Pick<Services, 'config' | 'clock' | 'store' | 'queue'>,
+  refused: { payload: SendWhatsAppPayload; user: UserRow; text: string; dedupeKey: string },
+): Promise<string | undefined> {
+  const { payload } = refused;
+  if (payload.template || !isBusinessKind(payload.kind)) return undefined;
+  const contentSid = services.config.twilio.templates[payload.kind];
+  if (!contentSid) return undefined;
+  await holdForTemplate(services, {
+    user: refused.user, meetingId: payload.meetingId ?? null, kind: payload.kind, text: refused.text,
+    variables: payload.templateVariables ?? {}, dedupeKey: refused.dedupeKey,
+  }, contentSid);
+  return contentSid;
+}
+
 function payloadBase(message: BusinessMessage): SendWhatsAppPayload {
   return { to: message.user.phone, kind: message.kind, userId: message.user.id, meetingId: message.meetingId };
 }

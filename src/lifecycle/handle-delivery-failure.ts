@@ -4,13 +4,12 @@ import { twilioErrorHint } from '../clients/twilio/twilio-error.js';
 import type { JobHandler } from '../daemon/job-runner.js';
 import type { MessageRow, UserRow } from '../store/database.js';
 import { alertAdmin } from './alert-admin.js';
-import { holdForTemplate, type BusinessKind } from './business-message.js';
+import { isBusinessKind, templateInstead, type BusinessKind } from './business-message.js';
 import type { SendWhatsAppPayload } from './send-whatsapp.js';
 import type { Services } from './services.js';
 
 export const DELIVERY_FAILURE = 'delivery_failure';
 const OUTSIDE_WINDOW = 63016;
-const BUSINESS_KINDS = new Set<string>(['welcome', 'plan', 'reminder'] satisfies BusinessKind[]);
 
 /** One job per failed message SID: a callback delivered twice enqueues nothing more. */
 export function deliveryFailureRequest(sid: string) {
@@ -38,7 +37,7 @@ export function createDeliveryFailureHandler(services: Services): JobHandler {
     }
     const user = message.user_id !== null ? await services.store.users.byId(message.user_id) : undefined;
     const sent = await sendPayloadOf(services, message);
-    if (code === OUTSIDE_WINDOW && BUSINESS_KINDS.has(message.kind) && user && !sent?.payload.template) {
+    if (code === OUTSIDE_WINDOW && isBusinessKind(message.kind) && user && !sent?.payload.template) {
       return fallBackToTemplate(services, message, user, sent);
     }
     const day = new Date(services.clock.now()).toISOString().slice(0, 10);
@@ -55,23 +54,14 @@ async function fallBackToTemplate(services: Services, message: MessageRow, user:
   const kind = message.kind as BusinessKind;
   // The send job's key names the original message, so every part of it falls back once.
   const dedupeKey = sent?.dedupeKey ?? `message:${message.twilio_sid}`;
-  const contentSid = services.config.twilio.templates[kind];
-  if (!contentSid) {
-    const meeting = message.meeting_id !== null ? await services.store.meetings.byId(message.meeting_id) : undefined;
-    await alertAdmin(services, `undelivered:${dedupeKey}`,
-      `${who(user, message)} did not get the ${kind}${meeting ? ` for "${meeting.title}"` : ''}: WhatsApp refused it as free text outside the 24-hour window (Twilio error 63016). ` +
-      `Set twilio.templates.${kind} to an approved Content template (HX...) and rolplay will send that instead, holding the full text until they write.`);
-    return { alerted: OUTSIDE_WINDOW };
-  }
-  await holdForTemplate(services, {
-    user,
-    meetingId: message.meeting_id,
-    kind,
-    text: sent?.payload.body ?? message.body,
-    variables: sent?.payload.templateVariables ?? {},
-    dedupeKey,
-  }, contentSid);
-  return { template: contentSid, heldBack: dedupeKey };
+  const payload: SendWhatsAppPayload = sent?.payload ?? { to: message.phone, kind, userId: user.id, meetingId: message.meeting_id };
+  const contentSid = await templateInstead(services, { payload, user, text: payload.body ?? message.body, dedupeKey });
+  if (contentSid) return { template: contentSid, heldBack: dedupeKey };
+  const meeting = message.meeting_id !== null ? await services.store.meetings.byId(message.meeting_id) : undefined;
+  await alertAdmin(services, `undelivered:${dedupeKey}`,
+    `${who(user, message)} did not get the ${kind}${meeting ? ` for "${meeting.title}"` : ''}: WhatsApp refused it as free text outside the 24-hour window (Twilio error 63016). ` +
+    `Set twilio.templates.${kind} to an approved Content template (HX...) and rolplay will send that instead, holding the full text until they write.`);
+  return { alerted: OUTSIDE_WINDOW };
 }
 
 interface SentJob {

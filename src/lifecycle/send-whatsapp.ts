@@ -2,7 +2,7 @@ import { ProviderError, TransientError } from '../support/errors.js';
 import { splitMessage } from '../domain/split-message.js';
 import { maskPhone } from '../domain/phone.js';
 import type { JobContext, JobHandler } from '../daemon/job-runner.js';
-import { holdForTemplate, type BusinessKind } from './business-message.js';
+import { templateInstead } from './business-message.js';
 import type { Services } from './services.js';
 
 /** Payload of a 'send_whatsapp' job: one logical message, sent as one or more WhatsApp parts. */
@@ -94,19 +94,17 @@ export function createSendWhatsAppHandler(services: Services): JobHandler {
 }
 
 /**
- * WhatsApp refused free text at once because the 24-hour window is closed (63016): for a
- * welcome, plan or reminder with twilio.templates.<kind> set, the template goes out instead and
- * the unsent text waits until the salesperson writes, as when the window is known to be closed
- * up front. Returns the template's Content SID, or undefined when there is nothing to fall back to.
+ * WhatsApp refused free text at once because the 24-hour window is closed (63016): a welcome,
+ * plan or reminder falls back to its template, and the unsent text waits for the reply, as
+ * when the window is known to be closed up front. Returns the template's Content SID, or
+ * undefined when there is nothing to fall back to (the job then fails and the admin is told).
  */
 async function holdRefusedText(services: Services, ctx: JobContext, payload: SendWhatsAppPayload, unsent: string, error: unknown): Promise<string | undefined> {
-  if (!(error instanceof ProviderError && error.providerCode === 63016) || payload.template || !payload.templateVariables) return undefined;
-  const kind = payload.kind as BusinessKind;
-  const contentSid = (services.config.twilio.templates as Record<string, string | undefined>)[kind];
+  if (!(error instanceof ProviderError && error.providerCode === 63016)) return undefined;
   const user = payload.userId != null ? await services.store.users.byId(payload.userId) : undefined;
-  if (!contentSid || !user) return undefined;
-  await holdForTemplate(services, { user, meetingId: payload.meetingId ?? null, kind, text: unsent, variables: payload.templateVariables, dedupeKey: ctx.job.dedupe_key }, contentSid);
-  ctx.logger.info({ to: maskPhone(payload.to), kind }, 'WhatsApp refused free text outside the 24-hour window; the template went out and the text waits for their reply');
+  if (!user) return undefined;
+  const contentSid = await templateInstead(services, { payload, user, text: unsent, dedupeKey: ctx.job.dedupe_key });
+  if (contentSid) ctx.logger.info({ to: maskPhone(payload.to), kind: payload.kind }, 'WhatsApp refused free text outside the 24-hour window; the template went out and the text waits for their reply');
   return contentSid;
 }
 
