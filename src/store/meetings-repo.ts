@@ -56,20 +56,15 @@ export class MeetingsRepo {
   }
 
   list(filter: MeetingFilter = {}): Promise<MeetingListRow[]> {
-    const query = this.db.selectFrom('meetings')
-      .leftJoin('users', 'users.id', 'meetings.user_id')
-      .selectAll('meetings')
-      .select(['users.email as user_email', 'users.name as user_name']);
-    return query.where((eb) => matching(eb, filter)).orderBy('meetings.start_at').orderBy('meetings.id').limit(filter.limit ?? 10_000).execute();
+    return this.listed(filter).selectAll('meetings').select(['users.email as user_email', 'users.name as user_name']).execute();
   }
 
   /** Like list(), with only the columns the meetings list shows. */
   listSummaries(filter: MeetingFilter = {}): Promise<MeetingSummaryRow[]> {
-    const query = this.db.selectFrom('meetings')
-      .leftJoin('users', 'users.id', 'meetings.user_id')
+    return this.listed(filter)
       .select(['meetings.id', 'meetings.title', 'meetings.status', 'meetings.source', 'meetings.start_at', 'meetings.end_at', 'meetings.organizer_email', 'meetings.user_id', 'meetings.hubspot_note_id', 'users.email as user_email', 'users.name as user_name'])
-      .select(sql<number>`case when meetings.plan_json is null then 0 else 1 end`.as('has_plan'));
-    return query.where((eb) => matching(eb, filter)).orderBy('meetings.start_at').orderBy('meetings.id').limit(filter.limit ?? 10_000).execute();
+      .select(sql<number>`case when meetings.plan_json is null then 0 else 1 end`.as('has_plan'))
+      .execute();
   }
 
   /**
@@ -77,17 +72,21 @@ export class MeetingsRepo {
    * a subquery, not a list of thousands of ids (twice as fast on a 10,000-meeting list).
    */
   listSummaryClients(filter: MeetingFilter = {}): Promise<Array<{ meeting_id: number; name: string | null; email: string | null; company: string | null }>> {
-    const ids = this.db.selectFrom('meetings')
-      .leftJoin('users', 'users.id', 'meetings.user_id')
-      .select('meetings.id')
-      .where((eb) => matching(eb, filter))
-      .orderBy('meetings.start_at').orderBy('meetings.id').limit(filter.limit ?? 10_000);
+    const ids = this.listed(filter).select('meetings.id');
     return this.db.selectFrom('meeting_clients')
       .innerJoin('clients', 'clients.id', 'meeting_clients.client_id')
       .select(['meeting_clients.meeting_id', 'clients.name', 'clients.email', 'clients.company'])
       .where('meeting_clients.meeting_id', 'in', ids)
       .orderBy('clients.id')
       .execute();
+  }
+
+  /** The meetings a list shows, in its order and up to its limit (columns chosen by the caller). */
+  private listed(filter: MeetingFilter) {
+    return this.db.selectFrom('meetings')
+      .leftJoin('users', 'users.id', 'meetings.user_id')
+      .where((eb) => matching(eb, filter))
+      .orderBy('meetings.start_at').orderBy('meetings.id').limit(filter.limit ?? 10_000);
   }
 
   /** Meetings of one user starting in [from, to), soonest first, excluding cancelled ones. */
@@ -121,7 +120,7 @@ export class MeetingsRepo {
   }
 }
 
-/** The WHERE clause shared by list() and listSummaries(). */
+/** The WHERE clause of every meetings list (see listed()). */
 function matching(eb: ExpressionBuilder<Database, 'meetings' | 'users'>, filter: MeetingFilter): Expression<SqlBool> {
   const conditions: Expression<SqlBool>[] = [];
   if (filter.status && filter.status.length > 0) conditions.push(eb('meetings.status', 'in', filter.status));
