@@ -131,18 +131,7 @@ describe.each(backends)('calendar ingest (%s)', (backend) => {
     expect(await w.t.store.meetings.list()).toHaveLength(2);
   });
 
-  it('does not cancel a meeting that only moved out of the window (@removed, but the event still exists)', async () => {
-    const w = await open(backend);
-    await w.user();
-    const id = w.invite();
-    await w.ingest.poll();
-    const later = w.clock.now() + 40 * 24 * HOUR;
-    w.graph.moveEvent(id, later, later + HOUR);
-    expect((await w.ingest.poll()).counts).toMatchObject({ changed: 1, cancelled: 0 });
-    expect(await w.meeting(id)).toMatchObject({ status: 'scheduled', start_at: later });
-  });
-
-  it('looks up a removed event on Graph before the page\'s transaction, so other writes never wait on Graph', async () => {
+  it('does not cancel a meeting that only moved out of the window (@removed, but the event still exists), and asks Graph before the page\'s transaction, so other writes never wait on Graph', async () => {
     const w = await open(backend);
     await w.user();
     const id = w.invite();
@@ -162,6 +151,7 @@ describe.each(backends)('calendar ingest (%s)', (backend) => {
     };
     const ingest = createCalendarIngest({ ...w.services, calendar });
     expect((await ingest.poll()).counts).toMatchObject({ changed: 1, cancelled: 0 });
+    expect(await w.meeting(id)).toMatchObject({ status: 'scheduled', start_at: later });
     expect(written).toEqual(['kim@example.com']);
   });
 
