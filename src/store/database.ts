@@ -65,7 +65,20 @@ export interface MeetingsTable {
   cancelled_from: MeetingStatus | null;
   /** When the calendar said the meeting was cancelled or deleted (migration 0002). */
   cancelled_at: Millis | null;
+  /** The Graph series master of an occurrence or exception of a recurring meeting (migration 0008). */
+  series_master_id: string | null;
+  /** occurrence: filled from its series master; exception: edited on its own (migration 0008). */
+  occurrence_kind: 'occurrence' | 'exception' | null;
   created_at: Millis;
+  updated_at: Millis;
+}
+
+/** A recurring series' master event as last read from Graph (migration 0008). */
+export interface CalendarSeriesTable {
+  master_id: string;
+  change_key: string | null;
+  /** The master as a domain CalendarEvent, JSON. */
+  event_json: string;
   updated_at: Millis;
 }
 
@@ -166,6 +179,7 @@ export interface Database {
   leases: LeasesTable;
   conversations: ConversationsTable;
   deferred_messages: DeferredMessagesTable;
+  calendar_series: CalendarSeriesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -173,6 +173,24 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('messages').addColumn('delivery_updated_at', millis).execute();
       },
     },
+    '0008_recurring_series': {
+      async up(db: Kysely<unknown>) {
+        // Graph's delta lists an occurrence of a series with only its id, times and series master
+        // id: the series' own fields (title, organizer, attendees, body) are kept here, one row
+        // per master, so each occurrence is filled in without reading the master again.
+        await db.schema.createTable('calendar_series')
+          .addColumn('master_id', 'text', (c) => c.primaryKey())
+          .addColumn('change_key', 'text')
+          .addColumn('event_json', 'text', (c) => c.notNull())
+          .addColumn('updated_at', millis, (c) => c.notNull())
+          .execute();
+        // Which series a meeting belongs to, and whether it is an exception (an occurrence edited
+        // on its own, which keeps its own fields when the master changes).
+        await db.schema.alterTable('meetings').addColumn('series_master_id', 'text').execute();
+        await db.schema.alterTable('meetings').addColumn('occurrence_kind', 'text').execute();
+        await db.schema.createIndex('meetings_series').on('meetings').columns(['series_master_id', 'start_at']).execute();
+      },
+    },
   };
 }
 

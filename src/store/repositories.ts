@@ -12,6 +12,7 @@ import { FollowUpRepo } from './follow-up-repo.js';
 import { ConversationsRepo } from './conversations-repo.js';
 import { DeferredMessagesRepo } from './deferred-messages-repo.js';
 import { HealthRepo } from './health-repo.js';
+import { SeriesRepo } from './series-repo.js';
 
 export interface Repositories {
   users: UsersRepo;
@@ -25,6 +26,7 @@ export interface Repositories {
   conversations: ConversationsRepo;
   deferredMessages: DeferredMessagesRepo;
   health: HealthRepo;
+  series: SeriesRepo;
 }
 
 export function createRepositories(db: Kysely<Database>, dialect: Dialect): Repositories {
@@ -40,5 +42,6 @@ export function createRepositories(db: Kysely<Database>, dialect: Dialect): Repo
     deferredMessages: new DeferredMessagesRepo(db),
     followUp: new FollowUpRepo(db, dialect),
     health: new HealthRepo(db, dialect),
+    series: new SeriesRepo(db),
   };
 }
