@@ -37,6 +37,12 @@ export interface CalendarEvent {
   seriesMasterId: string | null;
   /** The mailbox owner's (the bot's) own answer: responseStatus.response. */
   ownResponse: string | null;
+  /**
+   * An occurrence as calendarView/delta really lists it: id, type, seriesMasterId, start and end
+   * only (microsoftgraph/microsoft-graph-docs#1716, #7632, #22197). Its title, organizer,
+   * attendees and body are its series master's: see domain/recurring-series.ts.
+   */
+  sparse: boolean;
 }
 
 /** One entry of a delta page. */
@@ -66,12 +72,13 @@ export function parseGraphEvent(raw: unknown): CalendarChange {
 
   const organizer = emailAddressOf(r.organizer);
   const type = str(r.type);
+  const sparse = type === 'occurrence' && r.subject === undefined && r.organizer === undefined && r.attendees === undefined;
   return {
     kind: 'upsert',
     event: {
       id,
       iCalUId: clip(str(r.iCalUId), MAX_FIELD),
-      changeKey: clip(str(r.changeKey), MAX_FIELD),
+      changeKey: clip(str(r.changeKey) ?? etagKey(r['@odata.etag']), MAX_FIELD),
       subject: clip(oneLine(str(r.subject) ?? ''), MAX_SUBJECT) || '(no subject)',
       bodyPreview: previewOf(r),
       location: clip(oneLine(str((r.location as { displayName?: unknown } | null)?.displayName) ?? ''), MAX_FIELD) || null,
@@ -86,6 +93,7 @@ export function parseGraphEvent(raw: unknown): CalendarChange {
       type: type === 'singleInstance' || type === 'occurrence' || type === 'exception' || type === 'seriesMaster' ? type : null,
       seriesMasterId: clip(str(r.seriesMasterId), MAX_FIELD),
       ownResponse: str((r.responseStatus as { response?: unknown } | null)?.response),
+      sparse,
     },
   };
 }
@@ -136,6 +144,12 @@ function htmlToText(html: string): string {
     .replace(/<br\s*\/?>|<\/p>|<\/div>/gi, '\n')
     .replace(/<[^>]*>/g, ' ')
     .replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+}
+
+/** A sparse occurrence has no changeKey, but its weak ETag (W/"…") carries the same value. */
+function etagKey(value: unknown): string | null {
+  const m = typeof value === 'string' ? /^W\/"(.*)"$/.exec(value) : null;
+  return m?.[1] ?? null;
 }
 
 function str(value: unknown): string | null {

@@ -29,14 +29,19 @@ export function declinedByBot(event: CalendarEvent, botEmail: string): boolean {
   return event.attendees.some((a) => a.email === bot && a.response?.toLowerCase() === 'declined');
 }
 
-/** Attendees who are clients: not the bot, not the organizer, not a room or resource, not a colleague. */
-export function clientAttendees(event: CalendarEvent, ctx: Pick<TriageContext, 'botEmail' | 'internalDomains'>): CalendarAttendee[] {
+/**
+ * Attendees who are clients: not the bot, not the organizer, not a room or resource, not a
+ * colleague. `salespeople` are the registered users among the attendees: colleagues whatever
+ * their domain (a partner's or an acquired company's address is not in internalDomains).
+ */
+export function clientAttendees(event: CalendarEvent, ctx: Pick<TriageContext, 'botEmail' | 'internalDomains'>, salespeople: ReadonlySet<string> = new Set()): CalendarAttendee[] {
   const bot = ctx.botEmail.toLowerCase();
   const domains = ctx.internalDomains.map(normaliseDomain).filter((d) => d !== '');
   return event.attendees.filter((a) =>
     a.type !== 'resource'
     && a.email !== bot
     && a.email !== event.organizerEmail
+    && !salespeople.has(a.email)
     && !isInternal(a.email, domains));
 }
 

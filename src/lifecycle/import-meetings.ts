@@ -81,5 +81,6 @@ export function toCalendarEvent(item: ImportedMeeting): CalendarEvent {
     type: 'singleInstance',
     seriesMasterId: null,
     ownResponse: null,
+    sparse: false,
   };
 }

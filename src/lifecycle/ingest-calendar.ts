@@ -6,6 +6,8 @@ import type { Store } from '../store/open-store.js';
 import { createRepositories } from '../store/repositories.js';
 import { SYNC_RESET, type CalendarSource, type DeltaPage } from '../clients/graph/calendar-source.js';
 import { loadSyncPoint, saveSyncPoint, type SyncPoint } from './calendar-sync-state.js';
+import { fillFromMaster } from '../domain/recurring-series.js';
+import { applyMaster, cancelSeries, lookUpMasters, type SeriesLookup } from './calendar-series.js';
 import { cancelMeeting } from './cancel-meeting.js';
 import { upsertCalendarMeeting, type EventOutcome } from './upsert-calendar-meeting.js';
 import { createJobQueue } from './job-queue.js';
@@ -56,6 +58,8 @@ export function createCalendarIngest(services: IngestServices, options: Calendar
   let memory: { point: SyncPoint; savedLink: string; savedAt: number } | undefined;
   /** Graph's answers for the "@removed" events of the page being applied, read before its transaction. */
   let lookedUp = new Map<string, CalendarEvent | undefined>();
+  /** A series master could not be read this poll: its round's delta link is not kept (see calendar-series.ts). */
+  let held = false;
 
   async function poll(): Promise<CalendarPollSummary> {
     const requestsBefore = calendar.requestCount();
@@ -64,6 +68,7 @@ export function createCalendarIngest(services: IngestServices, options: Calendar
     // The newer link kept in memory is used only while the store still holds the one it followed.
     const point = memory && stored && memory.savedLink === stored.deltaLink ? memory.point : stored;
     const now = clock.now();
+    held = false;
     const due = !point || point.mailbox !== mailbox || now - point.basedAt >= config.microsoft.resyncHours * HOUR;
     let resynced = false;
     let saved: boolean;
@@ -83,11 +88,12 @@ export function createCalendarIngest(services: IngestServices, options: Calendar
 
   async function deltaRound(point: SyncPoint, stored: SyncPoint | undefined, counts: Record<EventOutcome, number>): Promise<boolean> {
     let changes = 0;
-    const deltaLink = await readAll(await calendar.followLink(point.deltaLink), async (change, deps) => {
+    const deltaLink = await readAll(await calendar.followLink(point.deltaLink), counts, async (change, deps, series) => {
       changes++;
-      await apply(deps, change, counts);
+      await apply(deps, change, counts, series);
     });
     const next: SyncPoint = { ...point, deltaLink };
+    if (held) return false;
     if (deltaLink === stored?.deltaLink) {
       memory = { point: next, savedLink: deltaLink, savedAt: memory?.savedLink === deltaLink ? memory.savedAt : clock.now() };
       return false;
@@ -105,11 +111,11 @@ export function createCalendarIngest(services: IngestServices, options: Calendar
     const now = clock.now();
     const window = { start: Math.floor(now / 60_000) * 60_000, end: now + config.microsoft.lookaheadDays * 24 * HOUR };
     const seen = new Set<string>();
-    const deltaLink = await readAll(await calendar.startSync(window), async (change, deps) => {
+    const deltaLink = await readAll(await calendar.startSync(window), counts, async (change, deps, series) => {
       // An unreadable event is still there: it must not look deleted.
       const id = change.kind === 'upsert' ? change.event.id : change.kind === 'invalid' ? change.id : null;
       if (id) seen.add(id);
-      await apply(deps, change, counts);
+      await apply(deps, change, counts, series);
     });
     // Deleted while the link was lost: Graph's full listing no longer has them.
     const vanished = (await store.meetings.openGraphMeetingsStarting(window.start, window.end)).filter((m) => !seen.has(m.event_id));
@@ -121,18 +127,24 @@ export function createCalendarIngest(services: IngestServices, options: Calendar
       });
     }
     logger.info({ from: new Date(window.start).toISOString(), to: new Date(window.end).toISOString(), events: seen.size }, 'calendar window read in full');
+    if (held) return false;
     return save({ mailbox, window, basedAt: now, deltaLink });
   }
 
   /** Applies every change of a round, page by page, and returns the round's delta link. */
-  async function readAll(first: DeltaPage, each: (change: CalendarChange, deps: IngestServices) => Promise<void>): Promise<string> {
+  async function readAll(first: DeltaPage, counts: Record<EventOutcome, number>, each: (change: CalendarChange, deps: IngestServices, series: SeriesLookup) => Promise<void>): Promise<string> {
     let page = first;
     for (;;) {
       const { changes } = page;
       if (changes.length > 0) {
         await lookUpRemoved(changes);
+        const series = await lookUpMasters(services, calendar, changes);
+        if (series.unresolved.size > 0) held = true;
         await inTransaction(async (deps) => {
-          for (const change of changes) await each(change, deps);
+          for (const id of series.fetched) await applyMaster(deps, series.masters.get(id)!, triageNow(), counts);
+          // Masters first: a master edit then reaches the stored occurrences the page does not list,
+          // and the page's own occurrences are written once, already filled in from it.
+          for (const change of [...changes.filter(isMaster), ...changes.filter((c) => !isMaster(c))]) await each(change, deps, series);
         });
       }
       if (page.deltaLink) return page.deltaLink;
@@ -151,7 +163,8 @@ export function createCalendarIngest(services: IngestServices, options: Calendar
     for (const change of changes) {
       if (change.kind !== 'removed' || lookedUp.has(change.id)) continue;
       const meeting = await store.meetings.byEventId(change.id);
-      if (meeting && meeting.status !== 'cancelled') lookedUp.set(change.id, await calendar.getEvent(change.id));
+      const tracked = meeting ? meeting.status !== 'cancelled' : (await store.series.get(change.id)) !== undefined;
+      if (tracked) lookedUp.set(change.id, await calendar.getEvent(change.id));
     }
   }
 
@@ -171,18 +184,36 @@ export function createCalendarIngest(services: IngestServices, options: Calendar
     if (wake) services.queue.wake();
   }
 
-  async function apply(deps: IngestServices, change: CalendarChange, counts: Record<EventOutcome, number>): Promise<void> {
-    const triage: TriageContext = { botEmail: mailbox, internalDomains: config.microsoft.internalDomains, now: clock.now() };
+  function triageNow(): TriageContext {
+    return { botEmail: mailbox, internalDomains: config.microsoft.internalDomains, now: clock.now() };
+  }
+
+  async function apply(deps: IngestServices, change: CalendarChange, counts: Record<EventOutcome, number>, series?: SeriesLookup): Promise<void> {
+    const triage = triageNow();
     if (change.kind === 'invalid') {
       logger.warn({ event: change.id, reason: change.reason }, 'calendar event skipped');
       counts.skipped++;
       return;
     }
     if (change.kind === 'upsert') {
-      counts[await upsertCalendarMeeting(deps, change.event, triage)]++;
+      const { event } = change;
+      if (event.type === 'seriesMaster') return applyMaster(deps, event, triage, counts);
+      const master = event.sparse ? series?.masters.get(event.seriesMasterId ?? '') : undefined;
+      if (event.sparse && !master) {
+        // Logged once per series by lookUpMasters; stored once its master can be read.
+        counts.skipped++;
+        return;
+      }
+      counts[await upsertCalendarMeeting(deps, master ? fillFromMaster(event, master) : event, triage)]++;
       return;
     }
     const meeting = await deps.store.meetings.byEventId(change.id);
+    if (!meeting && (await deps.store.series.get(change.id))) {
+      // A series master removed: deleted, or changed and now outside the window (look first).
+      const master = lookedUp.has(change.id) ? lookedUp.get(change.id) : await calendar.getEvent(change.id);
+      if (master?.type === 'seriesMaster' && !master.isCancelled) return applyMaster(deps, master, triage, counts);
+      return cancelSeries(deps, change.id, counts);
+    }
     if (!meeting || meeting.status === 'cancelled') {
       counts.unchanged++;
       return;
@@ -211,4 +242,8 @@ export function createCalendarIngest(services: IngestServices, options: Calendar
   }
 
   return { poll };
+}
+
+function isMaster(change: CalendarChange): boolean {
+  return change.kind === 'upsert' && change.event.type === 'seriesMaster';
 }

@@ -1,6 +1,7 @@
 import type { CalendarEvent } from '../domain/calendar-event.js';
 import { clientAttendees, ignoreReason, type TriageContext } from '../domain/event-triage.js';
 import { formatMeetingTime } from '../domain/meeting-brief.js';
+import { occurrenceKind } from '../domain/recurring-series.js';
 import type { MeetingRow, MeetingUpdate, UserRow } from '../store/database.js';
 import { cancelMeeting } from './cancel-meeting.js';
 import { PREPARE_PLAN, planJobRequest } from './prepare-plan.js';
@@ -41,7 +42,8 @@ export async function upsertCalendarMeeting(deps: Deps, event: CalendarEvent, tr
     return 'skipped';
   }
   const user = await store.users.byEmail(event.organizerEmail);
-  const clientEmails = clientAttendees(event, triage);
+  const salespeople = await store.users.registeredAmong(event.attendees.map((a) => a.email));
+  const clientEmails = clientAttendees(event, triage, salespeople);
   return existing ? update(deps, existing, event, user, clientEmails) : insert(deps, event, user, clientEmails);
 }
 
@@ -137,5 +139,7 @@ function fieldsOf(event: CalendarEvent, user: UserRow | undefined) {
     end_at: event.endAt,
     organizer_email: event.organizerEmail ?? '',
     user_id: user?.id ?? null,
+    series_master_id: event.seriesMasterId,
+    occurrence_kind: occurrenceKind(event),
   };
 }

@@ -1,10 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { formatGraphDateTime } from '../domain/graph-time.js';
 
 /**
  * The bot mailbox's calendar inside the Graph simulator. Every change appends a version with a
  * global sequence number, so a delta token is just "what the calendar looked like at sequence
  * N" and the changes since are computed from the history, as Exchange's sync state does.
+ *
+ * Recurring series: a master (type seriesMaster, with its `recurrence`, and the first
+ * occurrence's start and end, as keeper.sh#409 observed) and one event per occurrence. Edits of
+ * the master reach its occurrences that are not exceptions; an occurrence edited on its own
+ * becomes an exception. A version can be `quiet`: it changes what the event is, but delta does
+ * not report it, which is how the real service treats occurrences (see graph-sim-series.ts).
  */
 export interface SimAttendeeInput {
   email: string;
@@ -30,6 +35,8 @@ export interface SimEventInput {
   extra?: Record<string, unknown>;
 }
 
+export type SimEventType = 'singleInstance' | 'occurrence' | 'exception' | 'seriesMaster';
+
 export interface SimEventData {
   subject: string;
   body: string;
@@ -42,8 +49,10 @@ export interface SimEventData {
   location: string;
   joinUrl: string;
   botResponse: string;
-  type: 'singleInstance' | 'occurrence' | 'exception';
+  type: SimEventType;
   seriesMasterId: string | null;
+  /** A master's patternedRecurrence; null for every other event. */
+  recurrence: Record<string, unknown> | null;
   iCalUId: string;
   createdAt: number;
   extra: Record<string, unknown>;
@@ -52,6 +61,8 @@ export interface SimEventData {
 interface Version {
   seq: number;
   deleted: boolean;
+  /** Not reported by delta (the event changed without Graph listing it). */
+  quiet: boolean;
   data: SimEventData;
   changeKey: string;
   modifiedAt: number;
@@ -64,23 +75,27 @@ export interface Window {
 
 export type DeltaEntry = { id: string; removed: false; data: SimEventData; changeKey: string; modifiedAt: number } | { id: string; removed: true };
 
+/** The fields of a series that its master holds and its plain occurrences share. */
+const SHARED: Array<keyof SimEventData> = ['subject', 'body', 'organizer', 'attendees', 'isAllDay', 'isCancelled', 'location', 'joinUrl', 'botResponse', 'extra'];
+
 export class SimCalendar {
   private readonly events = new Map<string, Version[]>();
+  /** Master id -> its occurrence ids, in start order as created. */
+  readonly series = new Map<string, string[]>();
   private counter = 0;
   seq = 0;
 
   constructor(private readonly now: () => number) {}
 
-  add(input: SimEventInput, shape: Partial<Pick<SimEventData, 'type' | 'seriesMasterId' | 'iCalUId'>> = {}): string {
+  add(input: SimEventInput, shape: Partial<Pick<SimEventData, 'type' | 'seriesMasterId' | 'iCalUId' | 'recurrence'>> = {}, quiet = false): string {
     const id = input.id ?? this.newId();
     if (this.events.has(id)) throw new Error(`event ${id} already exists`);
-    const organizer = typeof input.organizer === 'string' ? { email: input.organizer, name: nameOf(input.organizer) } : { email: input.organizer.email, name: input.organizer.name ?? nameOf(input.organizer.email) };
     const data: SimEventData = {
       subject: input.subject ?? 'Meeting',
       body: input.body ?? '',
       start: toMillis(input.start),
       end: toMillis(input.end),
-      organizer,
+      organizer: organizerOf(input.organizer),
       attendees: (input.attendees ?? []).map(attendee),
       isAllDay: input.isAllDay ?? false,
       isCancelled: false,
@@ -89,53 +104,52 @@ export class SimCalendar {
       botResponse: input.botResponse ?? 'notResponded',
       type: shape.type ?? 'singleInstance',
       seriesMasterId: shape.seriesMasterId ?? null,
+      recurrence: shape.recurrence ?? null,
       iCalUId: shape.iCalUId ?? `040000008200E00074C5B7101A82E008${createHash('sha1').update(id).digest('hex').toUpperCase()}`,
       createdAt: this.now(),
       extra: input.extra ?? {},
     };
-    this.push(id, data, false);
+    this.push(id, data, false, quiet);
+    if (data.type === 'occurrence' && data.seriesMasterId) this.series.set(data.seriesMasterId, [...(this.series.get(data.seriesMasterId) ?? []), id]);
     return id;
   }
 
-  /** Changes fields of a live event (a new version, a new change key). */
-  update(id: string, patch: Partial<Omit<SimEventInput, 'id'>>): void {
-    const current = this.current(id);
-    if (!current || current.deleted) throw new Error(`no live event ${id}`);
-    const data: SimEventData = { ...current.data };
-    if (patch.subject !== undefined) data.subject = patch.subject;
-    if (patch.body !== undefined) data.body = patch.body;
-    if (patch.start !== undefined) data.start = toMillis(patch.start);
-    if (patch.end !== undefined) data.end = toMillis(patch.end);
-    if (patch.organizer !== undefined) data.organizer = typeof patch.organizer === 'string' ? { email: patch.organizer, name: nameOf(patch.organizer) } : { email: patch.organizer.email, name: patch.organizer.name ?? nameOf(patch.organizer.email) };
-    if (patch.attendees !== undefined) data.attendees = patch.attendees.map(attendee);
-    if (patch.isAllDay !== undefined) data.isAllDay = patch.isAllDay;
-    if (patch.location !== undefined) data.location = patch.location;
-    if (patch.joinUrl !== undefined) data.joinUrl = patch.joinUrl;
-    if (patch.botResponse !== undefined) data.botResponse = patch.botResponse;
-    if (patch.extra !== undefined) data.extra = { ...data.extra, ...patch.extra };
-    // Moving one occurrence of a series makes it an exception, as in Outlook.
-    if ((patch.start !== undefined || patch.end !== undefined) && data.type === 'occurrence') data.type = 'exception';
-    this.push(id, data, false);
+  /**
+   * Changes fields of a live event (a new version, a new change key). On a master, the change
+   * reaches every occurrence that is not an exception (as `quiet` versions when `quietOccurrences`);
+   * on an occurrence, any edit makes it an exception, as in Outlook.
+   */
+  update(id: string, patch: Partial<Omit<SimEventInput, 'id'>>, quietOccurrences = false): void {
+    const current = this.liveVersion(id);
+    const data = applyPatch(current.data, patch);
+    if (data.type === 'occurrence') data.type = 'exception';
+    this.push(id, data, false, false);
+    if (data.type === 'seriesMaster') this.spread(id, data, quietOccurrences);
   }
 
-  setCancelled(id: string, cancelled: boolean): void {
-    const current = this.current(id);
-    if (!current || current.deleted) throw new Error(`no live event ${id}`);
+  setCancelled(id: string, cancelled: boolean, quietOccurrences = false): void {
+    const current = this.liveVersion(id);
     const subject = current.data.subject.replace(/^Canceled: /, '');
-    this.push(id, { ...current.data, isCancelled: cancelled, subject: cancelled ? `Canceled: ${subject}` : subject }, false);
+    const data = { ...current.data, isCancelled: cancelled, subject: cancelled ? `Canceled: ${subject}` : subject };
+    this.push(id, data, false, false);
+    if (data.type === 'seriesMaster') this.spread(id, data, quietOccurrences);
   }
 
-  delete(id: string): void {
-    const current = this.current(id);
-    if (!current || current.deleted) throw new Error(`no live event ${id}`);
-    this.push(id, current.data, true);
+  /** Deletes the event (a master takes its occurrences with it; `quiet` hides the deletion from delta). */
+  delete(id: string, quiet = false, quietOccurrences = quiet): void {
+    const current = this.liveVersion(id);
+    this.push(id, current.data, true, quiet);
+    for (const occurrence of this.series.get(id) ?? []) {
+      const v = this.current(occurrence);
+      if (v && !v.deleted) this.push(occurrence, v.data, true, quietOccurrences);
+    }
   }
 
   /** Brings a deleted event back with its old id (an undo, or an event moved back into view). */
   restore(id: string): void {
     const current = this.current(id);
     if (!current) throw new Error(`no event ${id}`);
-    this.push(id, { ...current.data, isCancelled: false, subject: current.data.subject.replace(/^Canceled: /, '') }, false);
+    this.push(id, { ...current.data, isCancelled: false, subject: current.data.subject.replace(/^Canceled: /, '') }, false, false);
   }
 
   live(id: string): { data: SimEventData; changeKey: string; modifiedAt: number } | undefined {
@@ -147,36 +161,62 @@ export class SimCalendar {
     return this.events.size;
   }
 
-  /** Live events overlapping `window` at sequence `seq`, in start order (a full sync's pages). */
-  snapshot(window: Window, seq: number): string[] {
-    const rows: Array<{ id: string; start: number }> = [];
+  /**
+   * Live events overlapping `window` at sequence `seq`, in start order (a full sync's pages),
+   * grouped so a series (its occurrences, then its master when `withMasters`) stays together:
+   * "series won't be split on multiple delta pages" (microsoftgraph/microsoft-graph-docs#4501).
+   */
+  snapshot(window: Window, seq: number, withMasters: boolean): string[][] {
+    const groups = new Map<string, { start: number; ids: string[] }>();
     for (const [id, versions] of this.events) {
       const v = versionAt(versions, seq);
-      if (v && !v.deleted && overlaps(v.data, window)) rows.push({ id, start: v.data.start });
+      if (!v || v.deleted || v.data.type === 'seriesMaster' || !overlaps(v.data, window)) continue;
+      const key = v.data.seriesMasterId ?? id;
+      const group = groups.get(key) ?? { start: v.data.start, ids: [] };
+      group.ids.push(id);
+      group.start = Math.min(group.start, v.data.start);
+      groups.set(key, group);
     }
-    rows.sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : 1));
-    return rows.map((r) => r.id);
+    const sorted = [...groups.entries()].sort((a, b) => a[1].start - b[1].start || (a[0] < b[0] ? -1 : 1));
+    return sorted.map(([key, group]) => {
+      const ids = group.ids.sort((x, y) => this.startAt(x, seq) - this.startAt(y, seq));
+      const master = this.events.has(key) && key !== ids[0] ? versionAt(this.events.get(key)!, seq) : undefined;
+      return withMasters && master && !master.deleted ? [...ids, key] : ids;
+    });
   }
 
   /**
    * What changed in (from, to] as seen through `window`: events now in it in full, events that
-   * left it (deleted, cancelled-and-deleted, moved out) as removals. Ordered by change.
+   * left it (deleted, moved out) as removals, quiet versions left out. A master counts as in the
+   * window while one of its occurrences is. Ordered by change, a series kept on one page.
    */
-  changes(window: Window, from: number, to: number): DeltaEntry[] {
-    const out: Array<DeltaEntry & { at: number }> = [];
+  changes(window: Window, from: number, to: number, withMasters: boolean): DeltaEntry[][] {
+    const out: Array<{ entries: DeltaEntry[]; at: number; key: string }> = [];
+    const byKey = new Map<string, { entries: DeltaEntry[]; at: number; key: string }>();
     for (const [id, versions] of this.events) {
-      const changed = versions.filter((v) => v.seq > from && v.seq <= to);
+      const changed = versions.filter((v) => v.seq > from && v.seq <= to && !v.quiet);
       if (changed.length === 0) continue;
       const before = versionAt(versions, from);
       const after = versionAt(versions, to)!;
-      const wasIn = before !== undefined && !before.deleted && overlaps(before.data, window);
-      const isIn = !after.deleted && overlaps(after.data, window);
+      const isMaster = after.data.type === 'seriesMaster';
+      if (isMaster && !withMasters) continue;
+      const wasIn = before !== undefined && !before.deleted && (isMaster ? this.seriesOverlaps(id, window, from) : overlaps(before.data, window));
+      const isIn = !after.deleted && (isMaster ? this.seriesOverlaps(id, window, to) : overlaps(after.data, window));
       const at = changed[changed.length - 1]!.seq;
-      if (isIn) out.push({ id, removed: false, data: after.data, changeKey: after.changeKey, modifiedAt: after.modifiedAt, at });
-      else if (wasIn) out.push({ id, removed: true, at });
+      const entry: DeltaEntry | undefined = isIn ? { id, removed: false, data: after.data, changeKey: after.changeKey, modifiedAt: after.modifiedAt } : wasIn ? { id, removed: true } : undefined;
+      if (!entry) continue;
+      const key = isMaster ? id : after.data.seriesMasterId ?? id;
+      const group = byKey.get(key) ?? { entries: [], at, key };
+      if (!byKey.has(key)) {
+        byKey.set(key, group);
+        out.push(group);
+      }
+      group.entries.push(entry);
+      group.at = Math.max(group.at, at);
     }
-    out.sort((a, b) => a.at - b.at);
-    return out;
+    // The master after its occurrences: a client must read the whole page before filling them in.
+    for (const group of out) group.entries.sort((a, b) => Number(a.id === group.key) - Number(b.id === group.key));
+    return out.sort((a, b) => a.at - b.at).map((g) => g.entries);
   }
 
   entryAt(id: string, seq: number): DeltaEntry | undefined {
@@ -185,15 +225,43 @@ export class SimCalendar {
     return v.deleted ? { id, removed: true } : { id, removed: false, data: v.data, changeKey: v.changeKey, modifiedAt: v.modifiedAt };
   }
 
+  private seriesOverlaps(masterId: string, window: Window, seq: number): boolean {
+    return (this.series.get(masterId) ?? []).some((id) => {
+      const v = versionAt(this.events.get(id) ?? [], seq);
+      return v !== undefined && !v.deleted && overlaps(v.data, window);
+    });
+  }
+
+  /** Copies the master's shared fields onto each live occurrence that is not an exception. */
+  private spread(masterId: string, master: SimEventData, quiet: boolean): void {
+    for (const id of this.series.get(masterId) ?? []) {
+      const v = this.current(id);
+      if (!v || v.deleted || v.data.type !== 'occurrence') continue;
+      const data = { ...v.data };
+      for (const key of SHARED) (data as unknown as Record<string, unknown>)[key] = master[key];
+      this.push(id, data, false, quiet);
+    }
+  }
+
+  private startAt(id: string, seq: number): number {
+    return versionAt(this.events.get(id) ?? [], seq)?.data.start ?? 0;
+  }
+
+  private liveVersion(id: string): Version {
+    const current = this.current(id);
+    if (!current || current.deleted) throw new Error(`no live event ${id}`);
+    return current;
+  }
+
   private current(id: string): Version | undefined {
     const versions = this.events.get(id);
     return versions?.[versions.length - 1];
   }
 
-  private push(id: string, data: SimEventData, deleted: boolean): void {
+  private push(id: string, data: SimEventData, deleted: boolean, quiet: boolean): void {
     const versions = this.events.get(id) ?? [];
     this.seq++;
-    versions.push({ seq: this.seq, deleted, data, changeKey: randomUUID().replace(/-/g, '').slice(0, 22), modifiedAt: this.now() });
+    versions.push({ seq: this.seq, deleted, quiet, data, changeKey: randomUUID().replace(/-/g, '').slice(0, 22), modifiedAt: this.now() });
     this.events.set(id, versions);
   }
 
@@ -203,58 +271,24 @@ export class SimCalendar {
   }
 }
 
-/** The Graph event resource, with times rendered in `zone` (Prefer: outlook.timezone). */
-export function renderEvent(id: string, data: SimEventData, changeKey: string, modifiedAt: number, botEmail: string, zone: string | undefined): Record<string, unknown> {
-  const tz = zone ?? 'UTC';
-  const bot = botEmail.toLowerCase();
-  const resource: Record<string, unknown> = {
-    '@odata.etag': `W/"${changeKey}"`,
-    id,
-    createdDateTime: new Date(data.createdAt).toISOString(),
-    lastModifiedDateTime: new Date(modifiedAt).toISOString(),
-    changeKey,
-    categories: [],
-    originalStartTimeZone: 'UTC',
-    originalEndTimeZone: 'UTC',
-    iCalUId: data.iCalUId,
-    uid: data.iCalUId,
-    reminderMinutesBeforeStart: 15,
-    isReminderOn: true,
-    hasAttachments: false,
-    subject: data.subject,
-    bodyPreview: data.body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 255),
-    importance: 'normal',
-    sensitivity: 'normal',
-    isAllDay: data.isAllDay,
-    isCancelled: data.isCancelled,
-    isOrganizer: data.organizer.email.toLowerCase() === bot,
-    responseRequested: true,
-    seriesMasterId: data.seriesMasterId,
-    showAs: data.isCancelled ? 'free' : 'tentative',
-    type: data.type,
-    webLink: `https://outlook.office365.com/owa/?itemid=${encodeURIComponent(id)}&exvsurl=1&path=/calendar/item`,
-    onlineMeetingUrl: null,
-    isOnlineMeeting: data.joinUrl !== '',
-    onlineMeetingProvider: data.joinUrl !== '' ? 'teamsForBusiness' : 'unknown',
-    allowNewTimeProposals: true,
-    isDraft: false,
-    hideAttendees: false,
-    responseStatus: { response: data.botResponse, time: '0001-01-01T00:00:00Z' },
-    body: { contentType: 'html', content: data.body === '' ? '' : `<html><body>${data.body}</body></html>` },
-    start: { dateTime: formatGraphDateTime(data.start, tz), timeZone: tz },
-    end: { dateTime: formatGraphDateTime(data.end, tz), timeZone: tz },
-    location: { displayName: data.location, locationType: 'default', uniqueIdType: 'unknown', address: {}, coordinates: {} },
-    locations: data.location === '' ? [] : [{ displayName: data.location, locationType: 'default', uniqueIdType: 'unknown' }],
-    recurrence: null,
-    attendees: data.attendees.map((a) => ({ type: a.type, status: { response: a.response, time: '0001-01-01T00:00:00Z' }, emailAddress: { name: a.name, address: a.email } })),
-    organizer: { emailAddress: { name: data.organizer.name, address: data.organizer.email } },
-    onlineMeeting: data.joinUrl === '' ? null : { joinUrl: data.joinUrl },
-  };
-  for (const [key, value] of Object.entries(data.extra)) {
-    if (value === undefined) delete resource[key];
-    else resource[key] = value;
-  }
-  return resource;
+function applyPatch(current: SimEventData, patch: Partial<Omit<SimEventInput, 'id'>>): SimEventData {
+  const data: SimEventData = { ...current };
+  if (patch.subject !== undefined) data.subject = patch.subject;
+  if (patch.body !== undefined) data.body = patch.body;
+  if (patch.start !== undefined) data.start = toMillis(patch.start);
+  if (patch.end !== undefined) data.end = toMillis(patch.end);
+  if (patch.organizer !== undefined) data.organizer = organizerOf(patch.organizer);
+  if (patch.attendees !== undefined) data.attendees = patch.attendees.map(attendee);
+  if (patch.isAllDay !== undefined) data.isAllDay = patch.isAllDay;
+  if (patch.location !== undefined) data.location = patch.location;
+  if (patch.joinUrl !== undefined) data.joinUrl = patch.joinUrl;
+  if (patch.botResponse !== undefined) data.botResponse = patch.botResponse;
+  if (patch.extra !== undefined) data.extra = { ...data.extra, ...patch.extra };
+  return data;
+}
+
+function organizerOf(value: SimEventInput['organizer']): { email: string; name: string } {
+  return typeof value === 'string' ? { email: value, name: nameOf(value) } : { email: value.email, name: value.name ?? nameOf(value.email) };
 }
 
 function versionAt(versions: Version[], seq: number): Version | undefined {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { startSim, type Fault, type FaultPlan, type RunningSim, type SimReply, type SimRequest } from './http-sim.js';
-import { SimCalendar, renderEvent, type SimEventInput, type Window } from './graph-sim-calendar.js';
+import { SimCalendar, type DeltaEntry, type SimEventInput, type Window } from './graph-sim-calendar.js';
+import { renderEvent, renderSparseOccurrence } from './graph-sim-render.js';
+import { recurrenceOf } from './graph-sim-series.js';
 import type { TokenSim } from './microsoft-token-simulator.js';
 
 export type { SimEventInput, SimAttendeeInput } from './graph-sim-calendar.js';
@@ -8,7 +10,7 @@ export type { SimEventInput, SimAttendeeInput } from './graph-sim-calendar.js';
 /**
  * A loopback Microsoft Graph v1.0 for the bot mailbox's calendar: calendarView delta (full
  * sync over a window, paging by Prefer: odata.maxpagesize, absolute https://graph.microsoft.com
- * next and delta links, @removed entries, cancelled events, series occurrences, times in the
+ * next and delta links, @removed entries, cancelled events, recurring series, times in the
  * Prefer: outlook.timezone zone), GET and accept of one event, Bearer tokens checked against
  * the token simulator with their application permissions, Graph's error bodies, 429 with
  * Retry-After, and 410 SyncStateNotFound for a stale link. Tests and `rolplay demo` drive the
@@ -29,6 +31,28 @@ export interface GraphSimOptions {
   maxPageSize?: number;
   /** A new delta token even when nothing changed (real Graph may do this). */
   rotateDeltaTokens?: boolean;
+  /**
+   * How delta lists the occurrences of a series. sparse (default, what users report:
+   * microsoftgraph/microsoft-graph-docs#1716, #7632, #22197, microsoft-graph-docs-contrib#34):
+   * each occurrence with only id, type, seriesMasterId, start and end, plus the series master
+   * in full with its recurrence; an edit of the master lists the master only. full (what the
+   * event-delta reference page describes): every occurrence as a full event, no master, and an
+   * edit of the master lists every occurrence again. Exceptions are full events either way.
+   */
+  occurrenceShape?: 'sparse' | 'full';
+  /**
+   * silent (default): a single occurrence cancelled or deleted leaves delta without an
+   * @removed entry ("No indication is given for a deleted occurrence",
+   * microsoftgraph/microsoft-graph-docs#4501); removed: it comes as @removed like any event.
+   */
+  occurrenceRemovals?: 'silent' | 'removed';
+  /**
+   * false: a full sync lists sparse occurrences without their master, which a client must then
+   * read with GET /events/{seriesMasterId} (reported for series that started before the window,
+   * ridafkih/keeper.sh#409); a master that changed is still listed by later delta rounds.
+   * Default true: the master is on its occurrences' page.
+   */
+  listMasters?: boolean;
   now?: () => number;
   faults?: FaultPlan;
   port?: number;
@@ -47,8 +71,17 @@ export interface GraphSim {
   /** The event disappears from the calendar (comes back as @removed). */
   deleteEvent(id: string): void;
   restoreEvent(id: string): void;
-  /** A daily/weekly series: the series master is not in calendarView, its occurrences are. */
+  /**
+   * A recurring series: its master (type seriesMaster, with recurrence, timed as its first
+   * occurrence) and `occurrences` occurrences every `everyDays` days.
+   */
   addSeries(input: SimEventInput & { occurrences: number; everyDays: number }): { masterId: string; occurrenceIds: string[] };
+  /** The organizer edits the whole series: its occurrences that are not exceptions follow. */
+  updateSeries(masterId: string, patch: Partial<Omit<SimEventInput, 'id'>>): void;
+  /** The organizer cancels the whole series (the master becomes isCancelled). */
+  cancelSeries(masterId: string): void;
+  /** The organizer cancels one occurrence: it disappears (see occurrenceRemovals). */
+  cancelOccurrence(id: string): void;
   event(id: string): Record<string, unknown> | undefined;
   /** Event ids the bot accepted through POST …/accept, in order. */
   accepted: string[];
@@ -78,6 +111,9 @@ export async function startGraphSimulator(options: GraphSimOptions): Promise<Gra
   const bot = options.botEmail.toLowerCase();
   const allowed = new Set((options.allowedMailboxes ?? [bot]).map((m) => m.toLowerCase()));
   const calendar = new SimCalendar(now);
+  const sparse = (options.occurrenceShape ?? 'sparse') === 'sparse';
+  const withMasters = sparse && options.listMasters !== false;
+  const silentRemovals = (options.occurrenceRemovals ?? 'silent') === 'silent';
   const accepted: string[] = [];
   const throttled: number[] = [];
   let generation = 1;
@@ -157,19 +193,29 @@ export async function startGraphSimulator(options: GraphSimOptions): Promise<Gra
     }
     const pageSize = pageSizeOf(req);
     const zone = preferredZone(req);
-    const entries = state.mode === 'full'
-      ? calendar.snapshot(state.window, state.seq).map((id) => calendar.entryAt(id, state.seq)!)
-      : calendar.changes(state.window, state.base, state.seq);
-    const page = entries.slice(state.offset, state.offset + pageSize);
-    const value = page.map((e) => e.removed ? { '@odata.type': '#microsoft.graph.event', id: e.id, '@removed': { reason: 'deleted' } } : renderEvent(e.id, e.data, e.changeKey, e.modifiedAt, bot, zone));
+    const groups = state.mode === 'full'
+      ? calendar.snapshot(state.window, state.seq, withMasters).map((ids) => ids.map((id) => calendar.entryAt(id, state.seq)!))
+      : calendar.changes(state.window, state.base, state.seq, sparse);
+    // Pages end between series, never inside one (microsoftgraph/microsoft-graph-docs#4501), so a
+    // page may hold more than the asked size; offset counts groups.
+    const page: DeltaEntry[] = [];
+    let next = state.offset;
+    while (next < groups.length && (page.length === 0 || page.length + groups[next]!.length <= pageSize)) page.push(...groups[next++]!);
+    const value = page.map((e) => render(e, zone));
     const link = (key: string, token: TokenState) => `${GRAPH_PUBLIC_BASE}/users/${userSegment}/calendarView/delta?${key}=${encodeToken(token)}`;
     const body: Record<string, unknown> = { '@odata.context': `${GRAPH_PUBLIC_BASE}/$metadata#Collection(event)` };
-    if (state.offset + pageSize < entries.length) body['@odata.nextLink'] = link('$skiptoken', { ...state, offset: state.offset + pageSize });
+    if (next < groups.length) body['@odata.nextLink'] = link('$skiptoken', { ...state, offset: next });
     else body['@odata.deltaLink'] = link('$deltatoken', { mode: 'delta', window: state.window, seq: state.seq, base: 0, offset: 0, generation, nonce: options.rotateDeltaTokens ? ++nonce : undefined });
     body.value = value;
     const headers: Record<string, string> = { 'Preference-Applied': `odata.maxpagesize=${pageSize}, odata.track-changes` };
     if (zone) headers['Preference-Applied'] += `, outlook.timezone="${zone}"`;
     return { status: 200, headers, body };
+  }
+
+  function render(entry: DeltaEntry, zone: string | undefined): Record<string, unknown> {
+    if (entry.removed) return { '@odata.type': '#microsoft.graph.event', id: entry.id, '@removed': { reason: 'deleted' } };
+    if (sparse && entry.data.type === 'occurrence') return renderSparseOccurrence(entry.id, entry.data, entry.changeKey, zone);
+    return renderEvent(entry.id, entry.data, entry.changeKey, entry.modifiedAt, bot, zone);
   }
 
   function pageSizeOf(req: SimRequest): number {
@@ -196,22 +242,27 @@ export async function startGraphSimulator(options: GraphSimOptions): Promise<Gra
     addEvent: (input) => calendar.add(input),
     updateEvent: (id, patch) => calendar.update(id, patch),
     moveEvent: (id, start, end) => calendar.update(id, { start, end }),
-    cancelEvent: (id) => calendar.setCancelled(id, true),
-    deleteEvent: (id) => calendar.delete(id),
+    cancelEvent: (id) => calendar.setCancelled(id, true, sparse),
+    deleteEvent: (id) => calendar.delete(id, false, sparse),
     restoreEvent: (id) => calendar.restore(id),
     addSeries(input) {
       const masterId = `AAMkSeriesMaster${randomUUID().replace(/-/g, '')}`;
       const start = new Date(input.start).getTime();
       const end = new Date(input.end).getTime();
+      calendar.add({ ...input, id: masterId, start, end }, { type: 'seriesMaster', recurrence: recurrenceOf(start, input.occurrences, input.everyDays) });
       const occurrenceIds: string[] = [];
       for (let i = 0; i < input.occurrences; i++) {
-        const shift = i * input.everyDays * seriesDay;
+        const shift = Math.round(i * input.everyDays * seriesDay);
+        // "iCalUId ... is different for each occurrence in a recurring series" (event resource page).
         occurrenceIds.push(calendar.add({ ...input, id: `${masterId}_occ${i}`, start: start + shift, end: end + shift }, {
           type: 'occurrence', seriesMasterId: masterId, iCalUId: `040000008200E00074C5B7101A82E00807E${i.toString(16).padStart(4, '0')}${masterId.slice(-24).toUpperCase()}`,
         }));
       }
       return { masterId, occurrenceIds };
     },
+    updateSeries: (masterId, patch) => calendar.update(masterId, patch, sparse),
+    cancelSeries: (masterId) => calendar.setCancelled(masterId, true, sparse),
+    cancelOccurrence: (id) => calendar.delete(id, silentRemovals),
     event(id) {
       const live = calendar.live(id);
       return live ? renderEvent(id, live.data, live.changeKey, live.modifiedAt, bot, undefined) : undefined;

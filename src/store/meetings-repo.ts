@@ -114,6 +114,16 @@ export class MeetingsRepo {
       .execute();
   }
 
+  /** The meetings of a recurring series that have not started by `now` and are not cancelled, soonest first. */
+  futureOfSeries(masterId: string, now: number): Promise<MeetingRow[]> {
+    return this.db.selectFrom('meetings').selectAll()
+      .where('series_master_id', '=', masterId)
+      .where('start_at', '>', now)
+      .where('status', '!=', 'cancelled')
+      .orderBy('start_at')
+      .execute();
+  }
+
   async countByStatus(): Promise<Record<string, number>> {
     const rows = await this.db.selectFrom('meetings').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));

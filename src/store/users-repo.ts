@@ -37,6 +37,13 @@ export class UsersRepo {
     return this.db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
   }
 
+  /** Which of these (lower-cased) addresses belong to registered salespeople. */
+  async registeredAmong(emails: string[]): Promise<Set<string>> {
+    if (emails.length === 0) return new Set();
+    const rows = await this.db.selectFrom('users').select('email').where('email', 'in', emails.slice(0, 1000)).execute();
+    return new Set(rows.map((r) => r.email));
+  }
+
   /** The user with this WhatsApp number, in any of the forms WhatsApp may report it. */
   byPhone(e164: string): Promise<UserRow | undefined> {
     return this.db.selectFrom('users').selectAll().where('phone', 'in', equivalentPhones(e164)).orderBy('id').executeTakeFirst();

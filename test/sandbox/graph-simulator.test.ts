@@ -95,14 +95,61 @@ describe('Graph simulator', () => {
     expect(next.body.value).toEqual([expect.objectContaining({ id: deleted, isCancelled: false, subject: 'M3' })]);
   });
 
-  it('lists occurrences of a series separately (own ids and iCalUIds); a moved one becomes an exception', async () => {
+  it('lists a series as sparse occurrences, then its master in full with its recurrence, all on one page', async () => {
     const { masterId, occurrenceIds } = graph.addSeries({ subject: 'Weekly', start: t0, end: t0 + HOUR, organizer: 'sam@example.com', attendees: [BOT], occurrences: 3, everyDays: 2 });
-    const { values, deltaLink } = await fullSync();
-    expect(values.map((v) => v.id)).toEqual(occurrenceIds);
-    expect(new Set(values.map((v) => v.iCalUId)).size).toBe(3);
-    expect(values.every((v) => v.type === 'occurrence' && v.seriesMasterId === masterId)).toBe(true);
+    add(100);
+    const { values, pages } = await fullSync('odata.maxpagesize=2');
+    expect(values.map((v) => v.id)).toEqual([...occurrenceIds, masterId, expect.any(String)]);
+    expect(pages).toBe(2); // the series is not split, though the page holds four items
+    expect(Object.keys(values[0]!).sort()).toEqual(['@odata.etag', '@odata.type', 'end', 'id', 'seriesMasterId', 'start', 'type']);
+    expect(values[3]).toMatchObject({ id: masterId, type: 'seriesMaster', subject: 'Weekly', recurrence: { pattern: { type: 'daily', interval: 2 }, range: { type: 'numbered', numberOfOccurrences: 3 } } });
+    // Read on its own, an occurrence is a full event with its own iCalUId.
+    const one = await get(`/v1.0/users/${BOT}/events/${occurrenceIds[1]}`);
+    expect(one.body).toMatchObject({ id: occurrenceIds[1], type: 'occurrence', seriesMasterId: masterId, subject: 'Weekly' });
+    expect(one.body.iCalUId).not.toBe(values[3]!.iCalUId);
+  });
+
+  it('makes an edited occurrence a full exception, lists only the master when the series is edited, and says nothing of a cancelled occurrence', async () => {
+    const { masterId, occurrenceIds } = graph.addSeries({ subject: 'Weekly', start: t0, end: t0 + HOUR, organizer: 'sam@example.com', attendees: [BOT], occurrences: 3, everyDays: 2 });
+    let { deltaLink } = await fullSync();
     graph.moveEvent(occurrenceIds[1]!, t0 + 50 * HOUR, t0 + 51 * HOUR);
-    expect(((await get(deltaLink)).body.value as Array<Record<string, unknown>>)[0]).toMatchObject({ id: occurrenceIds[1], type: 'exception' });
+    const moved = await get(deltaLink);
+    expect(moved.body.value).toEqual([expect.objectContaining({ id: occurrenceIds[1], type: 'exception', subject: 'Weekly', organizer: expect.any(Object) })]);
+    deltaLink = String(moved.body['@odata.deltaLink']);
+    graph.updateSeries(masterId, { subject: 'Weekly review' });
+    const edited = await get(deltaLink);
+    expect((edited.body.value as Array<Record<string, unknown>>).map((v) => [v.id, v.subject])).toEqual([[masterId, 'Weekly review']]);
+    expect((await get(`/v1.0/users/${BOT}/events/${occurrenceIds[2]}`)).body.subject).toBe('Weekly review');
+    expect((await get(`/v1.0/users/${BOT}/events/${occurrenceIds[1]}`)).body.subject).toBe('Weekly'); // the exception keeps its own
+    deltaLink = String(edited.body['@odata.deltaLink']);
+    graph.cancelOccurrence(occurrenceIds[2]!);
+    expect((await get(deltaLink)).body.value).toEqual([]);
+    expect((await get(`/v1.0/users/${BOT}/events/${occurrenceIds[2]}`)).status).toBe(404);
+    expect((await fullSync()).values.map((v) => v.id)).toEqual([occurrenceIds[0], occurrenceIds[1], masterId]);
+  });
+
+  it('can list full occurrences without a master (the reference page), and @removed for a cancelled occurrence', async () => {
+    await graph.close();
+    graph = await startGraphSimulator({ botEmail: BOT, tokens, occurrenceShape: 'full', occurrenceRemovals: 'removed' });
+    const { masterId, occurrenceIds } = graph.addSeries({ subject: 'Weekly', start: t0, end: t0 + HOUR, organizer: 'sam@example.com', attendees: [BOT], occurrences: 2, everyDays: 3 });
+    const { values, deltaLink } = await fullSync();
+    expect(values.map((v) => [v.id, v.type, v.subject])).toEqual(occurrenceIds.map((id) => [id, 'occurrence', 'Weekly']));
+    graph.updateSeries(masterId, { subject: 'Weekly review' });
+    const edited = await get(deltaLink);
+    expect((edited.body.value as Array<Record<string, unknown>>).map((v) => [v.id, v.subject])).toEqual(occurrenceIds.map((id) => [id, 'Weekly review']));
+    graph.cancelOccurrence(occurrenceIds[0]!);
+    expect((await get(String(edited.body['@odata.deltaLink']))).body.value).toEqual([{ '@odata.type': '#microsoft.graph.event', id: occurrenceIds[0], '@removed': { reason: 'deleted' } }]);
+  });
+
+  it('can leave masters out of a full sync, so a client must read them (GET /events/{seriesMasterId})', async () => {
+    await graph.close();
+    graph = await startGraphSimulator({ botEmail: BOT, tokens, listMasters: false });
+    const { masterId } = graph.addSeries({ subject: 'Weekly', start: t0, end: t0 + HOUR, organizer: 'sam@example.com', attendees: [BOT], occurrences: 2, everyDays: 2 });
+    const { values, deltaLink } = await fullSync();
+    expect(values.map((v) => v.type)).toEqual(['occurrence', 'occurrence']);
+    expect((await get(`/v1.0/users/${BOT}/events/${masterId}`)).body).toMatchObject({ type: 'seriesMaster', subject: 'Weekly', recurrence: expect.any(Object) });
+    graph.updateSeries(masterId, { subject: 'New' });
+    expect((await get(deltaLink)).body.value).toEqual([expect.objectContaining({ id: masterId, subject: 'New' })]);
   });
 
   it('answers 410 SyncStateNotFound for a stale link and 429 with Retry-After when throttling', async () => {
