@@ -1,3 +1,4 @@
+import { CRM_BODY_BUDGET, fitBody, textField, type BodyPart } from './fit-body.js';
 import type { Outcome } from './outcome.js';
 
 /** The words of the follow-up: reminder, nudge, the CRM note and the confirmation. No I/O. */
@@ -62,24 +63,51 @@ export function noteMarker(meetingId: number): string {
   return `[rolplay:meeting:${meetingId}]`;
 }
 
-/** HubSpot renders note bodies as HTML: escaped text in simple paragraphs and a list. */
+export function taskMarker(meetingId: number, stepIndex: number): string {
+  return `[rolplay:meeting:${meetingId}:step:${stepIndex}]`;
+}
+
+/**
+ * HubSpot renders note bodies as HTML: escaped text in simple paragraphs and a list. The body
+ * always fits HubSpot's limit with the marker in its last line: a long reply (a voice-note
+ * transcript), summary or title is shortened in its middle instead (see fit-body.ts).
+ */
 export function noteBody(input: NoteInput): string {
   const { outcome } = input;
-  const lines = [
-    `<p><strong>${esc(input.title)}</strong></p>`,
-    `<p><strong>When:</strong> ${esc(formatWhen(input.startAt, input.timeZone))} to ${esc(formatWhen(input.endAt, input.timeZone).split(', ')[1] ?? '')} (${esc(safeZone(input.timeZone))})</p>`,
-    `<p><strong>Outcome:</strong> ${esc(outcome.result)}</p>`,
+  const t = textField;
+  const parts: BodyPart[] = [
+    '<p><strong>', t(input.title), '</strong></p>\n',
+    `<p><strong>When:</strong> ${esc(formatWhen(input.startAt, input.timeZone))} to ${esc(formatWhen(input.endAt, input.timeZone).split(', ')[1] ?? '')} (${esc(safeZone(input.timeZone))})</p>\n`,
+    '<p><strong>Outcome:</strong> ', t(outcome.result), '</p>\n',
   ];
   if (outcome.nextSteps.length > 0) {
-    lines.push('<p><strong>Next steps:</strong></p>', `<ul>${outcome.nextSteps.map((s) => `<li>${esc(s.action)}${s.due ? ` (by ${esc(formatDay(s.due))})` : ''}</li>`).join('')}</ul>`);
+    parts.push('<p><strong>Next steps:</strong></p>\n<ul>');
+    for (const s of outcome.nextSteps) parts.push('<li>', t(s.action), s.due ? ` (by ${esc(formatDay(s.due))})</li>` : '</li>');
+    parts.push('</ul>\n');
   } else if (outcome.source !== 'done') {
-    lines.push('<p><strong>Next steps:</strong> none given</p>');
+    parts.push('<p><strong>Next steps:</strong> none given</p>\n');
   }
-  if (outcome.sentiment !== 'unknown') lines.push(`<p><strong>Sentiment:</strong> ${outcome.sentiment}</p>`);
-  if (input.planSummary) lines.push(`<p><strong>Plan summary:</strong> ${esc(input.planSummary)}</p>`);
-  if (outcome.source === 'model') lines.push(`<p><strong>In ${esc(input.salesperson)}'s words:</strong> ${esc(outcome.reply)}</p>`);
-  lines.push(`<p>Logged by rolplay for ${esc(input.salesperson)} ${noteMarker(input.meetingId)}</p>`);
-  return lines.join('\n');
+  if (outcome.sentiment !== 'unknown') parts.push(`<p><strong>Sentiment:</strong> ${outcome.sentiment}</p>\n`);
+  if (input.planSummary) parts.push('<p><strong>Plan summary:</strong> ', t(input.planSummary), '</p>\n');
+  if (outcome.source === 'model') parts.push('<p><strong>In ', t(input.salesperson), '\'s words:</strong> ', t(outcome.reply), '</p>\n');
+  parts.push('<p>Logged by rolplay for ', t(input.salesperson), ` ${noteMarker(input.meetingId)}</p>`);
+  return fitBody(parts, CRM_BODY_BUDGET, esc);
+}
+
+export interface TaskBodyInput {
+  meetingId: number;
+  stepIndex: number;
+  action: string;
+  title: string;
+  client: string;
+}
+
+/** hs_task_body, HTML like a note's, within the same limit and with its marker last. */
+export function taskBody(input: TaskBodyInput): string {
+  return fitBody([
+    '<p>', textField(input.action), '</p>\n<p>From ', textField(input.title), ' with ', textField(input.client),
+    `. ${taskMarker(input.meetingId, input.stepIndex)}</p>`,
+  ], CRM_BODY_BUDGET, esc);
 }
 
 export interface ConfirmationInput {
@@ -115,8 +143,9 @@ export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/** Apostrophes too: a body sent fully escaped leaves HubSpot's sanitizer nothing to lengthen. */
 function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 function safeZone(timeZone: string): string {

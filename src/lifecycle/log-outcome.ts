@@ -1,5 +1,5 @@
 import { ProviderError, TransientError, errorMessage, isRetryable } from '../support/errors.js';
-import { noteBody, noteMarker } from '../domain/follow-up-text.js';
+import { noteBody, noteMarker, taskBody, taskMarker } from '../domain/follow-up-text.js';
 import { doneOutcome, readOutcome, type Outcome } from '../domain/outcome.js';
 import type { Crm } from '../clients/hubspot/crm.js';
 import type { JobContext, JobHandler } from '../daemon/job-runner.js';
@@ -89,13 +89,13 @@ async function logToCrm(services: Services, crm: Crm, fu: FollowUpContext, outco
   if (services.config.hubspot.createTasks) {
     for (const [index, step] of outcome.nextSteps.entries()) {
       if (!step.due || progress.tasks[index]) continue;
-      const taskMarker = `[rolplay:meeting:${meeting.id}:step:${index}]`;
-      let taskId = progress.creatingTask === index ? (await crm.findTasksByMarker({ marker: taskMarker, contactId: progress.contactId! }))[0] : undefined;
+      const stepMarker = taskMarker(meeting.id, index);
+      let taskId = progress.creatingTask === index ? (await crm.findTasksByMarker({ marker: stepMarker, contactId: progress.contactId! }))[0] : undefined;
       if (!taskId) {
         progress.creatingTask = index;
         await save();
         taskId = (await createOnce(() => crm.createTask({
-          subject: step.action, body: `${step.action}\nFrom ${meeting.title} with ${fu.client}. ${taskMarker}`,
+          subject: step.action, body: taskBody({ meetingId: meeting.id, stepIndex: index, action: step.action, title: meeting.title, client: fu.client }),
           dueAt: Date.parse(`${step.due}T12:00:00Z`), contactIds: resolved.contactIds, companyIds: resolved.companyIds,
         }), progress, 'creatingTask', save, searchLagMs)).id;
       }

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { startSim, type Fault, type FaultPlan, type RunningSim, type SimReply, type SimRequest } from './http-sim.js';
 import {
   ASSOCIATION_TYPES, REVERSE_TYPES, matchesGroups, normaliseTimestamp, pluralOf, sortRecords,
   type SimAssociation, type SimObjectType, type SimRecord,
 } from './hubspot-sim-records.js';
+import { cutBodies, error, missingScopes, nextPage, present, rateLimited } from './hubspot-sim-replies.js';
 
 /**
  * A loopback HubSpot CRM: the v3 object endpoints rolplay calls (contacts search/create/read,
@@ -128,17 +128,7 @@ export async function startHubspotSimulator(options: HubspotSimOptions = {}): Pr
     const object = type === 'companies' ? 'companies' : 'contacts';
     const scope = `crm.objects.${object}.${write ? 'write' : 'read'}`;
     if (scopes.has(scope)) return undefined;
-    return {
-      status: 403,
-      body: {
-        status: 'error',
-        message: "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
-        correlationId: randomUUID(),
-        errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: [scope] } }],
-        links: { scopes: 'https://developers.hubspot.com/scopes' },
-        category: 'MISSING_SCOPES',
-      },
-    };
+    return missingScopes(scope);
   }
 
   function create(type: SimObjectType, body: Record<string, unknown>): SimReply {
@@ -152,7 +142,7 @@ export async function startHubspotSimulator(options: HubspotSimOptions = {}): Pr
       if (ts === null) return error(400, 'Property values were not valid: [{"isValid":false,"message":"hs_timestamp is required and must be a timestamp","error":"INVALID_DATE","name":"hs_timestamp"}]', 'VALIDATION_ERROR');
       properties.hs_timestamp = ts;
     }
-    if (type === 'notes' && (properties.hs_note_body ?? '').length > 65_536) return error(400, 'Property values were not valid: hs_note_body is longer than 65536 characters', 'VALIDATION_ERROR');
+    cutBodies(properties);
     const wanted: Array<{ toId: string; typeId: number }> = [];
     for (const a of Array.isArray(body.associations) ? body.associations : []) {
       const toId = String((a as { to?: { id?: unknown } }).to?.id ?? '');
@@ -180,7 +170,7 @@ export async function startHubspotSimulator(options: HubspotSimOptions = {}): Pr
     const slice = matching.slice(offset, offset + limit);
     const wanted = Array.isArray(body.properties) ? body.properties.map(String) : null;
     const reply: Record<string, unknown> = { total: matching.length, results: slice.map((r) => present(r, wanted)) };
-    if (offset + limit < matching.length) reply.paging = { next: { after: String(offset + limit) } };
+    if (offset + limit < matching.length) reply.paging = nextPage(offset + limit);
     return { status: 200, body: reply };
   }
 
@@ -206,7 +196,7 @@ export async function startHubspotSimulator(options: HubspotSimOptions = {}): Pr
     const after = Number(query.get('after') ?? 0) || 0;
     const all = sortRecords([...records.values()].filter((r) => r.type === type), []);
     const reply: Record<string, unknown> = { results: all.slice(after, after + limit).map((r) => present(r, listParam(query, 'properties'))) };
-    if (after + limit < all.length) reply.paging = { next: { after: String(after + limit) } };
+    if (after + limit < all.length) reply.paging = nextPage(after + limit);
     return { status: 200, body: reply };
   }
 
@@ -248,30 +238,6 @@ export async function startHubspotSimulator(options: HubspotSimOptions = {}): Pr
       searchLagMs = ms;
     },
     close: () => sim.close(),
-  };
-}
-
-function present(record: SimRecord, wanted: string[] | null): Record<string, unknown> {
-  const defaults = record.type === 'contacts' ? ['email', 'firstname', 'lastname'] : record.type === 'companies' ? ['name', 'domain'] : [];
-  const keys = new Set([...(wanted ?? (record.type === 'notes' || record.type === 'tasks' ? Object.keys(record.properties) : defaults)), 'hs_object_id']);
-  const stamp = record.type === 'contacts' || record.type === 'companies' ? ['createdate', 'lastmodifieddate'] : ['hs_createdate', 'hs_lastmodifieddate'];
-  const properties: Record<string, string | null> = {};
-  for (const k of keys) properties[k] = k === 'hs_object_id' ? record.id : record.properties[k] ?? null;
-  properties[stamp[0]!] = new Date(record.createdAt).toISOString();
-  properties[stamp[1]!] = new Date(record.updatedAt).toISOString();
-  return { id: record.id, properties, createdAt: new Date(record.createdAt).toISOString(), updatedAt: new Date(record.updatedAt).toISOString(), archived: false };
-}
-
-function error(status: number, message: string, category: string): SimReply {
-  return { status, body: { status: 'error', message, correlationId: randomUUID(), category } };
-}
-
-function rateLimited(policy: string): SimReply {
-  const message = policy === 'SECONDLY' ? 'You have reached your secondly limit.' : `You have reached your ${policy.toLowerCase()} limit.`;
-  return {
-    status: 429,
-    headers: { 'X-HubSpot-RateLimit-Interval-Milliseconds': '10000', 'X-HubSpot-RateLimit-Max': '100', 'X-HubSpot-RateLimit-Remaining': '0' },
-    body: { status: 'error', message, errorType: 'RATE_LIMIT', correlationId: randomUUID(), policyName: policy, groupName: 'publicapi:private-app' },
   };
 }
 

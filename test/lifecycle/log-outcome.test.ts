@@ -153,6 +153,29 @@ describe.each(backends)('outcome to HubSpot (%s)', (backend) => {
     expect(w.hub.requests.slice(before).filter((r) => r.path === '/crm/v3/objects/notes/search')).toHaveLength(1);
   });
 
+  it('a 100,000-character voice-note transcript still makes one note, marker kept, found again after a lost answer', async () => {
+    w = await followUpWorld({ backend, model: fakeModel(PILOT) });
+    w.hub.addContact({ email: 'ann@acme.example' });
+    const m = await reminded();
+    const transcript = `Done - it's "great" & <long>: ${'they talked about pricing and the pilot. '.repeat(2500)}the end of the transcript`;
+    expect(transcript.length).toBeGreaterThan(100_000);
+    w.hub.faultOn('POST', /^\/crm\/v3\/objects\/notes$/, 'drop-after-commit');
+    await tryHandleOutcome(w.services, w.user, transcript, 'SM1');
+    await w.advance();
+    expect((await w.reload(m.id)).status).toBe('reminder_sent');
+    await w.advance(30_000);
+    const notes = w.hub.records('notes');
+    expect(notes).toHaveLength(1);
+    const body = notes[0]!.properties.hs_note_body!;
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    expect(body.endsWith(`[rolplay:meeting:${m.id}]</p>`)).toBe(true);
+    expect(body).toContain('it&#39;s &quot;great&quot; &amp; &lt;long&gt;');
+    expect(body).toContain('the end of the transcript');
+    expect(body).toMatch(/characters left out/);
+    expect(w.hub.requests.filter((r) => r.path === '/crm/v3/objects/notes/search')).toHaveLength(1);
+    expect(await w.reload(m.id)).toMatchObject({ status: 'completed', hubspot_note_id: notes[0]!.id });
+  });
+
   it('a rejected token completes the meeting, tells the salesperson, and alerts the admin once', async () => {
     w = await followUpWorld({ backend, config: { hubspot: { accessToken: 'pat-wrong' } } });
     const a = await reminded();

@@ -42,7 +42,7 @@ describe('HubSpot simulator (raw HTTP, public API shapes)', () => {
     expect(page1.body.total).toBe(3);
     expect(page1.body.results.map((r: Json) => r.properties.firstname)).toEqual(['C3', 'C2']);
     expect(page1.body.results[0].properties).toHaveProperty('hs_object_id');
-    expect(page1.body.paging.next.after).toBe('2');
+    expect(page1.body.paging.next).toEqual({ after: '2', link: '?after=2' });
     const page2 = await call('POST', '/crm/v3/objects/contacts/search', { sorts: [{ propertyName: 'firstname', direction: 'DESCENDING' }], limit: 2, after: '2' });
     expect(page2.body.results).toHaveLength(1);
     expect(page2.body.paging).toBeUndefined();
@@ -67,6 +67,19 @@ describe('HubSpot simulator (raw HTTP, public API shapes)', () => {
     expect(hub.records('notes')).toHaveLength(1);
     // The reverse association exists too (contact-to-note), as in HubSpot.
     expect(hub.associationsOf('contacts', contact).map((a) => [a.toType, a.typeId])).toEqual([['notes', 201]]);
+  });
+
+  it('cuts a note or task body at 65,536 characters, as HubSpot does, instead of refusing it', async () => {
+    hub = await startHubspotSimulator();
+    const long = `${'a'.repeat(65_530)}bcdefgh[marker]`;
+    const note = await call('POST', '/crm/v3/objects/notes', { properties: { hs_note_body: long, hs_timestamp: '2026-01-05T10:00:00Z' } });
+    expect(note.status).toBe(201);
+    expect(note.body.properties.hs_note_body).toBe(`${'a'.repeat(65_530)}bcdefg`);
+    const task = await call('POST', '/crm/v3/objects/tasks', { properties: { hs_task_body: long, hs_timestamp: '2026-01-05T10:00:00Z' } });
+    expect(hub.record('tasks', task.body.id)!.properties.hs_task_body).toHaveLength(65_536);
+    const exact = 'z'.repeat(65_536);
+    const whole = await call('POST', '/crm/v3/objects/notes', { properties: { hs_note_body: exact, hs_timestamp: '2026-01-05T10:00:00Z' } });
+    expect(whole.body.properties.hs_note_body).toBe(exact);
   });
 
   it('answers 403 MISSING_SCOPES naming the scope, and 404 for unknown records', async () => {

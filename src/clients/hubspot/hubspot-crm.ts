@@ -1,5 +1,6 @@
 import { Client } from '@hubspot/api-client';
 import { waitOutAmbiguity } from '../ambiguous-wait.js';
+import { HUBSPOT_TEXT_LIMIT } from '../../domain/fit-body.js';
 import { ProviderError, errorMessage } from '../../support/errors.js';
 import type { Logger } from '../../support/logger.js';
 import {
@@ -114,8 +115,9 @@ export function createHubspotCrm(options: HubspotCrmOptions): Crm {
         ...input.contactIds.map((id) => link(id, ASSOCIATION.noteToContact)),
         ...input.companyIds.map((id) => link(id, ASSOCIATION.noteToCompany)),
       ];
+      withinLimit('note', input.body);
       const created = await call({ action: 'create a note', write: true, scope: contactsWrite }, () => client.crm.objects.notes.basicApi.create({
-        properties: { hs_note_body: input.body.slice(0, 65_536), hs_timestamp: new Date(input.timestamp).toISOString() },
+        properties: { hs_note_body: input.body, hs_timestamp: new Date(input.timestamp).toISOString() },
         associations: associations as Loose,
       }));
       const id = idOf(created as RawRecord);
@@ -148,10 +150,11 @@ export function createHubspotCrm(options: HubspotCrmOptions): Crm {
         ...input.contactIds.map((id) => link(id, ASSOCIATION.taskToContact)),
         ...input.companyIds.map((id) => link(id, ASSOCIATION.taskToCompany)),
       ];
+      withinLimit('task', input.body);
       const created = await call({ action: 'create a task', write: true, scope: contactsWrite }, () => client.crm.objects.tasks.basicApi.create({
         properties: {
           hs_task_subject: input.subject.slice(0, 500),
-          hs_task_body: input.body.slice(0, 65_536),
+          hs_task_body: input.body,
           hs_timestamp: new Date(input.dueAt).toISOString(),
           hs_task_status: 'NOT_STARTED',
           hs_task_type: 'TODO',
@@ -218,6 +221,18 @@ export function createHubspotCrm(options: HubspotCrmOptions): Crm {
   }
 
   return crm;
+}
+
+/**
+ * HubSpot would cut a longer body at the limit and lose its end, the idempotency marker with
+ * it (a retry would then create a second record): refuse instead. The domain's body builders
+ * (fit-body.ts) keep every body well under it.
+ */
+function withinLimit(what: 'note' | 'task', body: string): void {
+  if (body.length <= HUBSPOT_TEXT_LIMIT) return;
+  throw new ProviderError(`rolplay built a ${what} body of ${body.length} characters, over HubSpot's limit of ${HUBSPOT_TEXT_LIMIT}; nothing was sent (a bug: please report it)`, {
+    provider: 'hubspot', retryable: false, code: 'HUBSPOT_BODY_TOO_LONG',
+  });
 }
 
 function link(id: string, associationTypeId: number) {

@@ -90,6 +90,17 @@ describe('HubSpot CRM client (real SDK against the simulator)', () => {
     expect(await crm.findTasksByMarker({ marker: '[rolplay:meeting:7:step:0]', contactId: ann })).toEqual([id]);
   });
 
+  it('refuses a note or task body over HubSpot\'s 65,536 characters instead of letting HubSpot cut its marker off', async () => {
+    const crm = await setup();
+    const ann = hub.addContact({ email: 'ann@acme.example' });
+    const error = await failure(crm.createNote({ body: `${'x'.repeat(65_530)} [rolplay:meeting:7]`, timestamp: 0, contactIds: [ann], companyIds: [] }));
+    expect(error).toMatchObject({ retryable: false, code: 'HUBSPOT_BODY_TOO_LONG' });
+    await failure(crm.createTask({ subject: 's', body: 'y'.repeat(65_537), dueAt: 0, contactIds: [ann], companyIds: [] }));
+    expect(hub.requests).toHaveLength(0);
+    const { id } = await crm.createNote({ body: 'x'.repeat(65_536), timestamp: 0, contactIds: [ann], companyIds: [] });
+    expect(hub.record('notes', id)!.properties.hs_note_body).toHaveLength(65_536);
+  });
+
   it('builds client context: contact properties, company and recent notes as plain text', async () => {
     const crm = await setup();
     const company = hub.addCompany({ name: 'Acme', domain: 'acme.example', industry: 'Retail' });
