@@ -109,12 +109,13 @@ export async function calendarWorld(options: CalendarWorldOptions = {}): Promise
 /** Everything in the tables ingestion writes, to prove a poll wrote nothing (both backends). */
 export async function snapshotTables(world: CalendarWorld): Promise<string> {
   const db = world.t.store.db;
-  const [meetings, clients, links, jobs, state] = await Promise.all([
+  const [meetings, clients, links, jobs, state, series] = await Promise.all([
     db.selectFrom('meetings').selectAll().orderBy('id').execute(),
     db.selectFrom('clients').selectAll().orderBy('id').execute(),
     db.selectFrom('meeting_clients').selectAll().orderBy('meeting_id').orderBy('client_id').execute(),
     db.selectFrom('jobs').selectAll().orderBy('id').execute(),
     db.selectFrom('sync_state').selectAll().orderBy('key').execute(),
+    db.selectFrom('calendar_series').selectAll().orderBy('master_id').execute(),
   ]);
-  return JSON.stringify({ meetings, clients, links, jobs, state });
+  return JSON.stringify({ meetings, clients, links, jobs, state, series });
 }
