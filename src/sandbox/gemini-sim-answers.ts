@@ -70,11 +70,15 @@ export function answerBody(call: GeminiSimCall, answer: SimAnswer): Record<strin
     ...(answer.thoughts && text !== undefined ? [{ text: answer.thoughts, thought: true }] : []),
     ...(text !== undefined ? [{ text }] : []),
   ];
+  // 2.0 models answer with avgLogprobs and candidatesTokensDetails and no index; 2.5 models the
+  // other way round (js-genai recordings of both; Google's SDK test data for 2.0-flash).
+  const legacy = !thinks(call.model);
   const candidate: Record<string, unknown> = {
     ...(parts.length > 0 || finish === 'MAX_TOKENS' ? { content: parts.length > 0 ? { parts, role: 'model' } : { role: 'model' } } : {}),
     finishReason: finish,
-    index: 0,
-    ...(finish === 'SAFETY' ? { safetyRatings: safetyRatings('HARM_CATEGORY_HARASSMENT') } : {}),
+    ...(legacy ? {} : { index: 0 }),
+    ...(finish === 'SAFETY' ? { safetyRatings: safetyRatings('HARM_CATEGORY_HARASSMENT', true) } : {}),
+    ...(legacy && text !== undefined ? { avgLogprobs: -0.1409881591796875 } : {}),
   };
   // Thought summaries are counted in thoughtsTokenCount, not candidatesTokenCount (the thought-summary test data: 2 and 24).
   const candidatesTokenCount = text !== undefined ? tokens(text) : 0;
@@ -83,6 +87,7 @@ export function answerBody(call: GeminiSimCall, answer: SimAnswer): Record<strin
     ...meta(call),
     usageMetadata: {
       ...(candidatesTokenCount > 0 ? { candidatesTokenCount } : {}),
+      ...(legacy && candidatesTokenCount > 0 ? { candidatesTokensDetails: [{ modality: 'TEXT', tokenCount: candidatesTokenCount }] } : {}),
       promptTokenCount: prompt,
       promptTokensDetails: [{ modality: 'TEXT', tokenCount: prompt }],
       ...(thinking > 0 ? { thoughtsTokenCount: thinking } : {}),
@@ -94,16 +99,20 @@ export function answerBody(call: GeminiSimCall, answer: SimAnswer): Record<strin
 export function blockedPromptBody(call: GeminiSimCall, blockReason: string): Record<string, unknown> {
   const prompt = promptTokens(call);
   return {
-    promptFeedback: { blockReason, ...(blockReason === 'SAFETY' ? { safetyRatings: safetyRatings('HARM_CATEGORY_HATE_SPEECH') } : {}) },
+    promptFeedback: { blockReason, ...(blockReason === 'SAFETY' ? { safetyRatings: safetyRatings('HARM_CATEGORY_HATE_SPEECH', false) } : {}) },
     usageMetadata: { promptTokenCount: prompt, promptTokensDetails: [{ modality: 'TEXT', tokenCount: prompt }], totalTokenCount: prompt },
     ...meta(call),
   };
 }
 
-/** One rating per category; the one that tripped the filter is MEDIUM and marked blocked. */
-function safetyRatings(blockedCategory: string): Array<Record<string, unknown>> {
+/**
+ * One rating per category; the one that tripped the filter is MEDIUM. A candidate's rating
+ * carries `blocked: true` (vertexai-sdk-test-data unary-failure-finish-reason-safety-no-content.json);
+ * a prompt's ratings do not (unary-failure-prompt-blocked-safety.json).
+ */
+function safetyRatings(blockedCategory: string, markBlocked: boolean): Array<Record<string, unknown>> {
   return CATEGORIES.map((category) => (category === blockedCategory
-    ? { category, probability: 'MEDIUM', blocked: true }
+    ? { category, probability: 'MEDIUM', ...(markBlocked ? { blocked: true } : {}) }
     : { category, probability: 'NEGLIGIBLE' }));
 }
 
