@@ -21,6 +21,18 @@ export function buildPlanPrompt(brief: MeetingBrief): { system: string; prompt: 
   return { system, prompt };
 }
 
+/**
+ * The second try after Gemini blocked a plan: the same request without the free text that
+ * nobody at rolplay wrote (the invitation's body, CRM notes), which is what usually trips a
+ * filter. The title, time, clients and CRM properties stay.
+ */
+export function buildRephrasedPlanPrompt(brief: MeetingBrief): { system: string; prompt: string } {
+  const { system, prompt } = buildPlanPrompt({ ...brief, bodyPreview: null, crm: brief.crm.map((c) => ({ ...c, notes: [] })) });
+  return { system, prompt: `${prompt}
+
+The invitation text and CRM notes were left out; base the plan on the title, the clients and the CRM properties.` };
+}
+
 export function firstName(name: string): string {
   return name.trim().split(/\s+/)[0] || 'there';
 }

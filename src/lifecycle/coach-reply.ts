@@ -1,8 +1,10 @@
-import { ModelOutputError } from '../clients/gemini/language-model.js';
+import { ModelOutputError, isModelRefusal } from '../clients/gemini/language-model.js';
 import { buildCoachRequest } from '../domain/conversation-prompts.js';
 import { readPlan } from '../domain/plan.js';
 import { loadMeetingBrief } from './load-meeting-brief.js';
 import { CHAT_KINDS, capReply, reply, toChatTurns, type InboundTurn } from './inbound-context.js';
+
+export const COACH_REFUSED_TEXT = 'Sorry, I cannot answer that one. Could you put it another way? I can help with your meeting, the client, or how to handle an objection.';
 
 /** Free text: Gemini answers as a coach, with the meeting, its plan and the last turns as context. */
 export async function coachReply(turn: InboundTurn): Promise<void> {
@@ -21,8 +23,10 @@ export async function coachReply(turn: InboundTurn): Promise<void> {
   try {
     text = await services.model.generateText(request);
   } catch (error) {
-    if (!(error instanceof ModelOutputError)) throw error;
-    text = 'I cannot help with that one. Try asking about your meeting, the client or how to handle an objection.';
+    // A refusal is final (asking again gets the same answer): say so instead of staying silent.
+    if (isModelRefusal(error)) text = COACH_REFUSED_TEXT;
+    else if (error instanceof ModelOutputError) text = 'I cannot help with that one. Try asking about your meeting, the client or how to handle an objection.';
+    else throw error;
   }
   await reply(turn, capReply(text, max), 'coach');
 }

@@ -1,6 +1,8 @@
 import type { Clock } from '../support/clock.js';
 import type { Store } from '../store/open-store.js';
 import type { DoctorCheck } from './doctor-checks.js';
+import { PLAN_BLOCKED_MARK } from './generate-plan.js';
+import { PREPARE_PLAN } from './prepare-plan.js';
 
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
@@ -72,6 +74,20 @@ export function storeChecks(store: Store, clock: Clock): DoctorCheck[] {
         return {
           status: 'fail',
           detail: `${total} messages refused with Twilio error 63016 in the last 7 days${split} (free text outside WhatsApp's 24-hour window): set twilio.templates.plan and twilio.templates.reminder to approved Content templates (HX...)`,
+        };
+      },
+    },
+    {
+      name: 'Blocked plans',
+      async run() {
+        // The plan job fails for good with PLAN_BLOCKED_MARK in last_error (generate-plan.ts).
+        const rows = (await store.health.jobErrorsSince(PLAN_BLOCKED_MARK, clock.now() - WEEK))
+          .filter((j) => j.kind === PREPARE_PLAN && j.status === 'failed');
+        if (rows.length === 0) return { status: 'ok', detail: 'no plan blocked by Gemini in the last 7 days' };
+        const meetings = [...new Set(rows.map((j) => j.meeting_id).filter((id) => id !== null))];
+        return {
+          status: 'warn',
+          detail: `${rows.length} plan${rows.length === 1 ? '' : 's'} blocked by Gemini's safety filters in the last 7 days, twice each, so none was sent (meetings ${meetings.slice(0, 5).join(', ')}${meetings.length > 5 ? ', …' : ''}): see \`rolplay meetings show N\`, then \`rolplay meetings replay N\``,
         };
       },
     },

@@ -1,6 +1,6 @@
 import { TransientError } from '../support/errors.js';
-import { PLAN_RESPONSE_SCHEMA, parsePlan, readPlan, type Plan } from '../domain/plan.js';
-import { buildPlanPrompt, firstName } from '../domain/plan-prompt.js';
+import { readPlan, type Plan } from '../domain/plan.js';
+import { firstName } from '../domain/plan-prompt.js';
 import { formatPlan } from '../domain/format-plan.js';
 import { clientNames, formatMeetingTime } from '../domain/meeting-brief.js';
 import type { Config } from '../config/schema.js';
@@ -11,7 +11,7 @@ import type { EnqueueRequest } from './job-queue.js';
 import type { Services } from './services.js';
 import { crmContextReader, loadMeetingBrief } from './load-meeting-brief.js';
 import { sendBusinessMessage } from './business-message.js';
-import { generateValidated } from './generate-validated.js';
+import { generatePlan } from './generate-plan.js';
 
 export const PREPARE_PLAN = 'prepare_plan';
 
@@ -39,7 +39,9 @@ export function planJobRequest(meeting: Pick<MeetingRow, 'id' | 'start_at'>, con
  * The 'prepare_plan' job: context -> Gemini (structured, validated; one more try on invalid
  * output) -> meetings.plan_json -> WhatsApp (durable send) -> status plan_sent. A model that
  * keeps failing makes the job retry later with backoff; after the last attempt the runner
- * tells the admin. No generic plan is ever sent in place of a real one.
+ * tells the admin. A plan Gemini blocks is tried once rephrased, then the job fails for good
+ * (the runner tells the admin once; `doctor` counts it). No generic plan is ever sent in place
+ * of a real one.
  */
 export function createPreparePlanHandler(services: Services & { model: LanguageModel }): JobHandler {
   const readCrm = crmContextReader(services);
@@ -63,8 +65,13 @@ export function createPreparePlanHandler(services: Services & { model: LanguageM
     // A plan stored by an earlier attempt (that died before sending) is reused, not regenerated.
     let plan: Plan | undefined = readPlan(meeting.plan_json);
     if (!plan) {
-      const { system, prompt } = buildPlanPrompt(brief);
-      plan = await generateValidated(services.model, { system, prompt, schema: PLAN_RESPONSE_SCHEMA, validate: parsePlan }, ctx.logger, 'plan');
+      // A block of the full prompt is remembered on the job, so a retry (after a 429, say) goes
+      // straight to the rephrased prompt: a blocked plan costs at most two blocked requests.
+      const progress = (ctx.progress ?? {}) as { fullPromptBlocked?: string };
+      plan = await generatePlan(services.model, brief, meeting.id, ctx.logger, {
+        fullPromptBlocked: progress.fullPromptBlocked,
+        onFullPromptBlocked: (why) => ctx.saveProgress({ fullPromptBlocked: why }),
+      });
       await services.store.meetings.update(meeting.id, { plan_json: JSON.stringify(plan), updated_at: services.clock.now() });
     }
     const when = formatMeetingTime(meeting.start_at, meeting.end_at, brief.timeZone);

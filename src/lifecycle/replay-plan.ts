@@ -1,12 +1,12 @@
 import { NotFoundError, UsageError } from '../support/errors.js';
-import { PLAN_RESPONSE_SCHEMA, parsePlan, type Plan } from '../domain/plan.js';
-import { buildPlanPrompt, firstName } from '../domain/plan-prompt.js';
+import type { Plan } from '../domain/plan.js';
+import { firstName } from '../domain/plan-prompt.js';
 import { formatPlan } from '../domain/format-plan.js';
 import { clientNames, formatMeetingTime } from '../domain/meeting-brief.js';
 import type { Services } from './services.js';
 import { crmContextReader, loadMeetingBrief } from './load-meeting-brief.js';
 import { sendBusinessMessage } from './business-message.js';
-import { generateValidated } from './generate-validated.js';
+import { generatePlan } from './generate-plan.js';
 
 export interface ReplayOptions {
   /** Generate and return the plan; store and send nothing. */
@@ -48,8 +48,7 @@ export async function replayPlan(services: Services, meetingId: number, options:
   if (!model) throw new UsageError('Gemini is not configured, so no plan can be written: set gemini.apiKey (or GEMINI_API_KEY)');
 
   const brief = await loadMeetingBrief(services, meeting, user, crmContextReader(services));
-  const { system, prompt } = buildPlanPrompt(brief);
-  const plan = await generateValidated(model, { system, prompt, schema: PLAN_RESPONSE_SCHEMA, validate: parsePlan }, services.logger, 'plan (replay)');
+  const plan = await generatePlan(model, brief, meeting.id, services.logger);
   const when = formatMeetingTime(meeting.start_at, meeting.end_at, brief.timeZone);
   const text = formatPlan(plan, { title: meeting.title, when });
   const result: ReplayResult = { meetingId, salesperson: { name: user.name, email: user.email, phone: user.phone }, plan, text, sent: false };

@@ -1,4 +1,4 @@
-import { ModelOutputError } from '../clients/gemini/language-model.js';
+import { ModelOutputError, isModelRefusal } from '../clients/gemini/language-model.js';
 import { buildRoleplayRequest } from '../domain/conversation-prompts.js';
 import { clientNames } from '../domain/meeting-brief.js';
 import { SCORE_RESPONSE_SCHEMA, buildScorePrompt, formatScore, parseScore } from '../domain/roleplay-score.js';
@@ -7,6 +7,11 @@ import type { ConversationRow } from '../store/database.js';
 import { generateValidated } from './generate-validated.js';
 import { loadMeetingBrief } from './load-meeting-brief.js';
 import { capReply, reply, toChatTurns, type InboundTurn } from './inbound-context.js';
+
+/** Polite answers when Gemini refuses (a block is final: asking again gets the same refusal). */
+export const ROLEPLAY_START_REFUSED_TEXT = 'Sorry, I could not start the role-play for this meeting. Try *roleplay easy*, or ask me about the meeting instead.';
+export const ROLEPLAY_TURN_REFUSED_TEXT = '_(The client would not answer that one. Try saying it another way, or send *stop* to finish and get your score.)_';
+export const ROLEPLAY_SCORE_REFUSED_TEXT = 'Role-play stopped. Sorry, I could not score this practice. Send *roleplay* to practise again.';
 
 /** Marks the first line of the role-play's opening message, so it is not replayed as the client's words. */
 const INTRO_MARK = '🎭';
@@ -19,7 +24,15 @@ export async function startRoleplay(turn: InboundTurn, difficulty: Difficulty): 
   await services.store.conversations.startRoleplay(user.id, meeting.id, difficulty, now);
   const brief = await loadMeetingBrief(services, meeting, user, turn.readCrm);
   const request = buildRoleplayRequest(brief, difficulty, [], null, services.config.conversation.maxReplyChars);
-  const line = capReply(await services.model.generateText(request), services.config.conversation.maxReplyChars);
+  let opening: string;
+  try {
+    opening = await services.model.generateText(request);
+  } catch (error) {
+    if (!isModelRefusal(error)) throw error;
+    await services.store.conversations.stopRoleplay(user.id, services.clock.now());
+    return reply(turn, ROLEPLAY_START_REFUSED_TEXT, 'command');
+  }
+  const line = capReply(opening, services.config.conversation.maxReplyChars);
   const intro = `${INTRO_MARK} _Role-play (${difficulty}): I am ${clientNames(brief.clients.slice(0, 1))} now. Send *stop* to finish and get your score._`;
   await reply(turn, `${intro}\n\n${line}`, 'roleplay');
 }
@@ -35,6 +48,8 @@ export async function roleplayTurn(turn: InboundTurn, state: ConversationRow): P
   try {
     line = await services.model.generateText(request);
   } catch (error) {
+    // Not a 'roleplay' message: the note must not reach later prompts as the client's words.
+    if (isModelRefusal(error)) return reply(turn, ROLEPLAY_TURN_REFUSED_TEXT, 'command');
     if (!(error instanceof ModelOutputError)) throw error;
     line = 'Sorry, could you say that differently?';
   }
@@ -44,7 +59,8 @@ export async function roleplayTurn(turn: InboundTurn, state: ConversationRow): P
 /**
  * "stop": ends the practice once (compare-and-set), scores it 1-10 against the rubric with two
  * tips, stores the score on the meeting and sends it. If scoring fails the practice is
- * reopened and the error rethrown, so the job's retry scores it later.
+ * reopened and the error rethrown, so the job's retry scores it later; if Gemini refuses,
+ * the salesperson is told and the practice stays stopped.
  */
 export async function stopRoleplay(turn: InboundTurn): Promise<void> {
   const { services, user } = turn;
@@ -62,6 +78,8 @@ export async function stopRoleplay(turn: InboundTurn): Promise<void> {
     await services.store.meetings.update(meeting.id, { roleplay_score: score.score, updated_at: services.clock.now() });
     await reply(turn, formatScore(score), 'roleplay_score', meeting.id);
   } catch (error) {
+    // Scoring again would be refused again: the practice stays stopped, with a polite word.
+    if (isModelRefusal(error)) return reply(turn, ROLEPLAY_SCORE_REFUSED_TEXT, 'command', meeting.id);
     await services.store.conversations.startRoleplay(user.id, meeting.id, ended.difficulty ?? 'normal', ended.roleplay_started_at ?? services.clock.now());
     throw error;
   }

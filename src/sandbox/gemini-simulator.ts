@@ -1,13 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { startSim, type FaultPlan, type RunningSim, type SimReply, type SimRequest } from './http-sim.js';
 import { defaultReply, fillSchema } from './gemini-sim-replies.js';
+import { answerBody, blockedPromptBody, type SimFinish } from './gemini-sim-answers.js';
 
 /**
  * A loopback Gemini API: POST /v1beta/models/{model}:generateContent with Google's request and
  * response shapes. It checks x-goog-api-key (or ?key=) like Google (403 without a key, 400
  * API_KEY_INVALID with a wrong one), answers unknown models with 404, honours the request's
- * response schema, reports usageMetadata, and can answer 429 RESOURCE_EXHAUSTED with RetryInfo,
- * 500 or 503. Tests queue scripted replies; without a script the replies are deterministic,
+ * response schema and maxOutputTokens (thoughts count against it), reports usageMetadata, and
+ * can answer 429 RESOURCE_EXHAUSTED with RetryInfo, 500 or 503, a blocked prompt, an answer
+ * stopped by SAFETY / RECITATION / MAX_TOKENS, and thought parts (shapes and sources in
+ * gemini-sim-answers.ts). Tests queue scripted replies; without a script the replies are deterministic,
  * plausible coaching text built from the prompt (what `rolplay demo` shows).
  */
 export const GEMINI_SIM_KEY = 'AIzaSy-rolplay-simulator-key-000000000';
@@ -21,14 +23,23 @@ export interface GeminiSimCall {
   generationConfig: Record<string, unknown>;
 }
 
+/** What a scripted answer may add: thought parts before it, and the thought tokens it spends. */
+interface Thinking {
+  thoughts?: string;
+  thinkingTokens?: number;
+}
+
 /** One scripted answer. */
 export type GeminiScriptItem =
-  | { text: string }
-  | { json: unknown }
+  | ({ text: string } & Thinking)
+  | ({ json: unknown } & Thinking)
   /** JSON of the requested schema, with some fields replaced. */
-  | { patch: Record<string, unknown> }
+  | ({ patch: Record<string, unknown> } & Thinking)
   | { error: 429 | 500 | 503 | 400 | 404; retryDelaySeconds?: number; retryAfterHeader?: string; message?: string }
+  /** The prompt is blocked: promptFeedback.blockReason (SAFETY, OTHER, BLOCKLIST, PROHIBITED_CONTENT...), no candidates. */
   | { blocked: string }
+  /** The answer stops with this finishReason, with `text` (partial) or without content. */
+  | ({ finish: Exclude<SimFinish, 'STOP'>; text?: string } & Thinking)
   | ((call: GeminiSimCall) => GeminiScriptItem);
 
 export interface GeminiSimOptions {
@@ -121,10 +132,14 @@ function parseCall(model: string, body: Record<string, unknown>): GeminiSimCall 
 function answer(call: GeminiSimCall, item: Exclude<GeminiScriptItem, (call: GeminiSimCall) => GeminiScriptItem>): SimReply {
   if ('error' in item) {
     if (item.error === 429) {
+      // Shape of a free-tier 429 as users report it (googleapis/python-genai#2044,
+      // continuedev/continue#10066): Help, then QuotaFailure violations with quotaDimensions,
+      // then RetryInfo; the message repeats the metric and the wait.
       const delay = item.retryDelaySeconds ?? 1;
-      const reply = googleError(429, 'RESOURCE_EXHAUSTED', item.message ?? 'You exceeded your current quota, please check your plan and billing details.', [
-        { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests', quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier' }] },
+      const dimensions = { location: 'global', model: call.model };
+      const reply = googleError(429, 'RESOURCE_EXHAUSTED', item.message ?? `You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits. To monitor your current usage, head to: https://ai.dev/rate-limit. \n* Quota exceeded for metric: generativelanguage.googleapis.com/generate_content_free_tier_requests, limit: 10, model: ${call.model}\nPlease retry in ${delay}s.`, [
         { '@type': 'type.googleapis.com/google.rpc.Help', links: [{ description: 'Learn more about Gemini API quotas', url: 'https://ai.google.dev/gemini-api/docs/rate-limits' }] },
+        { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests', quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier', quotaDimensions: dimensions }] },
         { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${delay}s` },
       ]);
       if (item.retryAfterHeader) reply.headers = { 'Retry-After': item.retryAfterHeader };
@@ -136,24 +151,14 @@ function answer(call: GeminiSimCall, item: Exclude<GeminiScriptItem, (call: Gemi
     if (item.retryAfterHeader) reply.headers = { 'Retry-After': item.retryAfterHeader };
     return reply;
   }
-  const promptTokenCount = tokens(call.system) + call.contents.reduce((n, c) => n + tokens(c.text), 0);
-  const meta = { modelVersion: call.model, responseId: randomUUID().replace(/-/g, '').slice(0, 22) };
-  if ('blocked' in item) {
-    return { status: 200, body: { promptFeedback: { blockReason: item.blocked }, usageMetadata: { promptTokenCount, totalTokenCount: promptTokenCount }, ...meta } };
-  }
+  if ('blocked' in item) return { status: 200, body: blockedPromptBody(call, item.blocked) };
+  const thinking = { thoughts: item.thoughts, thinkingTokens: item.thinkingTokens };
+  if ('finish' in item) return { status: 200, body: answerBody(call, { ...thinking, text: item.text, finish: item.finish }) };
   let text: string;
   if ('text' in item) text = item.text;
   else if ('json' in item) text = JSON.stringify(item.json);
   else text = JSON.stringify({ ...(fillSchema(call) as Record<string, unknown>), ...item.patch });
-  const candidatesTokenCount = tokens(text);
-  return {
-    status: 200,
-    body: {
-      candidates: [{ content: { parts: [{ text }], role: 'model' }, finishReason: 'STOP', index: 0 }],
-      usageMetadata: { promptTokenCount, candidatesTokenCount, totalTokenCount: promptTokenCount + candidatesTokenCount, promptTokensDetails: [{ modality: 'TEXT', tokenCount: promptTokenCount }] },
-      ...meta,
-    },
-  };
+  return { status: 200, body: answerBody(call, { ...thinking, text, finish: 'STOP' }) };
 }
 
 /** Google's error body: {error: {code, message, status, details?}}. */
@@ -163,8 +168,4 @@ function googleError(code: number, status: string, message: string, details?: un
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-function tokens(text: string): number {
-  return Math.ceil(text.length / 4);
 }

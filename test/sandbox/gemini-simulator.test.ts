@@ -16,7 +16,7 @@ afterEach(async () => {
 
 interface GoogleReply {
   candidates: Array<{ content: { parts: Array<{ text: string }> }; finishReason: string }>;
-  usageMetadata: { promptTokenCount: number; candidatesTokenCount: number; totalTokenCount: number };
+  usageMetadata: { promptTokenCount: number; candidatesTokenCount: number; thoughtsTokenCount?: number; totalTokenCount: number };
   error: { code: number; status: string; message: string; details: Array<{ '@type': string; reason?: string; retryDelay?: string }> };
 }
 
@@ -55,7 +55,10 @@ describe('Gemini simulator', () => {
     expect(plan.greeting).toContain('Sam');
     expect(plan.summary).toContain('Ann Lee');
     expect(plan.summary).toContain('Acme renewal');
-    expect(res.body.usageMetadata.totalTokenCount).toBe(res.body.usageMetadata.promptTokenCount + res.body.usageMetadata.candidatesTokenCount);
+    const usage = res.body.usageMetadata;
+    // gemini-2.5-* think by default: thought tokens are part of the total.
+    expect(usage.thoughtsTokenCount).toBeGreaterThan(0);
+    expect(usage.totalTokenCount).toBe(usage.promptTokenCount + usage.candidatesTokenCount + usage.thoughtsTokenCount!);
     expect(res.body.candidates[0]!.finishReason).toBe('STOP');
   });
 

@@ -3,7 +3,9 @@ import pLimit from 'p-limit';
 import type { Clock } from '../../support/clock.js';
 import type { Logger } from '../../support/logger.js';
 import type { Config } from '../../config/schema.js';
-import { ModelOutputError, type JsonRequest, type LanguageModel, type ModelTurn, type TextRequest } from './language-model.js';
+import { ModelBlockedError, ModelOutputError, type JsonRequest, type LanguageModel, type ModelTurn, type TextRequest } from './language-model.js';
+import { readAnswer, type GeminiAnswer } from './gemini-answer.js';
+import { ProviderError } from '../../support/errors.js';
 import { toGeminiError } from './gemini-error.js';
 
 export interface GeminiModelOptions {
@@ -22,7 +24,22 @@ export interface GeminiModelOptions {
   maxInlineWaitMs?: number;
   /** Backoff before the first in-call retry when the server names no delay (default 1 s). */
   backoffBaseMs?: number;
+  /** generationConfig.maxOutputTokens of a first try (default 8,192); a cut answer is asked again with four times that. */
+  maxOutputTokens?: number;
 }
+
+interface GenerateExtra {
+  schema?: Record<string, unknown>;
+  temperature?: number;
+}
+
+/**
+ * Plans and scores need well under 2,000 tokens of JSON; the rest is room for thinking, which
+ * counts against the limit on gemini-2.5-* (googleapis/python-genai#782). 65,536 is the
+ * output limit of the 2.5 models (https://ai.google.dev/gemini-api/docs/models).
+ */
+const DEFAULT_MAX_OUTPUT_TOKENS = 8192;
+const MAX_OUTPUT_TOKENS_CEILING = 65_536;
 
 export function createGeminiModelFromConfig(config: Config, clock: Clock, logger: Logger): LanguageModel {
   return createGeminiModel({
@@ -51,9 +68,11 @@ export function createGeminiModel(options: GeminiModelOptions): LanguageModel {
   const maxRetries = options.maxRetries ?? 2;
   const maxInlineWaitMs = options.maxInlineWaitMs ?? 20_000;
   const backoffBaseMs = options.backoffBaseMs ?? 1000;
+  const maxOutputTokens = options.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
   const log = options.logger;
 
-  async function generate(system: string, contents: ModelTurn[], extra: { schema?: Record<string, unknown>; temperature?: number }): Promise<string> {
+  /** One generateContent call with in-call retries of 429/5xx/timeouts. */
+  async function call(system: string, contents: ModelTurn[], extra: GenerateExtra, maxOutputTokens: number): Promise<GeminiAnswer> {
     for (let attempt = 0; ; attempt++) {
       // The Retry-After header is not on the SDK's ApiError: a per-call fetch keeps it.
       const seen: { retryAfter: string | null } = { retryAfter: null };
@@ -68,15 +87,16 @@ export function createGeminiModel(options: GeminiModelOptions): LanguageModel {
           contents: toContents(contents),
           config: {
             systemInstruction: system,
+            maxOutputTokens,
             ...(extra.temperature === undefined ? {} : { temperature: extra.temperature }),
             ...(extra.schema ? { responseMimeType: 'application/json', responseSchema: extra.schema } : {}),
             httpOptions: { fetch: capture },
           },
         }));
         logUsage(log, options.model, response);
-        return textOf(response);
+        return readAnswer(response);
       } catch (error) {
-        if (error instanceof ModelOutputError) throw error;
+        if (error instanceof ModelOutputError || error instanceof ModelBlockedError) throw error;
         const failure = toGeminiError(error, {
           model: options.model,
           baseUrl: options.baseUrl ?? 'https://generativelanguage.googleapis.com',
@@ -89,6 +109,31 @@ export function createGeminiModel(options: GeminiModelOptions): LanguageModel {
         log.warn({ status: failure.status, waitMs: Math.round(wait), attempt: attempt + 1 }, 'Gemini call failed; retrying');
         await sleep(options.clock, wait);
       }
+    }
+  }
+
+  /**
+   * An answer cut at maxOutputTokens (thinking models spend part of it on thoughts) is asked
+   * once more with a higher limit when it is structured (cut JSON is useless) or empty; a
+   * second cut is final. A cut chat answer with text is used as it is (replies are capped anyway).
+   */
+  async function generate(system: string, contents: ModelTurn[], extra: GenerateExtra): Promise<string> {
+    let limitTokens = maxOutputTokens;
+    for (let tries = 1; ; tries++) {
+      const answer = await call(system, contents, extra, limitTokens);
+      const unusable = answer.truncated && (extra.schema !== undefined || answer.text.trim() === '');
+      if (!unusable) {
+        if (answer.text.trim() === '') throw new ModelOutputError('no text');
+        return answer.text;
+      }
+      if (tries >= 2 || limitTokens >= MAX_OUTPUT_TOKENS_CEILING) {
+        throw new ProviderError(`Gemini stopped at the output limit twice (finishReason MAX_TOKENS at maxOutputTokens ${limitTokens}); the answer is too long for ${options.model}`, {
+          provider: 'gemini', retryable: false, code: 'GEMINI_MAX_TOKENS', providerCode: 'MAX_TOKENS',
+        });
+      }
+      const raised = Math.min(limitTokens * 4, MAX_OUTPUT_TOKENS_CEILING);
+      log.warn({ maxOutputTokens: limitTokens, raisedTo: raised }, 'Gemini answer cut at the output limit; asking once more with a higher limit');
+      limitTokens = raised;
     }
   }
 
@@ -116,18 +161,6 @@ export function createGeminiModel(options: GeminiModelOptions): LanguageModel {
 
 function toContents(turns: ModelTurn[]): Content[] {
   return turns.map((t) => ({ role: t.role, parts: [{ text: t.text }] }));
-}
-
-/** The first candidate's text parts, without "thought" parts; every field may be missing. */
-function textOf(response: GenerateContentResponse): string {
-  const candidate = response.candidates?.[0];
-  const parts = candidate?.content?.parts ?? [];
-  const text = parts.filter((p) => typeof p.text === 'string' && p.thought !== true).map((p) => p.text).join('');
-  if (text.trim() === '') {
-    const why = response.promptFeedback?.blockReason ? `prompt blocked (${response.promptFeedback.blockReason})` : `no text (finishReason ${candidate?.finishReason ?? 'missing'})`;
-    throw new ModelOutputError(why);
-  }
-  return text;
 }
 
 /** Some models wrap JSON in a Markdown fence even in JSON mode. */

@@ -1,4 +1,4 @@
-import { TransientError } from '../../support/errors.js';
+import { ProviderError, TransientError } from '../../support/errors.js';
 
 /**
  * The one thing rolplay asks of a language model, kept small so a scripted fake can stand in
@@ -34,12 +34,15 @@ export interface TextRequest {
 export interface LanguageModel {
   /** Structured output, parsed and validated; ModelOutputError when the model's answer does not fit. */
   generateJson<T>(request: JsonRequest<T>): Promise<T>;
-  /** Plain text; ModelOutputError when the model returned nothing usable (blocked, empty). */
+  /**
+   * Plain text; ModelOutputError when the model returned nothing usable (empty). Both methods
+   * throw ModelBlockedError when Gemini refused the prompt or the answer.
+   */
   generateText(request: TextRequest): Promise<string>;
 }
 
 /**
- * The model answered, but not with something usable (not JSON, a missing field, blocked, empty).
+ * The model answered, but not with something usable (not JSON, a missing field, empty).
  * Retryable: a second generation usually fits, and a later job attempt may too.
  */
 export class ModelOutputError extends TransientError {
@@ -49,4 +52,31 @@ export class ModelOutputError extends TransientError {
     super(`the language model returned unusable output: ${reason}`, { code: 'MODEL_OUTPUT_INVALID', cause: options.cause });
     this.reason = reason;
   }
+}
+
+/** Where Gemini refused: the prompt (promptFeedback.blockReason) or the answer (candidate finishReason). */
+export type BlockStage = 'prompt' | 'answer';
+
+/**
+ * Gemini refused: the prompt was blocked, or the answer was stopped by a filter (SAFETY,
+ * RECITATION, BLOCKLIST, PROHIBITED_CONTENT, SPII...). Final: the same request gets the same
+ * refusal, so it is not retryable; a caller may rephrase once. The message starts with
+ * "Gemini blocked" so that stored job errors can be counted (`rolplay doctor`).
+ */
+export class ModelBlockedError extends ProviderError {
+  readonly stage: BlockStage;
+  /** The blockReason or finishReason as Gemini sent it. */
+  readonly reason: string;
+  constructor(stage: BlockStage, reason: string) {
+    super(`Gemini blocked the ${stage} (${stage === 'prompt' ? 'blockReason' : 'finishReason'} ${reason}); the same request would be refused again`, {
+      provider: 'gemini', retryable: false, code: 'GEMINI_BLOCKED', providerCode: reason,
+    });
+    this.stage = stage;
+    this.reason = reason;
+  }
+}
+
+/** True for the refusals a conversation answers politely instead of failing: blocks and answers cut at the output limit. */
+export function isModelRefusal(error: unknown): error is ProviderError {
+  return error instanceof ModelBlockedError || (error instanceof ProviderError && error.code === 'GEMINI_MAX_TOKENS');
 }

@@ -53,10 +53,6 @@ describe('Gemini model over @google/genai', () => {
     expect((second as ModelOutputError).reason).toMatch(/steps/);
   });
 
-  it('treats a blocked prompt as unusable output', async () => {
-    sim.script({ blocked: 'SAFETY' });
-    await expect(model().generateText({ system: 's', contents: [{ role: 'user', text: 'x' }] })).rejects.toThrow(/blocked \(SAFETY\)/);
-  });
 
   it('retries a 429 after the RetryInfo delay the server asked for', async () => {
     sim.script({ error: 429, retryDelaySeconds: 0.2 }, { text: 'ok' });
