@@ -19,6 +19,8 @@ export function renderEvent(id: string, data: SimEventData, changeKey: string, m
     lastModifiedDateTime: new Date(modifiedAt).toISOString(),
     changeKey,
     categories: [],
+    // Present and null in the event-delta reference page's example.
+    transactionId: null,
     originalStartTimeZone: 'UTC',
     originalEndTimeZone: 'UTC',
     iCalUId: data.iCalUId,

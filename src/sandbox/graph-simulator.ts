@@ -215,7 +215,8 @@ export async function startGraphSimulator(options: GraphSimOptions): Promise<Gra
   function render(entry: DeltaEntry, zone: string | undefined): Record<string, unknown> {
     if (entry.removed) return { '@odata.type': '#microsoft.graph.event', id: entry.id, '@removed': { reason: 'deleted' } };
     if (sparse && entry.data.type === 'occurrence') return renderSparseOccurrence(entry.id, entry.data, entry.changeKey, zone);
-    return renderEvent(entry.id, entry.data, entry.changeKey, entry.modifiedAt, bot, zone);
+    // Delta items are typed, as the sparse items reported in microsoft-graph-docs-contrib#34 are.
+    return { '@odata.type': '#microsoft.graph.event', ...renderEvent(entry.id, entry.data, entry.changeKey, entry.modifiedAt, bot, zone) };
   }
 
   function pageSizeOf(req: SimRequest): number {

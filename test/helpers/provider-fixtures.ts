@@ -38,8 +38,8 @@ export function fixtureNames(provider: string): string[] {
  * The differences between the shape of `actual` (what a simulator produced) and `expected` (a
  * fixture): every object must have exactly the fixture's keys (no more, no fewer: a simulator
  * friendlier than the provider is as wrong as a poorer one), values of the same JSON type
- * (null, string, number, boolean, array, object), array items shaped like the fixture's first
- * item. `loose` lists key paths (like "value[].start.dateTime" or "*.timeZone") whose value
+ * (null, string, number, boolean, array, object), array items shaped like the fixture's item at
+ * the same position when both lists are as long, else like its first item. `loose` lists key paths (like "value[].start.dateTime" or "*.timeZone") whose value
  * may differ in type, and `optional` key paths that either side may lack. Returns an empty list
  * when the shapes agree.
  */
@@ -54,7 +54,9 @@ export function shapeDifferences(actual: unknown, expected: unknown, options: { 
   if (te === 'array') {
     const items = expected as unknown[];
     if (items.length === 0) return [];
-    return (actual as unknown[]).flatMap((item) => shapeDifferences(item, items[0], options, `${path}[]`));
+    // A list of different things (sparse occurrences, then their master) is compared item by item.
+    const pairwise = items.length === (actual as unknown[]).length;
+    return (actual as unknown[]).flatMap((item, i) => shapeDifferences(item, pairwise ? items[i] : items[0], options, `${path}[]`));
   }
   if (te !== 'object') return [];
   const a = actual as Record<string, unknown>;
