@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { applyPatch, attendee, organizerOf, toMillis } from './graph-sim-fields.js';
 
 /**
  * The bot mailbox's calendar inside the Graph simulator. Every change appends a version with a
@@ -271,26 +272,6 @@ export class SimCalendar {
   }
 }
 
-function applyPatch(current: SimEventData, patch: Partial<Omit<SimEventInput, 'id'>>): SimEventData {
-  const data: SimEventData = { ...current };
-  if (patch.subject !== undefined) data.subject = patch.subject;
-  if (patch.body !== undefined) data.body = patch.body;
-  if (patch.start !== undefined) data.start = toMillis(patch.start);
-  if (patch.end !== undefined) data.end = toMillis(patch.end);
-  if (patch.organizer !== undefined) data.organizer = organizerOf(patch.organizer);
-  if (patch.attendees !== undefined) data.attendees = patch.attendees.map(attendee);
-  if (patch.isAllDay !== undefined) data.isAllDay = patch.isAllDay;
-  if (patch.location !== undefined) data.location = patch.location;
-  if (patch.joinUrl !== undefined) data.joinUrl = patch.joinUrl;
-  if (patch.botResponse !== undefined) data.botResponse = patch.botResponse;
-  if (patch.extra !== undefined) data.extra = { ...data.extra, ...patch.extra };
-  return data;
-}
-
-function organizerOf(value: SimEventInput['organizer']): { email: string; name: string } {
-  return typeof value === 'string' ? { email: value, name: nameOf(value) } : { email: value.email, name: value.name ?? nameOf(value.email) };
-}
-
 function versionAt(versions: Version[], seq: number): Version | undefined {
   let found: Version | undefined;
   for (const v of versions) {
@@ -302,20 +283,4 @@ function versionAt(versions: Version[], seq: number): Version | undefined {
 
 function overlaps(data: SimEventData, window: Window): boolean {
   return data.start < window.end && data.end > window.start;
-}
-
-function attendee(input: string | SimAttendeeInput): Required<SimAttendeeInput> {
-  const a = typeof input === 'string' ? { email: input } : input;
-  return { email: a.email, name: a.name ?? nameOf(a.email), type: a.type ?? 'required', response: a.response ?? 'none' };
-}
-
-function nameOf(email: string): string {
-  const local = email.split('@')[0] ?? email;
-  return local.split(/[._-]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
-}
-
-function toMillis(value: Date | number | string): number {
-  const at = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
-  if (Number.isNaN(at)) throw new Error(`bad time ${String(value)}`);
-  return at;
 }
