@@ -129,6 +129,8 @@ export async function startTwilioSimulator(options: TwilioSimOptions = {}): Prom
     const params: Record<string, string> = {
       AccountSid: m.accountSid, ApiVersion: '2010-04-01', ChannelPrefix: 'whatsapp', From: m.from ?? '', To: m.to,
       MessageSid: m.sid, MessageStatus: status, SmsSid: m.sid, SmsStatus: status,
+      // WhatsApp callbacks also name the sender (XE...) and the bare recipient (test/fixtures/providers/twilio/status-*.json).
+      ChannelInstallSid: `XE${accountSid.slice(2)}`, ChannelToAddress: bare(m.to),
     };
     if (errorCode !== null) params.ErrorCode = String(errorCode);
     const url = m.statusCallback!;
