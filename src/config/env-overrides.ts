@@ -29,6 +29,7 @@ const entries: Array<[string, string, (value: string) => Parsed]> = [
   ['TWILIO_ACCOUNT_SID', 'twilio.accountSid', text],
   ['TWILIO_AUTH_TOKEN', 'twilio.authToken', text],
   ['TWILIO_WHATSAPP_FROM', 'twilio.whatsappFrom', text],
+  ['TWILIO_MESSAGING_SERVICE_SID', 'twilio.messagingServiceSid', text],
   ['ADMIN_WHATSAPP_TO', 'admin.whatsapp', text],
   ['HUBSPOT_ACCESS_TOKEN', 'hubspot.accessToken', text],
   ['DATABASE_URL', 'database.url', text],

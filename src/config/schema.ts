@@ -61,6 +61,10 @@ export const configSchema = z.object({
     }).default(''),
     authToken: secret,
     whatsappFrom: z.string().default('whatsapp:+14155238886'),
+    /** A Messaging Service every message is sent through (its sender pool holds whatsappFrom); empty = none. */
+    messagingServiceSid: z.string().trim().refine((v) => v === '' || /^MG[0-9a-fA-F]{32}$/.test(v), {
+      message: 'expected a Twilio Messaging Service SID: "MG" followed by 32 hex characters (Twilio Console > Messaging > Services), or empty for none',
+    }).default(''),
     apiBaseUrl: url('Twilio API host').default(''),
     validateSignatures: z.boolean().default(true),
     /** Longest wait for one answer from Twilio's API (an unanswered send is checked before it is repeated). */

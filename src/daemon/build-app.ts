@@ -51,6 +51,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
           accountSid: config.twilio.accountSid,
           authToken: config.twilio.authToken,
           whatsappFrom: config.twilio.whatsappFrom,
+          messagingServiceSid: config.twilio.messagingServiceSid || undefined,
           apiBaseUrl: config.twilio.apiBaseUrl || undefined,
           timeoutMs: config.twilio.timeoutSeconds * 1000,
           // Twilio reports each message's fate there (a text refused later with 63016, say).

@@ -41,7 +41,14 @@ export function probesFromServices(services: Services): ServiceProbes {
     probes.twilio = async () => {
       const account = await messenger.checkAccount();
       if (account.status !== 'active') throw new Error(`the Twilio account "${account.friendlyName}" is ${account.status}: reactivate it in the Twilio Console, or set twilio.accountSid to an active account`);
-      return `account "${account.friendlyName}" is active; sending from ${services.config.twilio.whatsappFrom}`;
+      const from = whatsAppAddress(services.config.twilio.whatsappFrom);
+      const service = await messenger.checkMessagingService();
+      if (!service) return `account "${account.friendlyName}" is active; sending from ${from}`;
+      if (!service.senders.some((s) => whatsAppAddress(s) === from)) {
+        const pool = service.senders.filter((s) => s.startsWith('whatsapp:'));
+        throw new Error(`the Messaging Service "${service.friendlyName}" (${service.sid}) has no sender ${from} in its sender pool (WhatsApp senders there: ${pool.length > 0 ? pool.join(', ') : 'none'}): add it in Twilio Console > Messaging > Services > Sender Pool, or set twilio.whatsappFrom to one of them`);
+      }
+      return `account "${account.friendlyName}" is active; sending from ${from} through Messaging Service "${service.friendlyName}" (${service.sid}), whose sender pool holds it`;
     };
   }
   const calendar = services.calendar;
@@ -62,4 +69,10 @@ export function probesFromServices(services: Services): ServiceProbes {
     };
   }
   return probes;
+}
+
+/** "whatsapp:+1415..." whatever the case of the prefix or stray spaces, so pool entries compare. */
+function whatsAppAddress(value: string): string {
+  const trimmed = value.trim().replace(/\s+/g, '');
+  return `whatsapp:${trimmed.replace(/^whatsapp:/i, '')}`;
 }

@@ -4,6 +4,7 @@ import { maskPhone } from '../domain/phone.js';
 import type { JobContext, JobHandler } from '../daemon/job-runner.js';
 import { templateInstead } from './business-message.js';
 import type { Services } from './services.js';
+import type { SentPart } from '../clients/twilio/messenger.js';
 
 /** Payload of a 'send_whatsapp' job: one logical message, sent as one or more WhatsApp parts. */
 export interface SendWhatsAppPayload {
@@ -27,7 +28,18 @@ interface Progress {
   sids: string[];
   /** Index of the part whose send was started but not confirmed (the process may have died). */
   sending?: number;
+  /** When that send was started (epoch ms): the already-sent lookup starts there. */
+  sendingAt?: number;
 }
+
+/** Our clock and Twilio's may disagree by this much. */
+const CLOCK_SKEW_MS = 60_000;
+/**
+ * How long (in Twilio timeouts) a send that Twilio's log does not show yet is given to appear
+ * before it is sent again: a queued message has no DateSent, and Twilio may list such messages
+ * after every sent one (see find-sent-messages.ts), so only leaving the queue makes it visible.
+ */
+const QUEUE_GRACE_TIMEOUTS = 4;
 
 export function sendWhatsAppRequest(payload: SendWhatsAppPayload, dedupeKey: string, runAt?: number) {
   return { kind: 'send_whatsapp', dedupeKey, payload: { ...payload }, meetingId: payload.meetingId ?? null, runAt };
@@ -55,17 +67,27 @@ export function createSendWhatsAppHandler(services: Services): JobHandler {
     for (let i = progress.sids.length; i < parts.length; i++) {
       const part = parts[i]!;
       if (progress.sending === i) {
-        const found = await findEarlierSend(services, to, part.body, ctx.job.created_at - 60_000);
+        const sentAt = progress.sendingAt ?? Number(ctx.job.created_at);
+        const found = await findEarlierSend(services, to, part, sentAt - CLOCK_SKEW_MS);
+        if (!found) {
+          const graceEnd = sentAt + QUEUE_GRACE_TIMEOUTS * services.config.twilio.timeoutSeconds * 1000;
+          const now = services.clock.now();
+          if (now < graceEnd) {
+            throw new TransientError(`part ${i + 1} of this message may have reached Twilio without an answer and is not in its message log yet (a queued message has no DateSent); checking again before sending it`, { retryAfterMs: graceEnd - now, code: 'TWILIO_SEND_UNCONFIRMED' });
+          }
+        }
         if (found) {
           ctx.logger.info({ part: i, sid: found }, 'an earlier attempt had already sent this part; not sending it again');
           progress.sids.push(found);
           progress.sending = undefined;
+          progress.sendingAt = undefined;
           await ctx.saveProgress(progress);
           await record(services, payload, to, part.body ?? '[template]', found, ctx.job.id);
           continue;
         }
       }
       progress.sending = i;
+      progress.sendingAt = services.clock.now();
       if (!(await ctx.saveProgress(progress))) throw new TransientError('lost the job lease before sending');
       let sid: string;
       try {
@@ -77,6 +99,7 @@ export function createSendWhatsAppHandler(services: Services): JobHandler {
         // Keep `sending` only when the request may have gone through; otherwise resend is safe.
         if (!(error instanceof ProviderError && error.ambiguous)) {
           progress.sending = undefined;
+          progress.sendingAt = undefined;
           await ctx.saveProgress(progress);
         }
         const held = await holdRefusedText(services, ctx, payload, parts.slice(i).map((p) => p.body ?? '').join('\n\n'), error);
@@ -85,6 +108,7 @@ export function createSendWhatsAppHandler(services: Services): JobHandler {
       }
       progress.sids.push(sid);
       progress.sending = undefined;
+      progress.sendingAt = undefined;
       await ctx.saveProgress(progress);
       await record(services, payload, to, part.body ?? '[template]', sid, ctx.job.id);
       ctx.logger.info({ to: maskPhone(to), kind: payload.kind, part: i + 1, of: parts.length, sid }, 'WhatsApp message sent');
@@ -108,11 +132,18 @@ async function holdRefusedText(services: Services, ctx: JobContext, payload: Sen
   return contentSid;
 }
 
-async function findEarlierSend(services: Services, to: string, body: string | undefined, since: number): Promise<string | undefined> {
-  const recent = await services.messenger!.findRecent({ to, since, bodyContains: body?.slice(0, 120) });
-  const known = new Set<string>();
-  for (const m of recent) if (await services.store.messages.bySid(m.sid)) known.add(m.sid);
-  return recent.find((m) => !known.has(m.sid) && m.status !== 'failed' && m.status !== 'undelivered')?.sid;
+/**
+ * The SID of this exact part at Twilio, sent since `since` and not yet recorded by rolplay (a
+ * message another job recorded is that job's, even when its text is the same).
+ */
+async function findEarlierSend(services: Services, to: string, part: { body?: string; template?: SendWhatsAppPayload['template'] }, since: number): Promise<string | undefined> {
+  const wanted: SentPart = part.template ? { contentSid: part.template.contentSid, variables: part.template.variables } : { body: part.body ?? '' };
+  const { matches } = await services.messenger!.findSent({ to, since, part: wanted });
+  for (const m of matches) {
+    if (m.status === 'failed' || m.status === 'undelivered') continue;
+    if (!(await services.store.messages.bySid(m.sid))) return m.sid;
+  }
+  return undefined;
 }
 
 async function record(services: Services, payload: SendWhatsAppPayload, to: string, body: string, sid: string, jobId: number): Promise<void> {
@@ -131,7 +162,11 @@ async function record(services: Services, payload: SendWhatsAppPayload, to: stri
 function normaliseProgress(value: unknown): Progress {
   if (value && typeof value === 'object' && Array.isArray((value as Progress).sids)) {
     const p = value as Progress;
-    return { sids: p.sids.filter((s) => typeof s === 'string'), sending: typeof p.sending === 'number' ? p.sending : undefined };
+    return {
+      sids: p.sids.filter((s) => typeof s === 'string'),
+      sending: typeof p.sending === 'number' ? p.sending : undefined,
+      sendingAt: typeof p.sendingAt === 'number' ? p.sendingAt : undefined,
+    };
   }
   return { sids: [] };
 }

@@ -8,12 +8,15 @@ export interface SimMessage {
   sid: string;
   accountSid: string;
   to: string;
-  from: string;
+  /** null when only a MessagingServiceSid was given and no sender is picked yet. */
+  from: string | null;
   body: string;
   contentSid: string | null;
   contentVariables: Record<string, string> | null;
   statusCallback: string | null;
-  status: 'queued' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'read' | 'received';
+  /** The Messaging Service it was sent through (MG...), or null. */
+  messagingServiceSid: string | null;
+  status: 'accepted' | 'queued' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'read' | 'received';
   errorCode: number | null;
   errorMessage: string | null;
   numMedia: number;
@@ -47,7 +50,14 @@ export function messageUri(m: SimMessage): string {
   return `/2010-04-01/Accounts/${m.accountSid}/Messages/${m.sid}.json`;
 }
 
-export function messageJson(m: SimMessage): Record<string, unknown> {
+/**
+ * The Message JSON. The create answer follows the documented create example (subresource_uris
+ * with media only, price_unit null); list items and fetches follow the list example.
+ * https://www.twilio.com/docs/messaging/api/message-resource (twilio/twilio-oai
+ * spec/json/twilio_api_v2010.json, examples "create" and "readFullPage1").
+ */
+export function messageJson(m: SimMessage, as: 'create' | 'read' = 'read'): Record<string, unknown> {
+  const media = `/2010-04-01/Accounts/${m.accountSid}/Messages/${m.sid}/Media.json`;
   return {
     account_sid: m.accountSid,
     api_version: '2010-04-01',
@@ -59,28 +69,40 @@ export function messageJson(m: SimMessage): Record<string, unknown> {
     error_code: m.errorCode,
     error_message: m.errorMessage,
     from: m.from,
-    messaging_service_sid: null,
+    messaging_service_sid: m.messagingServiceSid,
     num_media: String(m.numMedia),
-    num_segments: String(numSegments(m.to, m.body)),
+    // "For messages sent via a Messaging Service, num_segments is initially 0, since a sender
+    // hasn't yet been assigned" (Message resource, num_segments).
+    num_segments: m.messagingServiceSid && m.dateSent === null ? '0' : String(numSegments(m.to, m.body)),
     price: null,
-    price_unit: 'USD',
+    price_unit: as === 'create' ? null : 'USD',
     sid: m.sid,
     status: m.status,
-    subresource_uris: {
-      media: `/2010-04-01/Accounts/${m.accountSid}/Messages/${m.sid}/Media.json`,
-      feedback: `/2010-04-01/Accounts/${m.accountSid}/Messages/${m.sid}/Feedback.json`,
-    },
+    subresource_uris: as === 'create' ? { media } : { media, feedback: `/2010-04-01/Accounts/${m.accountSid}/Messages/${m.sid}/Feedback.json` },
     to: m.to,
     uri: messageUri(m),
   };
 }
 
+/** Where a message with no DateSent yet (queued, accepted) sits in the list. */
+export type UnsentPosition = 'first' | 'last';
+
 /**
- * GET .../Messages.json: To/From exact, DateSent (a day, or a moment), DateSent< / DateSent>
- * (Twilio's inclusive "on or before/after"), newest first, Page/PageSize paging with
- * next_page_uri. Like Twilio, a DateSent filter never matches a message not yet sent.
+ * GET .../Messages.json as Twilio documents it: "Results are sorted by the DateSent field, with
+ * the most recent messages appearing first" (Message resource, "Read multiple Message
+ * resources"); To and From exact; DateSent / DateSent< / DateSent> inclusive, a bare
+ * YYYY-MM-DD meaning the whole GMT day (other date formats are accepted too: twilio/twilio-oai#21).
+ *
+ * Not verifiable from the docs, so configurable and built for both: where messages with no
+ * DateSent sit (default 'last', as issue 11 reports and as NULLs sort in a descending MySQL
+ * order), and a DateSent filter never matching them (a filter on sent_date cannot match a
+ * message not sent).
+ *
+ * Paging: PageSize (default 50, at most 1000), next_page_uri carrying Page and PageToken
+ * (PA + the last SID of the page, as in the documented example); the PageToken, not Page, says
+ * where the next page starts ("Page: the page index. This value is simply for client state").
  */
-export function listMessages(all: SimMessage[], accountSid: string, query: URLSearchParams): Record<string, unknown> {
+export function listMessages(all: SimMessage[], accountSid: string, query: URLSearchParams, unsent: UnsentPosition = 'last'): Record<string, unknown> {
   const to = query.get('To');
   const from = query.get('From');
   const on = query.get('DateSent');
@@ -92,44 +114,55 @@ export function listMessages(all: SimMessage[], accountSid: string, query: URLSe
     .filter((m) => {
       if (!on && !before && !after) return true;
       if (m.dateSent === null) return false;
-      if (on && !sameMoment(m.dateSent, on)) return false;
+      if (on && !sameDayOrMoment(m.dateSent, on)) return false;
       if (before && m.dateSent > boundary(before, 'end')) return false;
       if (after && m.dateSent < boundary(after, 'start')) return false;
       return true;
     })
-    .sort((a, b) => b.dateCreated - a.dateCreated || b.sid.localeCompare(a.sid));
+    .sort((a, b) => byDateSent(a, b, unsent));
   const pageSize = clamp(Number(query.get('PageSize') ?? 50), 1, 1000);
   const page = Math.max(0, Math.floor(Number(query.get('Page') ?? 0)) || 0);
-  const start = page * pageSize;
+  const token = query.get('PageToken');
+  const afterToken = token ? matches.findIndex((m) => `PA${m.sid}` === token) : -1;
+  const start = afterToken >= 0 ? afterToken + 1 : page * pageSize;
   const slice = matches.slice(start, start + pageSize);
   const base = `/2010-04-01/Accounts/${accountSid}/Messages.json`;
-  const link = (p: number) => {
+  const link = (p: number, lastSid?: string) => {
     const params = new URLSearchParams();
     for (const [k, v] of query) if (k !== 'Page' && k !== 'PageToken' && k !== 'PageSize') params.append(k, v);
     params.set('PageSize', String(pageSize));
     params.set('Page', String(p));
-    if (p > 0) params.set('PageToken', `PA${matches[p * pageSize - 1]?.sid ?? ''}`);
+    if (lastSid) params.set('PageToken', `PA${lastSid}`);
     return `${base}?${params.toString()}`;
   };
   return {
-    messages: slice.map(messageJson),
     end: start + Math.max(slice.length, 1) - 1,
     first_page_uri: link(0),
-    next_page_uri: start + pageSize < matches.length ? link(page + 1) : null,
+    next_page_uri: start + pageSize < matches.length ? link(page + 1, slice.at(-1)?.sid) : null,
     page,
     page_size: pageSize,
-    previous_page_uri: page > 0 ? link(page - 1) : null,
+    previous_page_uri: page > 0 ? link(page - 1, start > pageSize ? matches[start - pageSize - 1]?.sid : undefined) : null,
+    messages: slice.map((m) => messageJson(m)),
     start,
-    uri: link(page),
+    uri: link(page, token ? token.slice(2) : undefined),
   };
 }
 
-function sameMoment(ms: number, value: string): boolean {
+function byDateSent(a: SimMessage, b: SimMessage, unsent: UnsentPosition): number {
+  if (a.dateSent === null || b.dateSent === null) {
+    if (a.dateSent === null && b.dateSent === null) return b.dateCreated - a.dateCreated || b.sid.localeCompare(a.sid);
+    const aFirst = unsent === 'first' ? -1 : 1;
+    return a.dateSent === null ? aFirst : -aFirst;
+  }
+  return b.dateSent - a.dateSent || b.dateCreated - a.dateCreated || b.sid.localeCompare(a.sid);
+}
+
+function sameDayOrMoment(ms: number, value: string): boolean {
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return new Date(ms).toISOString().slice(0, 10) === value;
   return ms === Date.parse(value);
 }
 
-/** A bare date means the whole day (UTC); a date-time means that moment. */
+/** A bare date means the whole day (GMT); a date-time means that moment. */
 function boundary(value: string, side: 'start' | 'end'): number {
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
     const day = Date.parse(`${value}T00:00:00Z`);

@@ -1,5 +1,6 @@
 import { startSim, type FaultPlan, type RunningSim, type SimReply, type SimRequest } from './http-sim.js';
-import { listMessages, messageJson, newSid, rfc2822, type SimMessage } from './twilio-sim-messages.js';
+import { listMessages, messageJson, newSid, rfc2822, type SimMessage, type UnsentPosition } from './twilio-sim-messages.js';
+import { handleV1, inventContent, newService, parseContentVariables, renderContent, type SimContent, type SimService } from './twilio-sim-services.js';
 import { postSignedForm } from './twilio-webhook.js';
 
 export interface TwilioSimOptions {
@@ -26,6 +27,12 @@ export interface TwilioSimOptions {
   callbackTarget?: (statusCallback: string) => string;
   faults?: FaultPlan;
   port?: number;
+  /** Where messages with no DateSent yet sit in the Messages list (unverified: see listMessages). */
+  unsentPosition?: UnsentPosition;
+  /** Messaging Services of the account, with the channel senders in their pools. */
+  messagingServices?: Array<{ sid?: string; friendlyName?: string; senders: string[] }>;
+  /** Content templates by SID; any other well-formed HX SID is accepted with an invented body. */
+  contents?: Record<string, { body: string; variables?: Record<string, string>; friendlyName?: string }>;
 }
 
 export interface TwilioSim extends RunningSim {
@@ -50,6 +57,18 @@ export interface TwilioSim extends RunningSim {
   postStatus(sid: string, override?: { status: SimMessage['status']; errorCode?: number | null }): Promise<StatusCallbackPost>;
   /** Every status callback posted, in order, with the answer it got. */
   callbacks: StatusCallbackPost[];
+  /** Adds a Messaging Service whose pool holds these senders; returns its MG SID. */
+  addMessagingService(senders: string[], friendlyName?: string): string;
+  /** Defines a Content template (twilio/text) the simulator renders into the message body. */
+  defineContent(sid: string, body: string, variables?: Record<string, string>): void;
+  /**
+   * Holds every message in Twilio's queue (no DateSent) until released: an account whose queue
+   * is backed up. Otherwise a queued message counts as sent (DateSent set) the next time anyone
+   * reads the list, as WhatsApp messages usually leave the queue within a second or so.
+   */
+  holdQueue(held: boolean): void;
+  /** Adds a message as if created long ago, without a request (tests that need thousands). */
+  seed(message: Partial<SimMessage> & { to: string; body: string; dateCreated: number }): SimMessage;
 }
 
 export interface StatusCallbackPost {
@@ -82,11 +101,36 @@ export async function startTwilioSimulator(options: TwilioSimOptions = {}): Prom
   const createdAt = now();
   const callbacks: StatusCallbackPost[] = [];
   const target = options.callbackTarget ?? ((url: string) => url);
+  const services = new Map<string, SimService>();
+  for (const s of options.messagingServices ?? []) {
+    const service = newService(s.friendlyName ?? 'rolplay sandbox service', s.senders, createdAt, s.sid);
+    services.set(service.sid, service);
+  }
+  const contents = new Map<string, SimContent>();
+  for (const [sid, c] of Object.entries(options.contents ?? {})) {
+    contents.set(sid, { sid, friendlyName: c.friendlyName ?? sid, variables: c.variables ?? {}, types: { 'twilio/text': { body: c.body } }, createdAt });
+  }
+  let held = false;
+
+  /** Queued messages leave the queue: a Messaging Service picks its sender, DateSent is set. */
+  function dispatch(): void {
+    if (held) return;
+    for (const m of messages) {
+      if ((m.status !== 'queued' && m.status !== 'accepted') || m.failWith) continue;
+      if (m.from === null) m.from = services.get(m.messagingServiceSid ?? '')?.senders.find((x) => x.startsWith('whatsapp:')) ?? null;
+      const t = now();
+      m.status = 'sent';
+      m.dateSent = t;
+      m.dateUpdated = t;
+    }
+  }
 
   async function postStatusCallback(m: SimMessage, status: string, errorCode: number | null): Promise<StatusCallbackPost> {
     const params: Record<string, string> = {
-      AccountSid: m.accountSid, ApiVersion: '2010-04-01', ChannelPrefix: 'whatsapp', From: m.from, To: m.to,
+      AccountSid: m.accountSid, ApiVersion: '2010-04-01', ChannelPrefix: 'whatsapp', From: m.from ?? '', To: m.to,
       MessageSid: m.sid, MessageStatus: status, SmsSid: m.sid, SmsStatus: status,
+      // WhatsApp callbacks also name the sender (XE...) and the bare recipient (test/fixtures/providers/twilio/status-*.json).
+      ChannelInstallSid: `XE${accountSid.slice(2)}`, ChannelToAddress: bare(m.to),
     };
     if (errorCode !== null) params.ErrorCode = String(errorCode);
     const url = m.statusCallback!;
@@ -115,30 +159,25 @@ export async function startTwilioSimulator(options: TwilioSimOptions = {}): Prom
     if (rejection) return rejection;
     const to = form.get('To') ?? '';
     const from = form.get('From') ?? '';
+    const serviceSid = form.get('MessagingServiceSid');
     const body = form.get('Body') ?? '';
     const contentSid = form.get('ContentSid');
     const mediaUrls = form.getAll('MediaUrl');
     if (!to) return errorReply(400, 21604, "A 'To' phone number is required.");
     if (!/^(whatsapp:)?\+[1-9]\d{6,14}$/.test(to)) return errorReply(400, 21211, `Invalid 'To' Phone Number: ${to.slice(0, 40)}`);
     if (!from && !form.get('MessagingServiceSid')) return errorReply(400, 21603, "A 'From' or 'MessagingServiceSid' parameter is required to send a message");
-    if (to.startsWith('whatsapp:') !== from.startsWith('whatsapp:')) return errorReply(400, 21910, 'Invalid From and To pair. From and To should be of the same channel');
+    if (serviceSid && !/^MG[0-9a-fA-F]{32}$/.test(serviceSid)) return errorReply(400, 21705, 'The Messaging Service is invalid');
+    // https://www.twilio.com/docs/api/errors/21701: unknown, or not this account's.
+    if (serviceSid && !services.has(serviceSid)) return errorReply(400, 21701, `The Messaging Service ${serviceSid} does not exist`);
+    if (from && to.startsWith('whatsapp:') !== from.startsWith('whatsapp:')) return errorReply(400, 21910, 'Invalid From and To pair. From and To should be of the same channel');
     if (!body && !contentSid && mediaUrls.length === 0) return errorReply(400, 21619, 'A text message body or media urls must be specified.');
     if (body.length > 1600) return errorReply(400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
     let contentVariables: Record<string, string> | null = null;
     if (contentSid) {
       if (!/^HX[0-9a-f]{32}$/i.test(contentSid)) return errorReply(400, 21655, 'The ContentSid is Invalid.');
-      const raw = form.get('ContentVariables');
-      if (raw) {
-        try {
-          contentVariables = JSON.parse(raw) as Record<string, string>;
-          if (typeof contentVariables !== 'object' || contentVariables === null || Array.isArray(contentVariables)) throw new Error('not an object');
-        } catch {
-          return errorReply(400, 21656, 'The ContentVariables Parameter is invalid.');
-        }
-        for (const value of Object.values(contentVariables)) {
-          if (typeof value !== 'string' || /[\n\t]| {5,}/.test(value)) return errorReply(400, 21656, 'The ContentVariables Parameter is invalid: a variable contains newlines, tabs or more than 4 consecutive spaces.');
-        }
-      }
+      const parsed = parseContentVariables(form.get('ContentVariables'));
+      if (typeof parsed === 'string') return errorReply(400, 21656, parsed);
+      contentVariables = parsed;
     }
     const freeForm = !contentSid;
     const blocked = freeForm && to.startsWith('whatsapp:') && outside.has(bare(to));
@@ -146,22 +185,35 @@ export async function startTwilioSimulator(options: TwilioSimOptions = {}): Prom
       return errorReply(400, 63016, 'Failed to send freeform message because you are outside the allowed window. If you want to send messages outside the allowed window, please use a Message Template.');
     }
     const t = now();
+    let content: SimContent | undefined;
+    if (contentSid) {
+      content = contents.get(contentSid) ?? inventContent(contentSid, contentVariables, t);
+      contents.set(contentSid, content);
+    }
     const message: SimMessage = {
-      sid: newSid('SM'), accountSid, to, from,
-      body: contentSid ? renderTemplate(contentSid, contentVariables) : body,
+      sid: newSid('SM'), accountSid, to, from: from || null,
+      // A template sent through a Messaging Service answers with an empty body
+      // (twilio/twilio-node#1081); whether the list shows the rendered text later is not
+      // documented, so the simulator keeps it empty (the harder case for a lookup).
+      body: content ? (serviceSid ? '' : renderContent(content, contentVariables)) : body,
       contentSid, contentVariables,
       statusCallback: form.get('StatusCallback'),
-      status: 'queued', errorCode: null, errorMessage: null,
+      messagingServiceSid: serviceSid,
+      // "accepted": a Messaging Service has yet to pick the sender (Message status values).
+      status: serviceSid && !from ? 'accepted' : 'queued', errorCode: null, errorMessage: null,
       numMedia: mediaUrls.length, dateCreated: t, dateSent: null, dateUpdated: t,
       failWith: blocked ? { code: 63016, message: 'Failed to send freeform message because you are outside the allowed window.' } : undefined,
     };
     messages.push(message);
-    return { status: 201, body: messageJson(message) };
+    return { status: 201, body: messageJson(message, 'create') };
   }
 
   async function handle(req: SimRequest): Promise<SimReply> {
-    if (!req.path.startsWith(API)) return errorReply(404, 20404, `The requested resource ${req.path} was not found`);
+    if (!req.path.startsWith(API) && !req.path.startsWith('/v1/')) return errorReply(404, 20404, `The requested resource ${req.path} was not found`);
     if (!authorised(req)) return errorReply(401, 20003, 'Authenticate', { 'WWW-Authenticate': 'Basic realm="Twilio API"' });
+    if (req.method === 'GET') dispatch();
+    const v1 = handleV1(req, { accountSid, services, contents }, errorReply);
+    if (v1) return v1;
     const rest = req.path.slice(API.length);
     const [sid, ...tail] = rest.split('/');
     const path = tail.join('/');
@@ -171,7 +223,7 @@ export async function startTwilioSimulator(options: TwilioSimOptions = {}): Prom
       return { status: 200, body: { sid: accountSid, friendly_name: options.friendlyName ?? 'rolplay sandbox', status: 'active', type: 'Full', date_created: rfc2822(createdAt), date_updated: rfc2822(createdAt), owner_account_sid: accountSid, uri: `${API}${accountSid}.json`, subresource_uris: { messages: `${API}${accountSid}/Messages.json` } } };
     }
     if (path === 'Messages.json' && req.method === 'POST') return create(new URLSearchParams(req.body));
-    if (path === 'Messages.json' && req.method === 'GET') return { status: 200, body: listMessages(messages, accountSid, req.query) };
+    if (path === 'Messages.json' && req.method === 'GET') return { status: 200, body: listMessages(messages, accountSid, req.query, options.unsentPosition) };
     const one = /^Messages\/(SM[0-9a-f]{32})\.json$/.exec(path);
     if (one && req.method === 'GET') {
       const found = messages.find((m) => m.sid === one[1]);
@@ -200,7 +252,9 @@ export async function startTwilioSimulator(options: TwilioSimOptions = {}): Prom
     openWindow: (number: string) => void outside.delete(bare(number)),
     closeWindow: (number: string) => void outside.add(bare(number)),
     async settle() {
-      for (const m of messages.filter((x) => x.status === 'queued')) {
+      const unsent = new Set(messages.filter((x) => x.status === 'queued' || x.status === 'accepted'));
+      dispatch();
+      for (const m of messages.filter((x) => unsent.has(x) || x.status === 'sent')) {
         const t = now();
         m.dateUpdated = t;
         if (m.failWith) {
@@ -209,7 +263,7 @@ export async function startTwilioSimulator(options: TwilioSimOptions = {}): Prom
           m.errorMessage = m.failWith.message;
         } else {
           m.status = 'delivered';
-          m.dateSent = t;
+          m.dateSent ??= t;
         }
         if (m.statusCallback) await postStatusCallback(m, m.status, m.errorCode);
       }
@@ -220,14 +274,29 @@ export async function startTwilioSimulator(options: TwilioSimOptions = {}): Prom
       return postStatusCallback(m, override?.status ?? m.status, override ? override.errorCode ?? null : m.errorCode);
     },
     callbacks,
+    addMessagingService(senders: string[], friendlyName = 'rolplay sandbox service') {
+      const service = newService(friendlyName, senders, now());
+      services.set(service.sid, service);
+      return service.sid;
+    },
+    defineContent(sid: string, body: string, variables: Record<string, string> = {}) {
+      contents.set(sid, { sid, friendlyName: sid, variables, types: { 'twilio/text': { body } }, createdAt: now() });
+    },
+    holdQueue(on: boolean) {
+      held = on;
+    },
+    seed(m: Partial<SimMessage> & { to: string; body: string; dateCreated: number }) {
+      const message: SimMessage = {
+        sid: newSid('SM'), accountSid, from: 'whatsapp:+14155238886', contentSid: null, contentVariables: null, statusCallback: null,
+        messagingServiceSid: null, status: 'delivered', errorCode: null, errorMessage: null, numMedia: 0,
+        dateSent: m.dateCreated + 1000, dateUpdated: m.dateCreated + 2000, ...m,
+      };
+      messages.push(message);
+      return message;
+    },
   });
 }
 
 function bare(number: string): string {
   return number.trim().replace(/^whatsapp:/i, '');
-}
-
-function renderTemplate(contentSid: string, variables: Record<string, string> | null): string {
-  const vars = variables ? Object.entries(variables).map(([k, v]) => `{{${k}}}=${v}`).join(' ') : '';
-  return `[template ${contentSid}]${vars ? ` ${vars}` : ''}`;
 }

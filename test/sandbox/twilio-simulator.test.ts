@@ -144,26 +144,86 @@ describe('Twilio simulator', () => {
     expect(sim.messages).toHaveLength(0);
   });
 
-  it('lists newest first, filtered by To/From/DateSent, with next_page_uri paging', async () => {
+  it('lists by DateSent, newest first, filtered by To/From/DateSent, paging on PageToken', async () => {
     for (let i = 0; i < 5; i++) {
       t += 60_000;
       await post({ ...text, Body: `m${i}` });
     }
     await post({ ...text, To: 'whatsapp:+34600000000', Body: 'other' });
+    // m0 leaves the queue last: DateSent, not DateCreated, orders the list.
+    sim.messages[0]!.status = 'sent';
+    sim.messages[0]!.dateSent = t + 3_600_000;
     const base = `/2010-04-01/Accounts/${sim.accountSid}/Messages.json`;
     const first = await get(`${base}?To=${encodeURIComponent(text.To)}&PageSize=2`);
-    expect((first.json.messages as Array<{ body: string }>).map((m) => m.body)).toEqual(['m4', 'm3']);
+    expect((first.json.messages as Array<{ body: string }>).map((m) => m.body)).toEqual(['m0', 'm4']);
     expect(first.json.page).toBe(0);
+    // A message sent meanwhile does not shift the next page: it starts after the PageToken.
+    t += 7_200_000;
+    await post({ ...text, Body: 'late' });
     const next = await get(String(first.json.next_page_uri));
-    expect((next.json.messages as Array<{ body: string }>).map((m) => m.body)).toEqual(['m2', 'm1']);
+    expect(new URL(String(first.json.next_page_uri), 'http://x').searchParams.get('PageToken')).toBe(`PA${sim.messages[4]!.sid}`);
+    expect((next.json.messages as Array<{ body: string }>).map((m) => m.body)).toEqual(['m3', 'm2']);
     const last = await get(String((await get(String(next.json.next_page_uri))).json.uri));
     expect(last.json.next_page_uri).toBeNull();
 
-    // Not yet sent: a DateSent filter does not match (date_sent is null), as on Twilio.
-    expect(((await get(`${base}?DateSent%3E=2026-03-02`)).json.messages as unknown[])).toHaveLength(0);
-    await sim.settle();
-    expect(((await get(`${base}?DateSent=2026-03-02&To=${encodeURIComponent(text.To)}`)).json.messages as unknown[])).toHaveLength(5);
+    expect(((await get(`${base}?DateSent=2026-03-02&To=${encodeURIComponent(text.To)}`)).json.messages as unknown[])).toHaveLength(6);
     expect(((await get(`${base}?DateSent%3E=2026-03-03`)).json.messages as unknown[])).toHaveLength(0);
+    expect(((await get(`${base}?DateSent%3C=2026-03-01`)).json.messages as unknown[])).toHaveLength(0);
+    expect(((await get(`${base}?From=${encodeURIComponent('whatsapp:+10000000000')}`)).json.messages as unknown[])).toHaveLength(0);
+    expect((await get(`${base}?PageSize=5000`)).json.page_size).toBe(1000);
+  });
+
+  it('keeps held messages queued with no DateSent: a DateSent filter misses them; they list last (or first)', async () => {
+    const base = `/2010-04-01/Accounts/${sim.accountSid}/Messages.json`;
+    await post({ ...text, Body: 'sent' });
+    t += 1000;
+    expect(((await get(base)).json.messages as Array<{ status: string }>)[0]!.status).toBe('sent');
+    sim.holdQueue(true);
+    await post({ ...text, Body: 'queued' });
+    const all = (await get(base)).json.messages as Array<{ body: string; date_sent: string | null; status: string }>;
+    expect(all.map((m) => [m.body, m.status, m.date_sent === null])).toEqual([['sent', 'sent', false], ['queued', 'queued', true]]);
+    expect(((await get(`${base}?DateSent%3E=2026-03-02`)).json.messages as Array<{ body: string }>).map((m) => m.body)).toEqual(['sent']);
+    sim.holdQueue(false);
+    expect(((await get(`${base}?DateSent%3E=2026-03-02`)).json.messages as Array<{ body: string }>).map((m) => m.body)).toEqual(['queued', 'sent']);
+
+    await sim.close();
+    sim = await startTwilioSimulator({ now: () => t, unsentPosition: 'first' });
+    await post({ ...text, Body: 'sent' });
+    await get(base);
+    sim.holdQueue(true);
+    t += 1000;
+    await post({ ...text, Body: 'queued' });
+    expect(((await get(`/2010-04-01/Accounts/${sim.accountSid}/Messages.json`)).json.messages as Array<{ body: string }>).map((m) => m.body)).toEqual(['queued', 'sent']);
+  });
+
+  it('sends through a Messaging Service: unknown ones are refused (21701), a template body comes back empty', async () => {
+    const mg = sim.addMessagingService(['whatsapp:+14155238886']);
+    expect((await post({ ...text, MessagingServiceSid: `MG${'0'.repeat(32)}` })).json).toMatchObject({ status: 400, code: 21701 });
+    expect((await post({ ...text, MessagingServiceSid: 'MG123' })).json).toMatchObject({ status: 400, code: 21705 });
+    const picked = await post({ To: text.To, MessagingServiceSid: mg, Body: 'hi' });
+    expect(picked.json).toMatchObject({ status: 'accepted', from: null, messaging_service_sid: mg, num_segments: '0' });
+    const contentSid = 'HX' + 'c'.repeat(32);
+    sim.defineContent(contentSid, 'Your plan for {{1}} is ready', { 1: 'a meeting' });
+    const template = await post({ ...text, MessagingServiceSid: mg, ContentSid: contentSid, ContentVariables: JSON.stringify({ 1: 'Acme' }) });
+    expect(template.json).toMatchObject({ status: 'queued', body: '', from: text.From });
+    const direct = await post({ ...text, ContentSid: contentSid, ContentVariables: JSON.stringify({ 1: 'Acme' }) });
+    expect(direct.json.body).toBe('Your plan for Acme is ready');
+    const listed = (await get(`/2010-04-01/Accounts/${sim.accountSid}/Messages.json`)).json.messages as Array<{ sid: string; from: string | null }>;
+    expect(listed.find((m) => m.sid === picked.json.sid)!.from).toBe('whatsapp:+14155238886');
+  });
+
+  it('serves the Messaging Service, its ChannelSenders and Content resources, 404 / 20404 for unknown SIDs', async () => {
+    const mg = sim.addMessagingService(['whatsapp:+14155238886', 'messenger:104794531907950'], 'Sales');
+    const service = await get(`/v1/Services/${mg}`);
+    expect(service.json).toMatchObject({ sid: mg, account_sid: sim.accountSid, friendly_name: 'Sales' });
+    const senders = await get(`/v1/Services/${mg}/ChannelSenders`);
+    expect((senders.json.senders as Array<{ sender: string; sender_type: string }>).map((s) => [s.sender, s.sender_type])).toEqual([['whatsapp:+14155238886', 'WhatsApp'], ['messenger:104794531907950', 'Messenger']]);
+    expect(senders.json.meta).toMatchObject({ key: 'senders', page: 0, next_page_url: null });
+    const unknown = await get(`/v1/Services/MG${'0'.repeat(32)}`);
+    expect([unknown.status, unknown.json.code]).toEqual([404, 20404]);
+    sim.defineContent('HX' + 'd'.repeat(32), 'Hi {{1}}');
+    expect((await get(`/v1/Content/HX${'d'.repeat(32)}`)).json).toMatchObject({ types: { 'twilio/text': { body: 'Hi {{1}}' } } });
+    expect((await get(`/v1/Content/HX${'e'.repeat(32)}`)).status).toBe(404);
   });
 
   it('fetches the account and refuses other accounts', async () => {

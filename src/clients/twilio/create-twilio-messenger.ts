@@ -4,7 +4,8 @@ import { waitOutAmbiguity } from '../ambiguous-wait.js';
 import type { Logger } from '../../support/logger.js';
 import { toTwilioError, type TwilioCallContext } from './twilio-error.js';
 import { RedirectingRequestClient, type CallScratch } from './redirecting-request-client.js';
-import type { AccountInfo, FindRecentQuery, Messenger, OutgoingMessage, RecentMessage, SentMessage } from './messenger.js';
+import { findSentMessages, type TemplateBody } from './find-sent-messages.js';
+import type { AccountInfo, FindSentQuery, Messenger, MessagingServiceInfo, OutgoingMessage, SentLookup, SentMessage } from './messenger.js';
 
 export interface TwilioMessengerOptions {
   accountSid: string;
@@ -20,11 +21,9 @@ export interface TwilioMessengerOptions {
    * every message created. Without it a message that fails after being accepted goes unnoticed.
    */
   statusCallbackUrl?: string;
+  /** A Messaging Service (MG...) every message is sent through; its pool holds whatsappFrom. */
+  messagingServiceSid?: string;
 }
-
-/** How far back findRecent pages through the newest-first message log before giving up. */
-const MAX_PAGES = 5;
-const PAGE_SIZE = 50;
 
 /** The Messenger over the real twilio SDK: the only place rolplay talks to Twilio. */
 export function createTwilioMessenger(options: TwilioMessengerOptions, logger: Logger): Messenger {
@@ -37,6 +36,7 @@ export function createTwilioMessenger(options: TwilioMessengerOptions, logger: L
     autoRetry: false,
   });
   const from = withWhatsApp(options.whatsappFrom);
+  const templates = new Map<string, TemplateBody>();
 
   async function call<T>(operation: TwilioCallContext['operation'], fn: () => Promise<T>): Promise<T> {
     const state: CallScratch = {};
@@ -55,7 +55,13 @@ export function createTwilioMessenger(options: TwilioMessengerOptions, logger: L
 
   return {
     async send(message: OutgoingMessage): Promise<SentMessage> {
+      // With a Messaging Service, `from` still names the sender: "You may also provide a From
+      // parameter if you want to use a specific Sender from the Sender Pool" (Message resource,
+      // MessagingServiceSid). That keeps the sender the one `doctor` checked, fills `from`
+      // from the start (a service-picked sender leaves it null until then: the documented
+      // "createWithMessagingService" example), and lets the already-sent lookup filter on From.
       const params: Parameters<typeof client.messages.create>[0] = { from, to: withWhatsApp(message.to) };
+      if (options.messagingServiceSid) params.messagingServiceSid = options.messagingServiceSid;
       if (options.statusCallbackUrl) params.statusCallback = options.statusCallbackUrl;
       if (message.contentSid) {
         params.contentSid = message.contentSid;
@@ -70,61 +76,44 @@ export function createTwilioMessenger(options: TwilioMessengerOptions, logger: L
       return { sid, status };
     },
 
-    /*
-     * Twilio lists newest first. We page by recipient and sender only and stop at `since`:
-     * a DateSent filter would hide messages still queued (their date_sent is null), which are
-     * exactly the ones an ambiguous send leaves behind.
-     */
-    async findRecent(query: FindRecentQuery): Promise<RecentMessage[]> {
-      const to = withWhatsApp(query.to);
-      return call('list', async () => {
-        const found: RecentMessage[] = [];
-        let page = (await client.messages.page({ to, from, pageSize: PAGE_SIZE })) as unknown as ListPage;
-        for (let n = 0; n < MAX_PAGES; n++) {
-          let reachedOlder = false;
-          for (const m of page.instances ?? []) {
-            const created = toEpoch(m.dateCreated);
-            if (created !== null && created < query.since) {
-              reachedOlder = true;
-              continue;
-            }
-            const body = typeof m.body === 'string' ? m.body : '';
-            if (query.bodyContains && !body.includes(query.bodyContains)) continue;
-            found.push({ sid: String(m.sid ?? ''), status: String(m.status ?? ''), body, dateCreated: created, errorCode: typeof m.errorCode === 'number' ? m.errorCode : null });
-          }
-          if (reachedOlder || !page.nextPageUrl) break;
-          const next = await page.nextPage();
-          if (!next) break;
-          page = next;
-        }
-        return found.filter((m) => m.sid !== '');
-      });
+    async findSent(query: FindSentQuery): Promise<SentLookup> {
+      const found = await call('list', () => findSentMessages(client, from, { ...query, to: withWhatsApp(query.to) }, logger, templates));
+      return { matches: found.matches.filter((m) => m.sid !== ''), unsent: found.unsent };
     },
 
     async checkAccount(): Promise<AccountInfo> {
       const account = await call('account', () => client.api.v2010.accounts(options.accountSid).fetch());
       return { friendlyName: String(account.friendlyName ?? ''), status: String(account.status ?? 'unknown') };
     },
+
+    /* GET messaging.twilio.com/v1/Services/{MG} and its ChannelSenders: the pool's WhatsApp senders. */
+    async checkMessagingService(): Promise<MessagingServiceInfo | undefined> {
+      const sid = options.messagingServiceSid;
+      if (!sid) return undefined;
+      return call('service', async () => {
+        const service = await client.messaging.v1.services(sid).fetch();
+        const senders: string[] = [];
+        let page = (await client.messaging.v1.services(sid).channelSenders.page({ pageSize: 1000 })) as unknown as SenderPage;
+        for (let n = 0; n < 20; n++) {
+          for (const s of page.instances ?? []) if (typeof s.sender === 'string') senders.push(s.sender);
+          if (!page.nextPageUrl) break;
+          const next = await page.nextPage();
+          if (!next) break;
+          page = next;
+        }
+        return { sid, friendlyName: String(service.friendlyName ?? ''), senders };
+      });
+    },
   };
 }
 
-/** The part of the SDK's MessagePage we use (its nextPage() type is wider than the page's). */
-interface ListPage {
-  instances: Array<{ sid?: unknown; status?: unknown; body?: unknown; dateCreated?: unknown; errorCode?: unknown }>;
+interface SenderPage {
+  instances: Array<{ sender?: unknown }>;
   nextPageUrl?: string;
-  nextPage(): Promise<ListPage | undefined>;
+  nextPage(): Promise<SenderPage | undefined>;
 }
 
 function withWhatsApp(address: string): string {
   const trimmed = address.trim();
   return /^whatsapp:/i.test(trimmed) ? `whatsapp:${trimmed.slice('whatsapp:'.length)}` : `whatsapp:${trimmed}`;
-}
-
-function toEpoch(value: unknown): number | null {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.getTime();
-  if (typeof value === 'string') {
-    const ms = Date.parse(value);
-    return Number.isNaN(ms) ? null : ms;
-  }
-  return null;
 }

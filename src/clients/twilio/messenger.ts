@@ -20,12 +20,24 @@ export interface SentMessage {
   status: string;
 }
 
-export interface FindRecentQuery {
+/** One part rolplay may already have sent: exactly its text, or exactly its template and variables. */
+export type SentPart = { body: string } | { contentSid: string; variables: Record<string, string> };
+
+export interface FindSentQuery {
   to: string;
-  /** Epoch ms: only messages created at or after this moment. */
+  /** Epoch ms: the send was attempted at or after this moment (allow for clock skew). */
   since: number;
-  /** Only messages whose body contains this text (a marker or the start of the text). */
-  bodyContains?: string;
+  part: SentPart;
+}
+
+export interface SentLookup {
+  /** Messages to `to` since `since` that are this part, newest first. */
+  matches: RecentMessage[];
+  /**
+   * Messages the lookup could not judge yet: to `to`, with no DateSent (still in Twilio's
+   * queue). Where Twilio lists these is not documented; see find-sent-messages.ts.
+   */
+  unsent: number;
 }
 
 export interface RecentMessage {
@@ -34,8 +46,17 @@ export interface RecentMessage {
   body: string;
   /** Epoch ms, or null when the provider did not say. */
   dateCreated: number | null;
+  /** Epoch ms; null while the message is still queued. */
+  dateSent: number | null;
   /** Twilio's error code for failed/undelivered messages (63016 outside the window). */
   errorCode: number | null;
+}
+
+export interface MessagingServiceInfo {
+  sid: string;
+  friendlyName: string;
+  /** Channel senders in the service's pool ("whatsapp:+14155238886", "messenger:..."). */
+  senders: string[];
 }
 
 export interface AccountInfo {
@@ -46,7 +67,9 @@ export interface AccountInfo {
 
 export interface Messenger {
   send(message: OutgoingMessage): Promise<SentMessage>;
-  /** Messages sent from our WhatsApp sender to `to` since a moment: answers "did it go out?". */
-  findRecent(query: FindRecentQuery): Promise<RecentMessage[]>;
+  /** Messages from our WhatsApp sender to `to` since a moment that are this part: "did it go out?". */
+  findSent(query: FindSentQuery): Promise<SentLookup>;
   checkAccount(): Promise<AccountInfo>;
+  /** The configured Messaging Service and its sender pool; undefined when none is configured. */
+  checkMessagingService(): Promise<MessagingServiceInfo | undefined>;
 }

@@ -3,7 +3,7 @@ import { ProviderError, errorMessage, parseRetryAfter } from '../../support/erro
 /** What the wrapper knows about the failed call, so the message can say what to fix. */
 export interface TwilioCallContext {
   /** "send", "list" or "account": a lost answer is ambiguous only for a send. */
-  operation: 'send' | 'list' | 'account';
+  operation: 'send' | 'list' | 'account' | 'service';
   baseUrl: string;
   timeoutMs: number;
   /** Retry-After header of the failed response, when one was seen. */
@@ -22,6 +22,7 @@ const FIXES: Record<number, string> = {
   21655: 'check twilio.templates.* : the Content SID is not valid (HX followed by 32 hex characters, from Twilio Console > Content Template Builder)',
   21656: 'check twilio.templates.* : the template variables do not match the approved template',
   63016: 'the recipient has not written in the last 24 hours, so WhatsApp only accepts an approved template: set twilio.templates.welcome / plan / reminder to approved Content SIDs',
+  21701: 'set twilio.messagingServiceSid (or TWILIO_MESSAGING_SERVICE_SID) to a Messaging Service of this account (Twilio Console > Messaging > Services), or leave it empty',
   21610: 'the recipient has opted out (replied STOP); they must opt in again before rolplay can message them',
 };
 
@@ -65,7 +66,9 @@ export function toTwilioError(error: unknown, context: TwilioCallContext): Provi
     if (status === 401 || code === 20003) {
       return new ProviderError(`Twilio refused the credentials (${label}: ${twilioMessage}): ${FIXES[20003]}`, { ...base, retryable: false, code: 'TWILIO_AUTH' });
     }
-    const fix = code !== undefined ? FIXES[code] : undefined;
+    const fix = context.operation === 'service' && (code === 20404 || status === 404)
+      ? 'set twilio.messagingServiceSid (or TWILIO_MESSAGING_SERVICE_SID) to a Messaging Service of this account (Twilio Console > Messaging > Services), or leave it empty'
+      : code !== undefined ? FIXES[code] : undefined;
     const errorCode = code === 63016 ? 'TWILIO_OUTSIDE_WINDOW' : 'TWILIO_REJECTED';
     return new ProviderError(`Twilio rejected the ${context.operation === 'send' ? 'message' : 'request'} (${label}: ${twilioMessage})${fix ? `: ${fix}` : ''}`, { ...base, retryable: false, code: errorCode });
   }

@@ -108,22 +108,21 @@ describe('Twilio messenger over the twilio SDK', () => {
     expect(long.retryable).toBe(false);
   });
 
-  it('marks a send whose answer was lost as ambiguous; findRecent then finds the message', async () => {
+  it('marks a send whose answer was lost as ambiguous; findSent then finds exactly that text', async () => {
     const since = Date.now() - 1000;
     sim.failNext('drop-after-commit');
-    const error = await failure(messenger().send({ to: SALES, body: 'Your plan for Acme [rp:42]' }));
+    const error = await failure(messenger().send({ to: SALES, body: 'Your plan for Acme' }));
     expect(error.ambiguous).toBe(true);
     expect(error.retryable).toBe(true);
     // The retry waits out the client's timeout, so the message has landed before the log is read.
     expect(error.retryAfterMs).toBe(2000);
     expect(sim.sentTo(SALES)).toHaveLength(1);
 
-    const found = await messenger().findRecent({ to: SALES, since, bodyContains: '[rp:42]' });
-    expect(found).toHaveLength(1);
-    expect(found[0]!.sid).toBe(sim.messages[0]!.sid);
-    expect(found[0]!.status).toBe('queued');
-    expect(found[0]!.dateCreated).toBeGreaterThanOrEqual(since);
-    expect(await messenger().findRecent({ to: SALES, since, bodyContains: '[rp:43]' })).toEqual([]);
+    const found = await messenger().findSent({ to: SALES, since, part: { body: 'Your plan for Acme' } });
+    expect(found.matches.map((m) => m.sid)).toEqual([sim.messages[0]!.sid]);
+    expect(found.matches[0]!.dateSent).toBeGreaterThanOrEqual(since);
+    expect((await messenger().findSent({ to: SALES, since, part: { body: 'Your plan for Acme, part 2' } })).matches).toEqual([]);
+    expect((await messenger().findSent({ to: SALES, since, part: { body: 'Your plan' } })).matches).toEqual([]);
   });
 
   it('a refused connection is retryable but not ambiguous (nothing was sent)', async () => {
@@ -145,25 +144,73 @@ describe('Twilio messenger over the twilio SDK', () => {
     sim.setFaults(null);
   });
 
-  it('findRecent follows next_page_uri and stops at messages older than `since`', async () => {
+  it('findSent filters by To, From and the send\'s day, pages by 1,000 and stops at the first message sent before `since`', async () => {
     let t = Date.parse('2026-03-02T10:00:00Z');
     await sim.close();
     sim = await startTwilioSimulator({ now: () => t });
+    for (let i = 0; i < 1500; i++) sim.seed({ to: `whatsapp:${SALES}`, body: `old ${i}`, dateCreated: t - 3_600_000 + i });
+    t += 1000;
     const m = messenger();
-    for (let i = 0; i < 60; i++) {
-      t += 1000;
-      await m.send({ to: SALES, body: `message ${i}` });
-    }
-    await m.send({ to: '+34600000000', body: 'message to someone else' });
-    const since = Date.parse('2026-03-02T10:00:06Z');
-    const found = await m.findRecent({ to: SALES, since });
-    expect(found).toHaveLength(55);
-    expect(found[0]!.body).toBe('message 59');
-    expect(found.at(-1)!.body).toBe('message 5');
+    await m.send({ to: SALES, body: 'the one' });
+    for (let i = 0; i < 1500; i++) sim.seed({ to: `whatsapp:${SALES}`, body: `later ${i}`, dateCreated: t + 10_000 + i });
+    await m.send({ to: '+34600000000', body: 'the one' });
+    const found = await m.findSent({ to: SALES, since: t - 500, part: { body: 'the one' } });
+    expect(found.matches.map((x) => x.sid)).toEqual([sim.sentTo(SALES).find((x) => x.body === 'the one')!.sid]);
     const pages = sim.requests.filter((r) => r.method === 'GET');
     expect(pages).toHaveLength(2);
-    expect(pages[0]!.query.get('To')).toBe(`whatsapp:${SALES}`);
-    expect(pages[0]!.query.get('From')).toBe('whatsapp:+14155238886');
+    expect(Object.fromEntries(pages[0]!.query)).toEqual({ To: `whatsapp:${SALES}`, From: 'whatsapp:+14155238886', 'DateSent>': '2026-03-02', PageSize: '1000' });
+    expect(pages[1]!.query.get('PageToken')).toMatch(/^PASM/);
+  });
+
+  it('findSent sees a still-queued message when Twilio lists unsent ones first, and reports none when it lists them last', async () => {
+    for (const unsentPosition of ['first', 'last'] as const) {
+      await sim.close();
+      sim = await startTwilioSimulator({ unsentPosition });
+      const since = Date.now() - 1000;
+      await messenger().send({ to: SALES, body: 'earlier' });
+      await messenger().findSent({ to: SALES, since, part: { body: 'x' } });
+      sim.holdQueue(true);
+      await messenger().send({ to: SALES, body: 'held' });
+      const found = await messenger().findSent({ to: SALES, since, part: { body: 'held' } });
+      expect([unsentPosition, found.matches.length]).toEqual([unsentPosition, unsentPosition === 'first' ? 1 : 0]);
+      sim.holdQueue(false);
+      expect((await messenger().findSent({ to: SALES, since, part: { body: 'held' } })).matches).toHaveLength(1);
+    }
+  });
+
+  it('findSent matches a template by the text it renders to, fetched once from the Content API', async () => {
+    const welcome = 'HX' + '1'.repeat(32);
+    const plan = 'HX' + '2'.repeat(32);
+    sim.defineContent(welcome, 'Welcome {{1}}! Your coach is ready.');
+    sim.defineContent(plan, 'Your plan for {{1}} is ready, {{2}}.');
+    const since = Date.now() - 1000;
+    const m = messenger();
+    await m.send({ to: SALES, contentSid: welcome, contentVariables: { 1: 'Sara' } });
+    await m.send({ to: SALES, contentSid: plan, contentVariables: { 1: 'Acme', 2: 'Sara' } });
+    await m.send({ to: SALES, contentSid: plan, contentVariables: { 1: 'Globex', 2: 'Sara' } });
+    const [w, acme, globex] = sim.sentTo(SALES);
+    expect((await m.findSent({ to: SALES, since, part: { contentSid: welcome, variables: { 1: 'Sara' } } })).matches.map((x) => x.sid)).toEqual([w!.sid]);
+    expect((await m.findSent({ to: SALES, since, part: { contentSid: plan, variables: { 1: 'Acme', 2: 'Sara' } } })).matches.map((x) => x.sid)).toEqual([acme!.sid]);
+    expect((await m.findSent({ to: SALES, since, part: { contentSid: plan, variables: { 1: 'Globex', 2: 'Sara' } } })).matches.map((x) => x.sid)).toEqual([globex!.sid]);
+    expect((await m.findSent({ to: SALES, since, part: { contentSid: plan, variables: { 1: 'Initech', 2: 'Sara' } } })).matches).toEqual([]);
+    expect(sim.requests.filter((r) => r.path.startsWith('/v1/Content/')).map((r) => r.path)).toEqual([`/v1/Content/${welcome}`, `/v1/Content/${plan}`]);
+  });
+
+  it('sends every message through the configured Messaging Service, naming whatsappFrom as the sender', async () => {
+    const mg = sim.addMessagingService(['whatsapp:+14155238886']);
+    const m = messenger({ messagingServiceSid: mg });
+    await m.send({ to: SALES, body: 'hi' });
+    await m.send({ to: SALES, contentSid: 'HX' + 'b'.repeat(32), contentVariables: { 1: 'Sara' } });
+    const forms = sim.requests.filter((r) => r.method === 'POST').map((r) => new URLSearchParams(r.body));
+    expect(forms.map((f) => [f.get('MessagingServiceSid'), f.get('From')])).toEqual([[mg, 'whatsapp:+14155238886'], [mg, 'whatsapp:+14155238886']]);
+    expect(await m.checkMessagingService()).toEqual({ sid: mg, friendlyName: 'rolplay sandbox service', senders: ['whatsapp:+14155238886'] });
+    expect(await messenger().checkMessagingService()).toBeUndefined();
+    const unknown = await failure(messenger({ messagingServiceSid: `MG${'0'.repeat(32)}` }).checkMessagingService());
+    expect([unknown.status, unknown.providerCode]).toEqual([404, 20404]);
+    expect(unknown.message).toContain('twilio.messagingServiceSid');
+    const refused = await failure(messenger({ messagingServiceSid: `MG${'0'.repeat(32)}` }).send({ to: SALES, body: 'hi' }));
+    expect(refused.providerCode).toBe(21701);
+    expect(refused.message).toContain('TWILIO_MESSAGING_SERVICE_SID');
   });
 
   it('checkAccount fetches the account for doctor', async () => {
