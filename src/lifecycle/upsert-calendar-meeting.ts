@@ -84,7 +84,7 @@ async function update(deps: Deps, existing: MeetingRow, event: CalendarEvent, us
 
 async function tellAdminUnmatched(deps: Deps, meeting: MeetingRow): Promise<void> {
   const when = formatMeetingTime(meeting.start_at, meeting.end_at, deps.config.defaults.timezone);
-  const text = `invitation "${meeting.title}" (${when}) from ${meeting.organizer_email} is not coached: the organizer is not a registered salesperson. Add them with \`rolplay user add\`; the meeting is picked up when its event next changes or at the daily resync.`;
+  const text = `invitation "${meeting.title}" (${when}) from ${meeting.organizer_email} is not coached: the organizer is not a registered salesperson. Add them with \`rolplay user add --email ${meeting.organizer_email} --name ... --phone ...\`, which picks this meeting up at once.`;
   await deps.queue.enqueue({ kind: 'admin_alert', dedupeKey: `admin_alert:unmatched:${meeting.event_id}`, payload: { key: `unmatched:${meeting.event_id}`, text }, meetingId: meeting.id });
 }
 

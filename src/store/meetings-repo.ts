@@ -89,6 +89,27 @@ export class MeetingsRepo {
       .orderBy('meetings.start_at').orderBy('meetings.id').limit(filter.limit ?? 10_000);
   }
 
+  /**
+   * Invitations recorded as unmatched from `organizerEmail` (any case) that have not ended and
+   * are not cancelled: what `rolplay user add` picks up for a salesperson who registers late.
+   */
+  unmatchedOpenFrom(organizerEmail: string, now: number): Promise<MeetingRow[]> {
+    return this.db.selectFrom('meetings').selectAll()
+      .where('user_id', 'is', null)
+      .where((eb) => eb(eb.fn('lower', ['organizer_email']), '=', organizerEmail.toLowerCase()))
+      .where('status', '!=', 'cancelled')
+      .where('end_at', '>', now)
+      .orderBy('start_at').orderBy('id')
+      .execute();
+  }
+
+  /** Gives an unmatched meeting to `userId` unless another process matched it first (compare-and-set). */
+  claimUnmatched(id: number, userId: number, now: number): Promise<MeetingRow | undefined> {
+    return this.db.updateTable('meetings').set({ user_id: userId, updated_at: now })
+      .where('id', '=', id).where('user_id', 'is', null)
+      .returningAll().executeTakeFirst();
+  }
+
   /** Meetings of one user starting in [from, to), soonest first, excluding cancelled ones. */
   upcomingForUser(userId: number, from: number, to: number): Promise<MeetingRow[]> {
     return this.db.selectFrom('meetings').selectAll()
