@@ -134,6 +134,23 @@ export class MeetingsRepo {
       .returningAll().executeTakeFirst();
   }
 
+  /**
+   * The latest meeting of the same recurring series and salesperson that started before
+   * `meeting` and has an outcome recorded: what the next plan of the series builds on.
+   */
+  latestEarlierWithOutcome(meeting: Pick<MeetingRow, 'id' | 'series_master_id' | 'start_at' | 'user_id'>): Promise<MeetingRow | undefined> {
+    if (meeting.series_master_id === null || meeting.user_id === null) return Promise.resolve(undefined);
+    return this.db.selectFrom('meetings').selectAll()
+      .where('series_master_id', '=', meeting.series_master_id)
+      .where('user_id', '=', meeting.user_id)
+      .where('start_at', '<', meeting.start_at)
+      .where('id', '!=', meeting.id)
+      .where('outcome_json', 'is not', null)
+      .orderBy('start_at', 'desc').orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
   /** Meetings of one user starting in [from, to), soonest first, excluding cancelled ones. */
   upcomingForUser(userId: number, from: number, to: number): Promise<MeetingRow[]> {
     return this.db.selectFrom('meetings').selectAll()
