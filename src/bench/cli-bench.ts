@@ -82,7 +82,7 @@ function time(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
-/** 10 salespeople, 500 clients, `count` meetings over a year with one or two clients each. */
+/** 10 salespeople, 500 clients, `count` meetings over a year with one or two clients each, a quarter in recurring series. */
 async function seed(store: Store, count: number): Promise<void> {
   const now = Date.now();
   const users: UserRow[] = [];
@@ -106,6 +106,8 @@ async function seed(store: Store, count: number): Promise<void> {
           organizer_email: n % 50 === 0 ? 'stranger@elsewhere.com' : users[n % 10]!.email, user_id: n % 50 === 0 ? null : users[n % 10]!.id,
           status: MEETING_STATUSES[n % MEETING_STATUSES.length]!, plan_json: n % 3 === 0 ? null : JSON.stringify({ summary: `Plan ${n}` }),
           hubspot_note_id: n % 5 === 3 ? String(90000 + n) : null, created_at: now, updated_at: now,
+          // A quarter are occurrences of 97 recurring series (Graph-length master ids), which the list marks "↻ i/n".
+          ...(n % 4 === 1 ? { series_master_id: `AAMkAGI2TG93AAAAAAEGAAAAAAAGkZrB3bench${String(n % 97).padStart(3, '0')}`.padEnd(152, 'A'), occurrence_kind: 'occurrence' as const } : {}),
         };
       });
       const ids = (await tx.insertInto('meetings').values(batch).returning('id').execute()).map((r) => r.id);

@@ -31,6 +31,17 @@ export function markerLabel(markers: MeetingSummary['markers']): string {
   return `${markers.plan ? 'P' : '-'}${markers.reminder ? 'R' : '-'}${markers.note ? 'N' : '-'}`;
 }
 
+/** "↻ 3/12": the 3rd of the 12 known meetings of a recurring series; "↻ -/12" for a cancelled one; "" for a single meeting. */
+export function seriesLabel(series: MeetingSummary['series']): string {
+  if (!series) return '';
+  return `↻ ${series.index ?? '-'}/${series.count}`;
+}
+
+/** The title with the series mark in front, where a narrow column does not cut it off. */
+export function titleLabel(m: Pick<MeetingSummary, 'title' | 'series'>): string {
+  return m.series ? `${seriesLabel(m.series)} ${m.title}` : m.title;
+}
+
 export function salespersonLabel(m: MeetingSummary): string {
   return m.user ? m.user.name : `${m.organizerEmail} (unmatched)`;
 }
@@ -38,7 +49,7 @@ export function salespersonLabel(m: MeetingSummary): string {
 export const TABLE_HEADERS = ['ID', 'START', 'SALESPERSON', 'CLIENTS', 'TITLE', 'STATUS', 'P/R/N'];
 
 export function tableRow(m: MeetingSummary, time: (epochMs: number) => string = localTimeFormatter()): string[] {
-  return [String(m.id), time(m.startAt), salespersonLabel(m), clientLabel(m.clients), m.title, m.status, markerLabel(m.markers)];
+  return [String(m.id), time(m.startAt), salespersonLabel(m), clientLabel(m.clients), titleLabel(m), m.status, markerLabel(m.markers)];
 }
 
 /** The JSON shape of one meeting in `meetings list --json`: ISO times, stable keys. */
@@ -56,6 +67,7 @@ export function summaryJson(m: MeetingSummary) {
     plan: m.markers.plan,
     reminder: m.markers.reminder,
     hubspotNoteId: m.hubspotNoteId,
+    series: m.series,
   };
 }
 
@@ -121,6 +133,7 @@ export function detailSections(d: MeetingDetail, timeZone?: string): Array<{ tit
     `Salesperson: ${who}`,
     `Source:      ${d.source === 'import' ? 'imported' : 'Outlook'} (${d.eventId})`,
   ];
+  if (d.series) overview.push(`Series:      ${seriesText(d.series, d.occurrenceKind)}`);
   if (d.location) overview.push(`Location:    ${d.location}`);
   if (d.joinUrl) overview.push(`Join:        ${d.joinUrl}`);
   overview.push(`HubSpot note: ${d.hubspotNoteId ?? '-'}`);
@@ -147,6 +160,11 @@ export function detailSections(d: MeetingDetail, timeZone?: string): Array<{ tit
   ];
   if (d.outcome !== null) sections.push({ title: 'Outcome', lines: formatPlan(d.outcome) });
   return sections;
+}
+
+function seriesText(series: NonNullable<MeetingDetail['series']>, kind: MeetingDetail['occurrenceKind']): string {
+  const place = series.index === null ? `cancelled; ${series.count} other meetings known` : `meeting ${series.index} of ${series.count} known`;
+  return `${seriesLabel(series)}  (recurring: ${place}${kind === 'exception' ? '; edited on its own' : ''})`;
 }
 
 export function formatDetailText(d: MeetingDetail, timeZone?: string): string {

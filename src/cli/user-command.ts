@@ -36,13 +36,14 @@ export function userCommand(io: CliIo, globals: () => GlobalOptions): Command {
         }
         const u = result.user;
         if (opts.json) {
-          printJson(io, { user: publicUser(u), created: result.created, welcome, ...(detail ? { welcomeDetail: detail } : {}) });
+          printJson(io, { user: publicUser(u), created: result.created, welcome, ...(detail ? { welcomeDetail: detail } : {}), pickedUp: result.pickedUp.length });
           return;
         }
         print(io, `${result.created ? 'Added' : 'Updated existing user'} ${u.name} <${u.email}>, WhatsApp ${u.phone}, time zone ${u.timezone}.`);
         if (welcome === 'sent') print(io, 'Welcome message sent on WhatsApp.');
         else if (welcome === 'queued') print(io, `Welcome message queued: ${detail}.`);
         else if (!opts.welcome) print(io, 'No welcome message (--no-welcome).');
+        print(io, pickedUpLine(result.pickedUp.length));
       } finally {
         await app.close();
       }
@@ -79,6 +80,13 @@ export function userCommand(io: CliIo, globals: () => GlobalOptions): Command {
     });
 
   return user;
+}
+
+/** Invitations sent before registering are coached now: say how many. */
+export function pickedUpLine(count: number): string {
+  if (count === 0) return 'No earlier invitations from this address were waiting to be coached.';
+  const what = count === 1 ? '1 earlier invitation' : `${count} earlier invitations`;
+  return `Picked up ${what} from this address: \`rolplay start\` sends ${count === 1 ? 'its plan' : 'their plans'} as for a new invitation.`;
 }
 
 function publicUser(u: { id: number; email: string; name: string; phone: string; timezone: string; created_at: number; updated_at: number }) {

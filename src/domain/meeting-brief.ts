@@ -17,6 +17,17 @@ export interface BriefClient {
   company: string | null;
 }
 
+/** What was learned in an earlier meeting of the same recurring series (its outcome, as recorded). */
+export interface EarlierOccurrence {
+  startAt: number;
+  endAt: number;
+  result: string;
+  nextSteps: Array<{ action: string; due: string | null }>;
+  sentiment: 'positive' | 'neutral' | 'negative' | 'unknown';
+  /** Whether the outcome reached HubSpot as a note. */
+  noteLogged: boolean;
+}
+
 export interface MeetingBrief {
   title: string;
   bodyPreview: string | null;
@@ -27,6 +38,8 @@ export interface MeetingBrief {
   salespersonName: string;
   clients: BriefClient[];
   crm: CrmClientContext[];
+  /** For a meeting of a recurring series: the latest earlier one with an outcome, if any. */
+  earlierInSeries?: EarlierOccurrence;
 }
 
 /** CRM properties worth showing the model; the rest is noise (ids, timestamps, flags). */
@@ -59,6 +72,7 @@ export function briefBlocks(brief: MeetingBrief): string {
     dataBlock('meeting_agenda', brief.bodyPreview, 2000),
     dataBlock('clients', clients, 1500),
   ];
+  if (brief.earlierInSeries) blocks.push(earlierBlock(brief.earlierInSeries, brief.timeZone));
   for (const crm of brief.crm.slice(0, 5)) {
     const props = USEFUL_PROPERTIES.filter((k) => crm.properties[k]).map((k) => `${k}: ${crm.properties[k]!.slice(0, 200)}`);
     const company = crm.company ? [`company: ${crm.company.name}`, crm.company.domain ? `domain: ${crm.company.domain}` : '', crm.company.industry ? `industry: ${crm.company.industry}` : ''].filter(Boolean) : [];
@@ -66,6 +80,20 @@ export function briefBlocks(brief: MeetingBrief): string {
     blocks.push(dataBlock(`crm_${crm.email}`, [...props, ...company, notes.length > 0 ? `recent notes:\n${notes.join('\n')}` : ''].filter(Boolean).join('\n'), 5000));
   }
   return blocks.join('\n\n');
+}
+
+/** The earlier meeting's date and note status are rolplay's own facts; its outcome came from a reply, so it is data. */
+function earlierBlock(earlier: EarlierOccurrence, timeZone: string): string {
+  const steps = earlier.nextSteps.slice(0, 10).map((s) => `- ${s.action}${s.due ? ` (due ${s.due})` : ''}`);
+  const outcome = [
+    `result: ${earlier.result}`,
+    steps.length > 0 ? `next steps:\n${steps.join('\n')}` : 'next steps: none recorded',
+    earlier.sentiment !== 'unknown' ? `sentiment: ${earlier.sentiment}` : '',
+  ].filter(Boolean).join('\n');
+  return [
+    `Earlier meeting of this recurring series: ${formatMeetingTime(earlier.startAt, earlier.endAt, timeZone)}; ${earlier.noteLogged ? 'its outcome was logged as a HubSpot note' : 'no HubSpot note was logged for it'}.`,
+    dataBlock('earlier_meeting_outcome', outcome, 2500),
+  ].join('\n');
 }
 
 export function stripHtml(html: string): string {

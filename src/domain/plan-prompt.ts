@@ -15,6 +15,7 @@ export function buildPlanPrompt(brief: MeetingBrief): { system: string; prompt: 
   const prompt = [
     `Prepare ${firstName(brief.salespersonName)} for a meeting with ${clientNames(brief.clients)}.`,
     brief.crm.length > 0 ? 'CRM context about the client is included.' : 'No CRM context was found for the client.',
+    ...(brief.earlierInSeries ? ['This meeting is part of a recurring series: build on the outcome and open next steps of the earlier meeting included below, and follow up on them.'] : []),
     '',
     briefBlocks(brief),
   ].join('\n');

@@ -3,7 +3,7 @@ import type { CalendarSource } from '../clients/graph/calendar-source.js';
 import { ProviderError } from '../support/errors.js';
 import type { Services } from './services.js';
 
-export { ACCEPT_INVITE } from './upsert-calendar-meeting.js';
+export { ACCEPT_INVITE } from './start-coaching.js';
 
 /**
  * The 'accept_invite' job ({eventId, meetingId}; one per event by its dedupe key): with

@@ -1,5 +1,6 @@
 import { errorMessage } from '../support/errors.js';
-import type { CrmClientContext, MeetingBrief } from '../domain/meeting-brief.js';
+import type { CrmClientContext, EarlierOccurrence, MeetingBrief } from '../domain/meeting-brief.js';
+import { readOutcome } from '../domain/outcome.js';
 import type { MeetingRow, UserRow } from '../store/database.js';
 import type { Services } from './services.js';
 
@@ -30,6 +31,7 @@ export async function loadMeetingBrief(
       }
     }
   }
+  const earlierInSeries = await earlierOccurrence(services, meeting);
   return {
     title: meeting.title,
     bodyPreview: meeting.body_preview,
@@ -40,6 +42,27 @@ export async function loadMeetingBrief(
     salespersonName: user.name,
     clients: clients.map((c) => ({ name: c.name, email: c.email, company: c.company })),
     crm,
+    ...(earlierInSeries ? { earlierInSeries } : {}),
+  };
+}
+
+/**
+ * For a meeting of a recurring series: what the latest earlier meeting of the series (the same
+ * salesperson's) with a recorded outcome taught, so its plan builds on it. One indexed query,
+ * none for a single meeting.
+ */
+async function earlierOccurrence(services: Pick<Services, 'store'>, meeting: MeetingRow): Promise<EarlierOccurrence | undefined> {
+  if (meeting.series_master_id === null) return undefined;
+  const earlier = await services.store.meetings.latestEarlierWithOutcome(meeting);
+  const outcome = earlier ? readOutcome(earlier.outcome_json, earlier.last_reply) : undefined;
+  if (!earlier || !outcome) return undefined;
+  return {
+    startAt: Number(earlier.start_at),
+    endAt: Number(earlier.end_at),
+    result: outcome.result,
+    nextSteps: outcome.nextSteps.map((s) => ({ action: s.action, due: s.due })),
+    sentiment: outcome.sentiment,
+    noteLogged: earlier.hubspot_note_id !== null,
   };
 }
 

@@ -1,6 +1,7 @@
 import { NotFoundError } from '../support/errors.js';
 import type { JobStatus } from '../store/database.js';
 import type { Store } from '../store/open-store.js';
+import { seriesMarks } from '../domain/series-position.js';
 import { summarise, type MeetingSummary } from './list-meetings.js';
 
 export interface MeetingDetail extends MeetingSummary {
@@ -8,6 +9,8 @@ export interface MeetingDetail extends MeetingSummary {
   location: string | null;
   joinUrl: string | null;
   eventId: string;
+  /** exception: an occurrence moved or edited on its own in Outlook (keeps its own details). */
+  occurrenceKind: 'occurrence' | 'exception' | null;
   /** The coaching plan as stored (Gemini's validated JSON), or null before it is written. */
   plan: unknown;
   outcome: unknown;
@@ -27,15 +30,17 @@ export interface MeetingDetail extends MeetingSummary {
 export async function meetingDetails(store: Pick<Store, 'meetings' | 'clients' | 'messages' | 'jobs' | 'users'>, id: number): Promise<MeetingDetail> {
   const row = await store.meetings.byId(id);
   if (!row) throw new NotFoundError(`no meeting with id ${id} (see \`rolplay meetings list\`)`);
-  const [user, clients, messages, jobs] = await Promise.all([
+  const [user, clients, messages, jobs, series] = await Promise.all([
     row.user_id === null ? undefined : store.users.byId(row.user_id),
     store.clients.forMeeting(id),
     store.messages.forMeeting(id),
     store.jobs.forMeeting(id),
+    row.series_master_id === null ? [] : store.meetings.seriesMembers([row.series_master_id]),
   ]);
   const summary = summarise(
     { ...row, user_email: user?.email ?? null, user_name: user?.name ?? null, has_plan: row.plan_json === null ? 0 : 1 },
     clients.map((c) => ({ name: c.name, email: c.email, company: c.company })),
+    seriesMarks(series).get(row.id) ?? null,
   );
   return {
     ...summary,
@@ -44,6 +49,7 @@ export async function meetingDetails(store: Pick<Store, 'meetings' | 'clients' |
     location: row.location,
     joinUrl: row.join_url,
     eventId: row.event_id,
+    occurrenceKind: row.occurrence_kind,
     plan: parseJson(row.plan_json),
     outcome: parseJson(row.outcome_json),
     lastReply: row.last_reply,

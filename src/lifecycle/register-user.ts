@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { UsageError } from '../support/errors.js';
 import { isTimeZone } from '../config/schema.js';
 import { parsePhone } from '../domain/phone.js';
-import type { UserRow } from '../store/database.js';
+import type { MeetingRow, UserRow } from '../store/database.js';
 import type { Services } from './services.js';
+import { pickUpUnmatchedMeetings } from './pick-up-unmatched.js';
 import { sendWhatsAppRequest } from './send-whatsapp.js';
 
 export interface RegisterUserInput {
@@ -19,11 +20,16 @@ export interface RegisterUserResult {
   created: boolean;
   /** The queued welcome job, when one was queued. */
   welcomeJobId?: number;
+  /** Invitations from this address recorded as unmatched before they registered, now coached. */
+  pickedUp: MeetingRow[];
 }
 
 const emailSchema = z.email();
 
-/** Validates and normalises a salesperson, stores it, and queues the welcome message. */
+/**
+ * Validates and normalises a salesperson, stores it, queues the welcome message, and picks up
+ * the invitations they sent before registering (see pickUpUnmatchedMeetings).
+ */
 export async function registerUser(services: Services, input: RegisterUserInput): Promise<RegisterUserResult> {
   const { config, store, clock, queue } = services;
   const name = input.name.trim();
@@ -56,7 +62,9 @@ export async function registerUser(services: Services, input: RegisterUserInput)
     }, `welcome:${user.id}:${user.phone}`));
     welcomeJobId = job.id;
   }
-  return { user, created, welcomeJobId };
+  // Queued after the welcome (a later run time and id), so a runner taking due jobs in order starts the welcome first.
+  const pickedUp = await pickUpUnmatchedMeetings(services, user);
+  return { user, created, welcomeJobId, pickedUp };
 }
 
 export function welcomeText(name: string, botEmail: string): string {

@@ -4,11 +4,8 @@ import { formatMeetingTime } from '../domain/meeting-brief.js';
 import { occurrenceKind } from '../domain/recurring-series.js';
 import type { MeetingRow, MeetingUpdate, UserRow } from '../store/database.js';
 import { cancelMeeting } from './cancel-meeting.js';
-import { PREPARE_PLAN, planJobRequest } from './prepare-plan.js';
-import { scheduleFollowUp } from './schedule-follow-up.js';
 import type { Services } from './services.js';
-
-export const ACCEPT_INVITE = 'accept_invite';
+import { startCoaching } from './start-coaching.js';
 
 export type EventOutcome = 'new' | 'unmatched' | 'changed' | 'unchanged' | 'restored' | 'cancelled' | 'skipped';
 
@@ -87,29 +84,9 @@ async function update(deps: Deps, existing: MeetingRow, event: CalendarEvent, us
   return restoring ? 'restored' : 'changed';
 }
 
-/**
- * The meeting's work, idempotent: the plan job (queued, moved with the meeting, or revived) and
- * the post-meeting reminder at its end; optionally the bot accepts the invitation.
- */
-async function startCoaching(deps: Deps, meeting: MeetingRow, event: CalendarEvent, options: { accept?: boolean } = { accept: true }): Promise<void> {
-  const { store, queue, config, clock } = deps;
-  const now = clock.now();
-  if (meeting.status === 'scheduled') {
-    const request = planJobRequest(meeting, config, now);
-    const { job, created } = await queue.enqueue(request);
-    if (!created && job.status === 'pending' && Number(job.run_at) !== request.runAt) await store.jobs.rescheduleForMeeting(meeting.id, PREPARE_PLAN, request.runAt!, now);
-    if (!created && job.status === 'cancelled') await store.jobs.reviveForMeeting(meeting.id, PREPARE_PLAN, request.runAt!, now);
-    if (!created) queue.wake();
-  }
-  await scheduleFollowUp(deps, meeting);
-  if (options.accept && config.microsoft.acceptInvites && event.ownResponse?.toLowerCase() !== 'accepted') {
-    await queue.enqueue({ kind: ACCEPT_INVITE, dedupeKey: `${ACCEPT_INVITE}:${event.id}`, payload: { eventId: event.id, meetingId: meeting.id }, meetingId: meeting.id });
-  }
-}
-
 async function tellAdminUnmatched(deps: Deps, meeting: MeetingRow): Promise<void> {
   const when = formatMeetingTime(meeting.start_at, meeting.end_at, deps.config.defaults.timezone);
-  const text = `invitation "${meeting.title}" (${when}) from ${meeting.organizer_email} is not coached: the organizer is not a registered salesperson. Add them with \`rolplay user add\`; the meeting is picked up when its event next changes or at the daily resync.`;
+  const text = `invitation "${meeting.title}" (${when}) from ${meeting.organizer_email} is not coached: the organizer is not a registered salesperson. Add them with \`rolplay user add --email ${meeting.organizer_email} --name ... --phone ...\`, which picks this meeting up at once.`;
   await deps.queue.enqueue({ kind: 'admin_alert', dedupeKey: `admin_alert:unmatched:${meeting.event_id}`, payload: { key: `unmatched:${meeting.event_id}`, text }, meetingId: meeting.id });
 }
 

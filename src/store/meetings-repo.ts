@@ -1,6 +1,9 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { Database, MeetingRow, MeetingStatus, MeetingUpdate, NewMeeting } from './database.js';
 
+/** The most meetings one list returns unless its filter says fewer. */
+export const LIST_LIMIT = 10_000;
+
 export interface MeetingFilter {
   status?: MeetingStatus[];
   userEmail?: string;
@@ -11,12 +14,15 @@ export interface MeetingFilter {
 }
 
 /** The columns of the meetings list: no plan, body or outcome text, so 10,000 rows stay quick. */
-export type MeetingSummaryRow = Pick<MeetingRow, 'id' | 'title' | 'status' | 'source' | 'start_at' | 'end_at' | 'organizer_email' | 'user_id' | 'hubspot_note_id'> & {
+export type MeetingSummaryRow = Pick<MeetingRow, 'id' | 'title' | 'status' | 'source' | 'start_at' | 'end_at' | 'organizer_email' | 'user_id' | 'hubspot_note_id' | 'series_master_id'> & {
   user_email: string | null;
   user_name: string | null;
   /** 1 when a plan is stored. */
   has_plan: number;
 };
+
+/** A meeting of a recurring series, as much as its place in the series needs. */
+export type SeriesMemberRow = Pick<MeetingRow, 'id' | 'series_master_id' | 'status'>;
 
 export interface MeetingListRow extends MeetingRow {
   user_email: string | null;
@@ -62,9 +68,27 @@ export class MeetingsRepo {
   /** Like list(), with only the columns the meetings list shows. */
   listSummaries(filter: MeetingFilter = {}): Promise<MeetingSummaryRow[]> {
     return this.listed(filter)
-      .select(['meetings.id', 'meetings.title', 'meetings.status', 'meetings.source', 'meetings.start_at', 'meetings.end_at', 'meetings.organizer_email', 'meetings.user_id', 'meetings.hubspot_note_id', 'users.email as user_email', 'users.name as user_name'])
+      .select(['meetings.id', 'meetings.title', 'meetings.status', 'meetings.source', 'meetings.start_at', 'meetings.end_at', 'meetings.organizer_email', 'meetings.user_id', 'meetings.hubspot_note_id', 'meetings.series_master_id', 'users.email as user_email', 'users.name as user_name'])
       .select(sql<number>`case when meetings.plan_json is null then 0 else 1 end`.as('has_plan'))
       .execute();
+  }
+
+  /**
+   * Every stored meeting of these series, cancelled ones included, each series in start order
+   * (ties by id): one query for a whole list, read straight off the (series_master_id,
+   * start_at) index. (A window function over the same rows, joined to the list, cost twice as
+   * much on 10,000 series meetings in SQLite: it sorts, then builds an index to join on.)
+   */
+  async seriesMembers(masterIds: string[]): Promise<SeriesMemberRow[]> {
+    const ids = [...new Set(masterIds)];
+    const out: SeriesMemberRow[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      out.push(...await this.db.selectFrom('meetings').select(['id', 'series_master_id', 'status'])
+        .where('series_master_id', 'in', ids.slice(i, i + 500))
+        .orderBy('series_master_id').orderBy('start_at').orderBy('id')
+        .execute());
+    }
+    return out;
   }
 
   /**
@@ -86,7 +110,45 @@ export class MeetingsRepo {
     return this.db.selectFrom('meetings')
       .leftJoin('users', 'users.id', 'meetings.user_id')
       .where((eb) => matching(eb, filter))
-      .orderBy('meetings.start_at').orderBy('meetings.id').limit(filter.limit ?? 10_000);
+      .orderBy('meetings.start_at').orderBy('meetings.id').limit(filter.limit ?? LIST_LIMIT);
+  }
+
+  /**
+   * Invitations recorded as unmatched from `organizerEmail` (any case) that have not ended and
+   * are not cancelled: what `rolplay user add` picks up for a salesperson who registers late.
+   */
+  unmatchedOpenFrom(organizerEmail: string, now: number): Promise<MeetingRow[]> {
+    return this.db.selectFrom('meetings').selectAll()
+      .where('user_id', 'is', null)
+      .where((eb) => eb(eb.fn('lower', ['organizer_email']), '=', organizerEmail.toLowerCase()))
+      .where('status', '!=', 'cancelled')
+      .where('end_at', '>', now)
+      .orderBy('start_at').orderBy('id')
+      .execute();
+  }
+
+  /** Gives an unmatched meeting to `userId` unless another process matched it first (compare-and-set). */
+  claimUnmatched(id: number, userId: number, now: number): Promise<MeetingRow | undefined> {
+    return this.db.updateTable('meetings').set({ user_id: userId, updated_at: now })
+      .where('id', '=', id).where('user_id', 'is', null)
+      .returningAll().executeTakeFirst();
+  }
+
+  /**
+   * The latest meeting of the same recurring series and salesperson that started before
+   * `meeting` and has an outcome recorded: what the next plan of the series builds on.
+   */
+  latestEarlierWithOutcome(meeting: Pick<MeetingRow, 'id' | 'series_master_id' | 'start_at' | 'user_id'>): Promise<MeetingRow | undefined> {
+    if (meeting.series_master_id === null || meeting.user_id === null) return Promise.resolve(undefined);
+    return this.db.selectFrom('meetings').selectAll()
+      .where('series_master_id', '=', meeting.series_master_id)
+      .where('user_id', '=', meeting.user_id)
+      .where('start_at', '<', meeting.start_at)
+      .where('id', '!=', meeting.id)
+      .where('outcome_json', 'is not', null)
+      .orderBy('start_at', 'desc').orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
   }
 
   /** Meetings of one user starting in [from, to), soonest first, excluding cancelled ones. */

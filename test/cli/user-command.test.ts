@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempConfig } from '../helpers/run-cli.js';
+import { openStore } from '../../src/store/open-store.js';
 
 describe('rolplay user', () => {
   it('adds a user with E.164 phone and lower-cased email, queues the welcome without Twilio, lists as JSON', async () => {
@@ -48,6 +49,23 @@ describe('rolplay user', () => {
     const run = await runCli(['--config', path, 'user', 'add', '--name', 'B', '--email', 'b@x.com', '--phone', '+1 415 555 2671']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('already belongs to a@x.com');
+  });
+
+  it('picks up the invitations the new salesperson sent before registering, and says how many', async () => {
+    const { dir, path } = tempConfig();
+    const store = await openStore({ dataDir: join(dir, 'data') });
+    const now = Date.now();
+    for (const n of [1, 2]) {
+      await store.meetings.insert({ event_id: `evt-${n}`, source: 'graph', title: `Call ${n}`, start_at: now + n * 86_400_000, end_at: now + n * 86_400_000 + 3_600_000, organizer_email: 'sara@x.com', user_id: null, status: 'scheduled', created_at: now, updated_at: now });
+    }
+    await store.close();
+    const first = await runCli(['--config', path, 'user', 'add', '--name', 'Sara', '--email', 'Sara@X.com', '--phone', '+14155552671', '--no-welcome']);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('Picked up 2 earlier invitations from this address: `rolplay start` sends their plans as for a new invitation.');
+    const again = await runCli(['--config', path, 'user', 'add', '--name', 'Sara', '--email', 'sara@x.com', '--phone', '+14155552671', '--json']);
+    expect(JSON.parse(again.stdout)).toMatchObject({ created: false, pickedUp: 0 });
+    const other = await runCli(['--config', path, 'user', 'add', '--name', 'Tom', '--email', 'tom@x.com', '--phone', '+14155552672', '--no-welcome']);
+    expect(other.stdout).toContain('No earlier invitations from this address were waiting to be coached.');
   });
 
   it('removes a user, and says so for an unknown one', async () => {

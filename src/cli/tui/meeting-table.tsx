@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import type { MeetingStatus } from '../../store/database.js';
 import { clientLabel, type MeetingSummary } from '../../lifecycle/list-meetings.js';
-import { localTimeFormatter, salespersonLabel } from '../format-meeting.js';
+import { localTimeFormatter, salespersonLabel, seriesLabel, titleLabel } from '../format-meeting.js';
 
 export const STATUS_COLOURS: Record<MeetingStatus, string> = {
   scheduled: 'cyan',
@@ -63,7 +63,7 @@ export function MeetingTable({ rows, cursor, offset, height, width, timeZone }: 
             {fit(time(m.startAt), w.start)}{' '}
             <Text color={m.user ? undefined : 'red'}>{fit(salespersonLabel(m), w.person)}</Text>{' '}
             {fit(clientLabel(m.clients), w.clients)}{' '}
-            {fit(m.title, w.title)}{' '}
+            <Title meeting={m} width={w.title} />{' '}
             <Text color={STATUS_COLOURS[m.status]}>{fit(m.status, w.status)}</Text>{' '}
             <Marker on={m.markers.plan} letter="P" /> <Marker on={m.markers.reminder} letter="R" /> <Marker on={m.markers.note} letter="N" />
           </Text>
@@ -71,6 +71,13 @@ export function MeetingTable({ rows, cursor, offset, height, width, timeZone }: 
       })}
     </Box>
   );
+}
+
+/** The title, after the series mark ("↻ 3/12") in colour when the column has room for both. */
+function Title({ meeting, width }: { meeting: MeetingSummary; width: number }) {
+  const mark = seriesLabel(meeting.series);
+  if (mark === '' || width < mark.length + 4) return <>{fit(titleLabel(meeting), width)}</>;
+  return <><Text color="cyan">{mark}</Text>{' '}{fit(meeting.title, width - mark.length - 1)}</>;
 }
 
 function Marker({ on, letter }: { on: boolean; letter: string }) {

@@ -13,7 +13,7 @@ function meeting(id: number, title: string, status: MeetingSummary['status'], us
   return {
     id, title, status, source: 'graph', startAt: T0 + id * 3_600_000, endAt: T0 + id * 3_600_000 + 1_800_000,
     organizerEmail: user?.email ?? 'stranger@elsewhere.com', user, clients: [{ name: 'Ana Ruiz', email: 'ana@acme.com', company: 'Acme' }],
-    markers: { plan: status !== 'scheduled', reminder: status === 'completed', note: status === 'completed' }, hubspotNoteId: status === 'completed' ? '9001' : null, ...extra,
+    markers: { plan: status !== 'scheduled', reminder: status === 'completed', note: status === 'completed' }, hubspotNoteId: status === 'completed' ? '9001' : null, series: null, ...extra,
   };
 }
 
@@ -22,6 +22,7 @@ const MEETINGS = [
   meeting(1, 'Acme renewal', 'plan_sent', sara),
   meeting(2, 'Globex intro', 'completed', sara, { clients: [{ name: 'Bob Stone', email: 'bob@globex.com', company: 'Globex' }] }),
   meeting(3, 'Stranger call', 'scheduled', null),
+  meeting(4, 'Acme weekly', 'scheduled', sara, { series: { masterId: 'AAMk-master', index: 3, count: 12 } }),
 ];
 
 function detailOf(m: MeetingSummary): MeetingDetail {
@@ -67,10 +68,12 @@ describe('meetings terminal UI', () => {
   it('draws the table with local time, salesperson, clients, title, status and markers', async () => {
     const { ui } = setup();
     const frame = await until(ui, (f) => f.includes('Acme renewal'));
-    expect(frame).toContain('3 of 3');
+    expect(frame).toContain('4 of 4');
     expect(frame).toMatch(/› 2026-01-05 10:00 +Sara Lopez +Ana Ruiz \(Acme\) +Acme renewal +plan_sent/);
     expect(frame).toMatch(/stranger@el.* +Stranger call +scheduled/);
     expect(frame).toMatch(/completed +P R N/);
+    // An occurrence of a recurring series: its place among the series' meetings, before the title.
+    expect(frame).toMatch(/Ana Ruiz \(Acme\) +↻ 3\/12 Acme weekly +scheduled/);
   });
 
   it('moves with the arrows and opens the detail view with plan, transcript, jobs and note id; Esc goes back', async () => {
@@ -93,11 +96,11 @@ describe('meetings terminal UI', () => {
     const { ui, loadMeetings } = setup();
     await until(ui, (f) => f.includes('Acme renewal'));
     await press(ui, '/', 'g', 'l', 'o', ENTER);
-    let frame = await until(ui, (f) => f.includes('1 of 3'));
+    let frame = await until(ui, (f) => f.includes('1 of 4'));
     expect(frame).toContain('Globex intro');
     expect(frame).not.toContain('Acme renewal');
     await press(ui, '/', ESC);
-    await until(ui, (f) => f.includes('3 of 3'));
+    await until(ui, (f) => f.includes('4 of 4'));
     await press(ui, 's');
     frame = await until(ui, (f) => f.includes('status: scheduled'));
     await vi.waitFor(() => expect(loadMeetings).toHaveBeenLastCalledWith({ status: 'scheduled', unmatched: false }));
@@ -112,7 +115,7 @@ describe('meetings terminal UI', () => {
     const { ui } = setup();
     await until(ui, (f) => f.includes('Acme renewal'));
     ui.stdin.write('/glo\r');
-    const frame = await until(ui, (f) => f.includes('1 of 3') && f.includes('Enter details'));
+    const frame = await until(ui, (f) => f.includes('1 of 4') && f.includes('Enter details'));
     expect(frame).toContain('Globex intro');
   });
 
