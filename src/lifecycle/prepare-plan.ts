@@ -24,15 +24,21 @@ export function planDueAt(startAt: number, planLeadHours: number, now: number): 
   return Math.max(now, startAt - planLeadHours * 3_600_000);
 }
 
-/** The job the calendar ingest enqueues for a new meeting (moved with the meeting when it changes). */
-export function planJobRequest(meeting: Pick<MeetingRow, 'id' | 'start_at'>, config: Config, now: number): EnqueueRequest {
-  return {
-    kind: PREPARE_PLAN,
-    dedupeKey: `plan:${meeting.id}`,
-    payload: { meetingId: meeting.id },
-    runAt: planDueAt(meeting.start_at, config.schedule.planLeadHours, now),
-    meetingId: meeting.id,
-  };
+/** How long after the previous occurrence of a series ends its next plan waits for the outcome. */
+export const SERIES_PLAN_WAIT_MS = 2 * 3_600_000;
+
+/**
+ * The job the calendar ingest enqueues for a new meeting (moved with the meeting when it
+ * changes). The plan of an occurrence whose previous occurrence is still open waits until two
+ * hours after that one ends (at the latest an hour before its own start), so it can build on
+ * what the salesperson reported, instead of a week's plans all arriving at once.
+ */
+export function planJobRequest(meeting: Pick<MeetingRow, 'id' | 'start_at'>, config: Config, now: number, previous?: Pick<MeetingRow, 'end_at' | 'status'>): EnqueueRequest {
+  let runAt = planDueAt(meeting.start_at, config.schedule.planLeadHours, now);
+  if (previous && previous.status !== 'completed' && previous.status !== 'cancelled') {
+    runAt = Math.max(runAt, Math.min(Number(previous.end_at) + SERIES_PLAN_WAIT_MS, meeting.start_at - 3_600_000));
+  }
+  return { kind: PREPARE_PLAN, dedupeKey: `plan:${meeting.id}`, payload: { meetingId: meeting.id }, runAt, meetingId: meeting.id };
 }
 
 /**

@@ -62,6 +62,8 @@ export async function registerUser(services: Services, input: RegisterUserInput)
     }, `welcome:${user.id}:${user.phone}`));
     welcomeJobId = job.id;
   }
+  // Registered salespeople are colleagues whatever their domain, also where they were invited before.
+  await store.clients.unlinkFromUpcomingMeetings(user.email, clock.now());
   // Queued after the welcome (a later run time and id), so a runner taking due jobs in order starts the welcome first.
   const pickedUp = await pickUpUnmatchedMeetings(services, user);
   return { user, created, welcomeJobId, pickedUp };

@@ -17,7 +17,8 @@ export async function startCoaching(deps: Deps, meeting: MeetingRow, event: Pick
   const { store, queue, config, clock } = deps;
   const now = clock.now();
   if (meeting.status === 'scheduled') {
-    const request = planJobRequest(meeting, config, now);
+    const previous = meeting.series_master_id ? await store.meetings.previousInSeries(meeting.series_master_id, meeting.start_at) : undefined;
+    const request = planJobRequest(meeting, config, now, previous);
     const { job, created } = await queue.enqueue(request);
     if (!created && job.status === 'pending' && Number(job.run_at) !== request.runAt) await store.jobs.rescheduleForMeeting(meeting.id, PREPARE_PLAN, request.runAt!, now);
     if (!created && job.status === 'cancelled') await store.jobs.reviveForMeeting(meeting.id, PREPARE_PLAN, request.runAt!, now);
@@ -25,6 +26,8 @@ export async function startCoaching(deps: Deps, meeting: MeetingRow, event: Pick
   }
   await scheduleFollowUp(deps, meeting);
   if (options.accept && config.microsoft.acceptInvites && event.ownResponse?.toLowerCase() !== 'accepted') {
-    await queue.enqueue({ kind: ACCEPT_INVITE, dedupeKey: `${ACCEPT_INVITE}:${event.id}`, payload: { eventId: event.id, meetingId: meeting.id }, meetingId: meeting.id });
+    // Accepting the series master accepts every occurrence: one request per series, not per meeting.
+    const eventId = meeting.series_master_id ?? event.id;
+    await queue.enqueue({ kind: ACCEPT_INVITE, dedupeKey: `${ACCEPT_INVITE}:${eventId}`, payload: { eventId, meetingId: meeting.id }, meetingId: meeting.id });
   }
 }

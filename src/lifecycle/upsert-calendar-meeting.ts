@@ -86,8 +86,11 @@ async function update(deps: Deps, existing: MeetingRow, event: CalendarEvent, us
 
 async function tellAdminUnmatched(deps: Deps, meeting: MeetingRow): Promise<void> {
   const when = formatMeetingTime(meeting.start_at, meeting.end_at, deps.config.defaults.timezone);
-  const text = `invitation "${meeting.title}" (${when}) from ${meeting.organizer_email} is not coached: the organizer is not a registered salesperson. Add them with \`rolplay user add --email ${meeting.organizer_email} --name ... --phone ...\`, which picks this meeting up at once.`;
-  await deps.queue.enqueue({ kind: 'admin_alert', dedupeKey: `admin_alert:unmatched:${meeting.event_id}`, payload: { key: `unmatched:${meeting.event_id}`, text }, meetingId: meeting.id });
+  const what = meeting.series_master_id ? `recurring invitation "${meeting.title}" (next: ${when})` : `invitation "${meeting.title}" (${when})`;
+  const text = `${what} from ${meeting.organizer_email} is not coached: the organizer is not a registered salesperson. Add them with \`rolplay user add --email ${meeting.organizer_email} --name ... --phone ...\`, which picks ${meeting.series_master_id ? 'every occurrence' : 'this meeting'} up at once.`;
+  // One alert per invitation: a series is one invitation, however many occurrences it has.
+  const key = `unmatched:${meeting.series_master_id ?? meeting.event_id}`;
+  await deps.queue.enqueue({ kind: 'admin_alert', dedupeKey: `admin_alert:${key}`, payload: { key, text }, meetingId: meeting.id });
 }
 
 /** Makes the meeting's clients exactly these attendees; with `compare`, writes only on a difference. */

@@ -153,7 +153,7 @@ export async function startGraphSimulator(options: GraphSimOptions): Promise<Gra
         if (!auth.roles.includes('Calendars.ReadWrite')) return graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
         if (!live) return graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
         if (live.data.organizer.email.toLowerCase() === bot) return graphError(400, 'ErrorInvalidRequest', "Your request can't be completed. You can't respond to a meeting you organized.");
-        calendar.update(id, { botResponse: 'accepted' });
+        calendar.update(id, { botResponse: 'accepted' }, sparse);
         accepted.push(id);
         return { status: 202, raw: '' };
       }

@@ -57,6 +57,18 @@ export class ClientsRepo {
       .execute();
   }
 
+  /**
+   * A salesperson who registers is a colleague, not a client: drops `email` from the clients of
+   * meetings that have not ended (past meetings keep who was there). Returns how many links went.
+   */
+  async unlinkFromUpcomingMeetings(email: string, now: number): Promise<number> {
+    const result = await this.db.deleteFrom('meeting_clients')
+      .where('client_id', 'in', (eb) => eb.selectFrom('clients').select('id').where('email', '=', email.toLowerCase()))
+      .where('meeting_id', 'in', (eb) => eb.selectFrom('meetings').select('id').where('end_at', '>', now))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   /** Makes the meeting's client list exactly `clientIds`. */
   async setForMeeting(meetingId: number, clientIds: number[]): Promise<void> {
     // Inside a caller's transaction (a calendar page is applied in one) Kysely cannot nest another.

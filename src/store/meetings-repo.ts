@@ -176,6 +176,17 @@ export class MeetingsRepo {
       .execute();
   }
 
+  /** The latest meeting of a series that starts before `startAt` and is not cancelled. */
+  previousInSeries(masterId: string, startAt: number): Promise<Pick<MeetingRow, 'id' | 'end_at' | 'status'> | undefined> {
+    return this.db.selectFrom('meetings').select(['id', 'end_at', 'status'])
+      .where('series_master_id', '=', masterId)
+      .where('start_at', '<', startAt)
+      .where('status', '!=', 'cancelled')
+      .orderBy('start_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
   /** The meetings of a recurring series that have not started by `now` and are not cancelled, soonest first. */
   futureOfSeries(masterId: string, now: number): Promise<MeetingRow[]> {
     return this.db.selectFrom('meetings').selectAll()

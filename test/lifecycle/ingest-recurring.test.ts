@@ -3,6 +3,11 @@ import { backends } from '../helpers/stores.js';
 import { BOT, HOUR, MIN, calendarWorld, snapshotTables, type CalendarWorld, type CalendarWorldOptions } from '../helpers/calendar-world.js';
 import { ProviderError } from '../../src/support/errors.js';
 import { createCalendarIngest } from '../../src/lifecycle/ingest-calendar.js';
+import { createAcceptInviteHandler } from '../../src/lifecycle/accept-invite.js';
+import { registerUser } from '../../src/lifecycle/register-user.js';
+import { SERIES_PLAN_WAIT_MS } from '../../src/lifecycle/prepare-plan.js';
+import { silentLogger } from '../../src/support/logger.js';
+import type { JobContext } from '../../src/daemon/job-runner.js';
 
 let world: CalendarWorld | undefined;
 afterEach(async () => {
@@ -156,5 +161,41 @@ describe.each(backends)('recurring meetings (%s)', (backend) => {
     const id = w.invite({ attendees: [BOT, 'ana@acme.example', 'Lee@Partner.example'] });
     await w.ingest.poll();
     expect(await w.clientEmails((await w.meeting(id)).id)).toEqual(['ana@acme.example']);
+  });
+
+  it('lets the plan of a later occurrence wait for the previous one\'s outcome, and sends the plan of the first at once', async () => {
+    const w = await open(backend);
+    await w.user();
+    const { masterId } = weekly(w, 2);
+    await w.ingest.poll();
+    const [first, second] = await seriesMeetings(w, masterId);
+    expect(await w.jobs(first!.id, 'prepare_plan')).toMatchObject([{ run_at: w.clock.now() }]);
+    expect(await w.jobs(second!.id, 'prepare_plan')).toMatchObject([{ run_at: first!.end_at + SERIES_PLAN_WAIT_MS }]);
+  });
+
+  it('tells the admin once about a series from an unregistered organizer, and accepts a series once', async () => {
+    const w = await open(backend, { config: { microsoft: { acceptInvites: true } } });
+    const stranger = w.graph.addSeries({ subject: 'Their standup', organizer: 'lee@partner.example', attendees: [BOT], start: w.clock.now() + DAY, end: w.clock.now() + DAY + HOUR, occurrences: 2, everyDays: 1 });
+    await w.user();
+    const mine = weekly(w, 2);
+    expect((await w.ingest.poll()).counts).toMatchObject({ unmatched: 2, new: 2 });
+    const jobs = await w.t.store.jobs.list();
+    expect(jobs.filter((j) => j.kind === 'admin_alert').map((j) => j.dedupe_key)).toEqual([`admin_alert:unmatched:${stranger.masterId}`]);
+    const accepts = jobs.filter((j) => j.kind === 'accept_invite');
+    expect(accepts.map((j) => j.dedupe_key)).toEqual([`accept_invite:${mine.masterId}`]);
+    const ctx = { job: accepts[0]!, payload: JSON.parse(accepts[0]!.payload) as Record<string, unknown>, attempt: 1, logger: silentLogger(), clock: w.clock, progress: undefined, saveProgress: async () => true } satisfies JobContext;
+    await createAcceptInviteHandler(w.services)(ctx);
+    expect(w.graph.accepted).toEqual([mine.masterId]);
+  });
+
+  it('drops a salesperson who registers later from the clients of upcoming meetings', async () => {
+    const w = await open(backend);
+    await w.user();
+    const id = w.invite({ attendees: [BOT, 'ana@acme.example', 'lee@partner.example'] });
+    await w.ingest.poll();
+    const meeting = await w.meeting(id);
+    expect(await w.clientEmails(meeting.id)).toEqual(['ana@acme.example', 'lee@partner.example']);
+    await registerUser(w.services, { name: 'Lee Park', email: 'Lee@Partner.example', phone: '+14155559876', welcome: false });
+    expect(await w.clientEmails(meeting.id)).toEqual(['ana@acme.example']);
   });
 });
