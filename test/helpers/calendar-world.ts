@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { afterEach } from 'vitest';
 import { pino } from 'pino';
 import { configSchema, type ConfigInput } from '../../src/config/schema.js';
 import { FakeClock } from '../../src/support/clock.js';
@@ -118,4 +119,14 @@ export async function snapshotTables(world: CalendarWorld): Promise<string> {
     db.selectFrom('calendar_series').selectAll().orderBy('master_id').execute(),
   ]);
   return JSON.stringify({ meetings, clients, links, jobs, state, series });
+}
+
+/** Opens a world per test and closes it after the test: `const open = calendarWorlds();`. */
+export function calendarWorlds(): (backend: 'sqlite' | 'postgres', options?: CalendarWorldOptions) => Promise<CalendarWorld> {
+  let world: CalendarWorld | undefined;
+  afterEach(async () => {
+    await world?.close();
+    world = undefined;
+  });
+  return async (backend, options = {}) => (world = await calendarWorld({ backend, ...options }));
 }

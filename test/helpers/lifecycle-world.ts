@@ -192,8 +192,11 @@ export async function createLifecycleWorld(options: LifecycleWorldOptions): Prom
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const counts = await this.statuses();
-        if ((counts.completed ?? 0) === lifecycles.length) return;
-        if (Date.now() > deadline) throw new Error(`not every lifecycle completed within ${timeoutMs} ms: ${JSON.stringify(counts)}`);
+        // A send interrupted by a kill may still be waiting to learn whether Twilio has it (see
+        // send-whatsapp.ts): the run is over when nothing is left to send either.
+        const sending = await store.db.selectFrom('jobs').select('id').where('kind', '=', 'send_whatsapp').where('status', 'in', ['pending', 'running']).execute();
+        if ((counts.completed ?? 0) === lifecycles.length && sending.length === 0) return;
+        if (Date.now() > deadline) throw new Error(`not every lifecycle completed within ${timeoutMs} ms: ${JSON.stringify(counts)}, ${sending.length} WhatsApp sends still queued`);
         await onTick?.();
         await new Promise((r) => setTimeout(r, 250));
       }

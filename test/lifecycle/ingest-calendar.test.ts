@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backends } from '../helpers/stores.js';
-import { BOT, HOUR, MIN, calendarWorld, snapshotTables, type CalendarWorld, type CalendarWorldOptions } from '../helpers/calendar-world.js';
+import { BOT, HOUR, MIN, calendarWorlds, snapshotTables } from '../helpers/calendar-world.js';
 import { ProviderError } from '../../src/support/errors.js';
 import { createAcceptInviteHandler } from '../../src/lifecycle/accept-invite.js';
 import { silentLogger } from '../../src/support/logger.js';
@@ -9,16 +9,7 @@ import { createGraphCalendar } from '../../src/clients/graph/graph-calendar.js';
 import { createMsalTokenProvider } from '../../src/clients/graph/msal-token-provider.js';
 import { createCalendarIngest } from '../../src/lifecycle/ingest-calendar.js';
 
-let world: CalendarWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-
-async function open(backend: 'sqlite' | 'postgres', options: CalendarWorldOptions = {}): Promise<CalendarWorld> {
-  world = await calendarWorld({ backend, ...options });
-  return world;
-}
+const open = calendarWorlds();
 
 describe.each(backends)('calendar ingest (%s)', (backend) => {
   it('turns an invitation into a meeting with its clients and a plan job; a quiet poll is one request and writes nothing', async () => {

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backends } from '../helpers/stores.js';
-import { BOT, HOUR, MIN, calendarWorld, snapshotTables, type CalendarWorld, type CalendarWorldOptions } from '../helpers/calendar-world.js';
+import { BOT, HOUR, MIN, calendarWorlds, snapshotTables, type CalendarWorld } from '../helpers/calendar-world.js';
 import { ProviderError } from '../../src/support/errors.js';
 import { createCalendarIngest } from '../../src/lifecycle/ingest-calendar.js';
 import { createAcceptInviteHandler } from '../../src/lifecycle/accept-invite.js';
@@ -9,16 +9,7 @@ import { SERIES_PLAN_WAIT_MS } from '../../src/lifecycle/prepare-plan.js';
 import { silentLogger } from '../../src/support/logger.js';
 import type { JobContext } from '../../src/daemon/job-runner.js';
 
-let world: CalendarWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-
-async function open(backend: 'sqlite' | 'postgres', options: CalendarWorldOptions = {}): Promise<CalendarWorld> {
-  world = await calendarWorld({ backend, ...options });
-  return world;
-}
+const open = calendarWorlds();
 
 const DAY = 24 * HOUR;
 const CLIENTS = [BOT, { email: 'ana@acme.example', name: 'Ana Núñez' }, 'kim@example.com', { email: 'room-1@example.com', type: 'resource' as const }];

@@ -1,36 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createGeminiModel, type GeminiModelOptions } from '../../../src/clients/gemini/gemini-model.js';
+import { describe, expect, it } from 'vitest';
+import { geminiModelWorld, planRequest } from '../../helpers/gemini-model-world.js';
 import { ModelOutputError } from '../../../src/clients/gemini/language-model.js';
-import { startGeminiSimulator, type GeminiSim } from '../../../src/sandbox/gemini-simulator.js';
-import { systemClock } from '../../../src/support/clock.js';
-import { silentLogger } from '../../../src/support/logger.js';
 import { ProviderError } from '../../../src/support/errors.js';
-import { PLAN_RESPONSE_SCHEMA, parsePlan } from '../../../src/domain/plan.js';
 
-let sim: GeminiSim;
-beforeEach(async () => {
-  sim = await startGeminiSimulator();
-});
-afterEach(async () => {
-  await sim.close();
-});
+const w = geminiModelWorld();
+const model = w.model.bind(w);
 
-function model(overrides: Partial<GeminiModelOptions> = {}) {
-  return createGeminiModel({
-    apiKey: sim.apiKey, model: 'gemini-2.5-flash', baseUrl: sim.url, timeoutMs: 5000, concurrency: 4,
-    clock: systemClock, logger: silentLogger(), backoffBaseMs: 5, ...overrides,
-  });
-}
-
-const planRequest = { system: 'plan', prompt: '<data name="meeting_title">\nRenewal\n</data>', schema: PLAN_RESPONSE_SCHEMA, validate: parsePlan };
 
 describe('Gemini model over @google/genai', () => {
   it('sends the model, API key, system instruction and an upper-case response schema, and parses the JSON', async () => {
     const plan = await model().generateJson(planRequest);
     expect(plan.steps).toHaveLength(3);
-    const req = sim.requests[0]!;
+    const req = w.sim.requests[0]!;
     expect(req.path).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
-    expect(req.headers['x-goog-api-key']).toBe(sim.apiKey);
+    expect(req.headers['x-goog-api-key']).toBe(w.sim.apiKey);
     const body = JSON.parse(req.body);
     expect(body.systemInstruction.parts[0].text).toBe('plan');
     expect(body.generationConfig.responseMimeType).toBe('application/json');
@@ -39,14 +22,14 @@ describe('Gemini model over @google/genai', () => {
   });
 
   it('returns plain text for conversation turns', async () => {
-    sim.script({ text: '  Ask about budget first.  ' });
+    w.sim.script({ text: '  Ask about budget first.  ' });
     const text = await model().generateText({ system: 's', contents: [{ role: 'user', text: 'hi' }, { role: 'model', text: 'hello' }, { role: 'user', text: 'tips?' }] });
     expect(text).toBe('Ask about budget first.');
-    expect(sim.calls[0]!.contents.map((c) => c.role)).toEqual(['user', 'model', 'user']);
+    expect(w.sim.calls[0]!.contents.map((c) => c.role)).toEqual(['user', 'model', 'user']);
   });
 
   it('refuses output that is not JSON or misses fields with ModelOutputError', async () => {
-    sim.script({ text: 'Sure! Here is your plan: ...' }, { patch: { steps: ['only one'] } });
+    w.sim.script({ text: 'Sure! Here is your plan: ...' }, { patch: { steps: ['only one'] } });
     await expect(model().generateJson(planRequest)).rejects.toBeInstanceOf(ModelOutputError);
     const second = await model().generateJson(planRequest).catch((e: unknown) => e);
     expect(second).toBeInstanceOf(ModelOutputError);
@@ -55,32 +38,32 @@ describe('Gemini model over @google/genai', () => {
 
 
   it('retries a 429 after the RetryInfo delay the server asked for', async () => {
-    sim.script({ error: 429, retryDelaySeconds: 0.2 }, { text: 'ok' });
+    w.sim.script({ error: 429, retryDelaySeconds: 0.2 }, { text: 'ok' });
     const started = Date.now();
     expect(await model({ backoffBaseMs: 1 }).generateText({ system: 's', contents: [{ role: 'user', text: 'x' }] })).toBe('ok');
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
-    expect(sim.calls).toHaveLength(2);
+    expect(w.sim.calls).toHaveLength(2);
   });
 
   it('hands a long server-requested wait back to the caller as a retryable ProviderError', async () => {
-    sim.script({ error: 429, retryDelaySeconds: 37 });
+    w.sim.script({ error: 429, retryDelaySeconds: 37 });
     const error = await model().generateText({ system: 's', contents: [{ role: 'user', text: 'x' }] }).catch((e: unknown) => e) as ProviderError;
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ provider: 'gemini', retryable: true, status: 429, retryAfterMs: 37_000 });
-    expect(sim.calls).toHaveLength(1);
+    expect(w.sim.calls).toHaveLength(1);
   });
 
   it('uses a Retry-After header when there is no RetryInfo', async () => {
-    sim.script({ error: 503, retryAfterHeader: '45' });
+    w.sim.script({ error: 503, retryAfterHeader: '45' });
     const error = await model().generateText({ system: 's', contents: [{ role: 'user', text: 'x' }] }).catch((e: unknown) => e) as ProviderError;
     expect(error).toMatchObject({ retryable: true, status: 503, retryAfterMs: 45_000 });
   });
 
   it('retries 500s a bounded number of times, then gives up retryable', async () => {
-    sim.script({ error: 500 }, { error: 500 }, { error: 500 }, { text: 'never reached' });
+    w.sim.script({ error: 500 }, { error: 500 }, { error: 500 }, { text: 'never reached' });
     const error = await model({ maxRetries: 2 }).generateText({ system: 's', contents: [{ role: 'user', text: 'x' }] }).catch((e: unknown) => e) as ProviderError;
     expect(error).toMatchObject({ retryable: true, status: 500 });
-    expect(sim.calls).toHaveLength(3);
+    expect(w.sim.calls).toHaveLength(3);
   });
 
   it('names gemini.apiKey for a wrong key without echoing it', async () => {
@@ -98,29 +81,28 @@ describe('Gemini model over @google/genai', () => {
   });
 
   it('times out a call that takes longer than gemini.timeoutSeconds, retryable', async () => {
-    sim.sim.setFaults({ rate: 1, kinds: ['slow'], slowMs: 2000 });
+    w.sim.sim.setFaults({ rate: 1, kinds: ['slow'], slowMs: 2000 });
     const error = await model({ timeoutMs: 100, maxRetries: 0 }).generateText({ system: 's', contents: [{ role: 'user', text: 'x' }] }).catch((e: unknown) => e) as ProviderError;
     expect(error).toMatchObject({ provider: 'gemini', retryable: true, code: 'GEMINI_TIMEOUT' });
     expect(error.message).toMatch(/gemini\.timeoutSeconds/);
   });
 
   it('reports an unreachable endpoint naming gemini.baseUrl', async () => {
-    const url = sim.url;
-    await sim.close();
+    const url = w.sim.url;
+    await w.sim.close();
     const error = await model({ baseUrl: url, maxRetries: 0 }).generateText({ system: 's', contents: [{ role: 'user', text: 'x' }] }).catch((e: unknown) => e) as ProviderError;
     expect(error).toMatchObject({ retryable: true });
     expect(error.message).toMatch(/gemini\.baseUrl/);
-    sim = await startGeminiSimulator();
   });
 
   it('keeps at most gemini.concurrency calls in flight', async () => {
     let inFlight = 0;
     let peak = 0;
-    sim.sim.server.on('request', (_req, res) => {
+    w.sim.sim.server.on('request', (_req, res) => {
       peak = Math.max(peak, ++inFlight);
       res.on('finish', () => inFlight--);
     });
-    sim.sim.setFaults({ rate: 1, kinds: ['slow'], slowMs: 30 });
+    w.sim.sim.setFaults({ rate: 1, kinds: ['slow'], slowMs: 30 });
     const m = model({ concurrency: 2 });
     await Promise.all(Array.from({ length: 10 }, () => m.generateText({ system: 's', contents: [{ role: 'user', text: 'x' }] })));
     expect(peak).toBe(2);
