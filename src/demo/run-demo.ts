@@ -96,6 +96,20 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     if (!meeting?.hubspot_note_id) throw new DemoStepError(`no HubSpot note was logged for the meeting (status ${meeting?.status ?? 'missing'}); jobs: ${await jobSummary(world)}`);
     say(`The outcome is logged as a note on Ann Lee's HubSpot contact (note ${meeting.hubspot_note_id}); the meeting is ${meeting.status}`);
 
+    await world.advance(3 * MIN);
+    const weekly = start - 30 * MIN + 7 * 24 * HOUR;
+    say('Sara sets up a weekly check-in with Ann: four meetings, 08:30-09:00 UTC from next week');
+    const { masterId } = world.graph.addSeries({
+      subject: 'Acme weekly check-in', organizer: { email: SARA.email, name: SARA.name }, start: weekly, end: weekly + 30 * MIN,
+      body: 'Weekly check-in on the analytics pilot.', attendees: [DEMO_BOT, { email: ANN.email, name: 'Ann Lee' }], occurrences: 4, everyDays: 7,
+    });
+    await world.ingest.poll();
+    await world.settle();
+    const occurrences = (await world.store.meetings.list()).filter((m) => m.series_master_id === masterId);
+    const planned = occurrences.filter((m) => m.status === 'plan_sent').length;
+    if (occurrences.length !== 2 || planned !== 1) throw new DemoStepError(`the weekly series gave ${occurrences.length} meetings in the look-ahead (${planned} with a plan), expected 2 (1)`);
+    say(`Graph lists each occurrence with only its times; rolplay fills them in from the series and coaches the ${occurrences.length} in its 14-day look-ahead: the first plan now, the next after this week's outcome`);
+
     const whatsApp = await world.store.messages.recentForUser(user.id, 500);
     const notes: DemoNote[] = world.hubspot.records('notes')
       .filter((n) => world.hubspot.associationsOf('notes', n.id).some((a) => a.toId === annId))

@@ -7,7 +7,7 @@ describe('rolplay demo', () => {
   it('runs the whole lifecycle against the simulators: welcome, plan, answer, role-play and score, reminder, outcome, HubSpot note', async () => {
     const lines: string[] = [];
     const result = await runDemo({ logger: silentLogger(), print: (l = '') => lines.push(l), today: new Date(Date.UTC(2026, 2, 2)) });
-    expect(result.steps).toBe(9);
+    expect(result.steps).toBe(11);
     const out = result.whatsApp.filter((m) => m.direction === 'out').map((m) => m.kind);
     expect(out[0]).toBe('welcome');
     expect(out).toContain('plan');
@@ -16,6 +16,9 @@ describe('rolplay demo', () => {
     const text = lines.join('\n');
     expect(text).toContain('the Gemini simulator\'s scripted model');
     expect(text).toMatch(/\*Coaching plan: Acme renewal\*/);
+    // The recurring check-in: its first occurrence's plan, filled in from the series master.
+    expect(text).toMatch(/\*Coaching plan: Acme weekly check-in\*/);
+    expect(out.filter((k) => k === 'plan')).toHaveLength(2);
     expect(text).toMatch(/Role-play \(normal\): I am Ann Lee now/);
     expect(text).toMatch(/\*Practice score: \d+\/10\*/);
     expect(text).toMatch(/\[11:01\] rolplay:\n {4}How did Acme renewal/);
