@@ -18,23 +18,23 @@ interface ListedMessage {
 
 /** Twilio's largest page ("The default is 50, and the maximum is 1000"). */
 const SENT_PAGE_SIZE = 1000;
-const UNSENT_PAGE_SIZE = 50;
-/** Unsent messages listed first are those still in the queue: a few pages at most. */
-const MAX_UNSENT_PAGES = 20;
 
 /**
  * "Was this part already sent?" after a send whose answer was lost, against Twilio's real list:
  * sorted by DateSent, most recent first (Message resource, "Read multiple Message resources"),
  * filtered by To, From and DateSent (a GMT day: `DateSent>=YYYY-MM-DD`).
  *
- * 1. Every message to the recipient sent on or after the send's day, newest first, in pages of
- *    1,000, until the first one sent before the send's time: bounded by what went to that one
- *    number since then, whatever the account's volume. Because DateSent >= DateCreated, the
- *    stop is also right if Twilio ordered by creation instead.
- * 2. A message still queued has no DateSent, so a DateSent filter cannot return it. Where
- *    Twilio lists such messages is not documented: if first, the unfiltered list begins with
- *    them and we read that block; if last, they are out of cheap reach, and `unsent` tells the
- *    caller to look again once they have left the queue.
+ * 1. The newest 1,000 messages to the recipient, not filtered by date. A message still queued
+ *    has no DateSent, so a DateSent filter cannot return it; where Twilio lists such messages is
+ *    not documented: if first, they are on this page; if last, they are out of cheap reach, and
+ *    `unsent` tells the caller to look again once they have left the queue. In the common case
+ *    this one request also reaches back past the send's time and answers (a lookup runs while
+ *    Twilio is failing, so every request it saves counts).
+ * 2. Only when more than a page went to that number since the send: every message sent on or
+ *    after the send's day, newest first, in pages of 1,000, until the first one sent before the
+ *    send's time: bounded by what went to that one number since then, whatever the account's
+ *    volume. Because DateSent >= DateCreated, the stop is also right if Twilio ordered by
+ *    creation instead.
  *
  * A part matches exactly: free text by its body; a template by the text it renders to, since
  * the Message resource has no content SID field (twilio/twilio-oai, api.v2010.account.message)
@@ -44,45 +44,34 @@ const MAX_UNSENT_PAGES = 20;
  */
 export async function findSentMessages(client: TwilioClient, from: string, query: FindSentQuery & { to: string }, logger: Logger, cache: Map<string, TemplateBody>): Promise<SentLookup> {
   const matches = await matcher(client, query.part, logger, cache);
-  const found: RecentMessage[] = [];
+  const found = new Map<string, RecentMessage>();
   let unsent = 0;
-  const day = new Date(query.since).toISOString().slice(0, 10);
-  // The SDK passes a string through unchanged; the documented form is a GMT day.
-  let page = (await client.messages.page({ to: query.to, from, dateSentAfter: day as unknown as Date, pageSize: SENT_PAGE_SIZE })) as unknown as ListPage;
-  for (let done = false; !done;) {
+  /** Reads a page; true when it reached a message sent before the send (nothing older can match). */
+  const scan = (page: ListPage): boolean => {
     for (const raw of page.instances ?? []) {
       const m = toRecent(raw);
-      if (m.dateSent !== null && m.dateSent < query.since) {
-        done = true;
-        break;
+      if (m.dateSent !== null && m.dateSent < query.since) return true;
+      if (m.dateSent === null) {
+        unsent++;
+        if (m.dateCreated !== null && m.dateCreated < query.since) continue;
       }
-      if (m.dateSent === null) unsent++;
-      if (matches(m, raw)) found.push(m);
+      if (matches(m, raw) && !found.has(m.sid)) found.set(m.sid, m);
     }
-    if (done || !page.nextPageUrl) break;
-    const next = await page.nextPage();
-    if (!next) break;
-    page = next;
-  }
-  if (found.length > 0) return { matches: found, unsent };
+    return false;
+  };
+  const newest = (await client.messages.page({ to: query.to, from, pageSize: SENT_PAGE_SIZE })) as unknown as ListPage;
+  // A match here may be another send of the same text (the caller skips those it recorded): only
+  // reaching back past the send's time settles it.
+  if (scan(newest) || !newest.nextPageUrl) return { matches: [...found.values()], unsent };
 
-  page = (await client.messages.page({ to: query.to, from, pageSize: UNSENT_PAGE_SIZE })) as unknown as ListPage;
-  for (let n = 0, done = false; !done && n < MAX_UNSENT_PAGES; n++) {
-    for (const raw of page.instances ?? []) {
-      const m = toRecent(raw);
-      if (m.dateSent !== null) {
-        done = true;
-        break;
-      }
-      unsent++;
-      if ((m.dateCreated === null || m.dateCreated >= query.since) && matches(m, raw)) found.push(m);
-    }
-    if (done || !page.nextPageUrl) break;
+  const day = new Date(query.since).toISOString().slice(0, 10);
+  let page = (await client.messages.page({ to: query.to, from, dateSentAfter: day as unknown as Date, pageSize: SENT_PAGE_SIZE })) as unknown as ListPage;
+  while (!scan(page) && page.nextPageUrl) {
     const next = await page.nextPage();
     if (!next) break;
     page = next;
   }
-  return { matches: found, unsent };
+  return { matches: [...found.values()], unsent };
 }
 
 export interface TemplateBody {

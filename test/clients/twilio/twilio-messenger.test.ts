@@ -144,7 +144,7 @@ describe('Twilio messenger over the twilio SDK', () => {
     sim.setFaults(null);
   });
 
-  it('findSent filters by To, From and the send\'s day, pages by 1,000 and stops at the first message sent before `since`', async () => {
+  it('findSent reads the newest page to the number, then by To, From and the send\'s day, pages by 1,000 and stops at the first message sent before `since`', async () => {
     let t = Date.parse('2026-03-02T10:00:00Z');
     await sim.close();
     sim = await startTwilioSimulator({ now: () => t });
@@ -157,9 +157,21 @@ describe('Twilio messenger over the twilio SDK', () => {
     const found = await m.findSent({ to: SALES, since: t - 500, part: { body: 'the one' } });
     expect(found.matches.map((x) => x.sid)).toEqual([sim.sentTo(SALES).find((x) => x.body === 'the one')!.sid]);
     const pages = sim.requests.filter((r) => r.method === 'GET');
-    expect(pages).toHaveLength(2);
-    expect(Object.fromEntries(pages[0]!.query)).toEqual({ To: `whatsapp:${SALES}`, From: 'whatsapp:+14155238886', 'DateSent>': '2026-03-02', PageSize: '1000' });
-    expect(pages[1]!.query.get('PageToken')).toMatch(/^PASM/);
+    expect(pages).toHaveLength(3);
+    expect(Object.fromEntries(pages[0]!.query)).toEqual({ To: `whatsapp:${SALES}`, From: 'whatsapp:+14155238886', PageSize: '1000' });
+    expect(Object.fromEntries(pages[1]!.query)).toEqual({ To: `whatsapp:${SALES}`, From: 'whatsapp:+14155238886', 'DateSent>': '2026-03-02', PageSize: '1000' });
+    expect(pages[2]!.query.get('PageToken')).toMatch(/^PASM/);
+  });
+
+  it('findSent answers with one request when the newest page reaches back past the send', async () => {
+    const since = Date.now() - 1000;
+    const m = messenger();
+    await m.send({ to: SALES, body: 'the one' });
+    await m.send({ to: SALES, body: 'a later one' });
+    const before = sim.requests.length;
+    expect((await m.findSent({ to: SALES, since, part: { body: 'the one' } })).matches).toHaveLength(1);
+    expect((await m.findSent({ to: SALES, since, part: { body: 'never sent' } })).matches).toEqual([]);
+    expect(sim.requests.length - before).toBe(2);
   });
 
   it('findSent sees a still-queued message when Twilio lists unsent ones first, and reports none when it lists them last', async () => {
@@ -167,6 +179,8 @@ describe('Twilio messenger over the twilio SDK', () => {
       await sim.close();
       sim = await startTwilioSimulator({ unsentPosition });
       const since = Date.now() - 1000;
+      // An older message: listed after the newer ones and before any queued last, it ends the look.
+      sim.seed({ to: `whatsapp:${SALES}`, body: 'long ago', dateCreated: since - 3_600_000 });
       await messenger().send({ to: SALES, body: 'earlier' });
       await messenger().findSent({ to: SALES, since, part: { body: 'x' } });
       sim.holdQueue(true);
