@@ -72,7 +72,9 @@ export function parseGraphEvent(raw: unknown): CalendarChange {
 
   const organizer = emailAddressOf(r.organizer);
   const type = str(r.type);
-  const sparse = type === 'occurrence' && r.subject === undefined && r.organizer === undefined && r.attendees === undefined;
+  // Recognised by what it lacks: a member of a series (not an exception or the master itself)
+  // with neither organizer nor attendees; a full occurrence (the reference page's shape) has both.
+  const sparse = str(r.seriesMasterId) !== null && type !== 'exception' && type !== 'seriesMaster' && r.organizer == null && r.attendees == null;
   return {
     kind: 'upsert',
     event: {
