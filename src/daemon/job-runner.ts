@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../support/logger.js';
 import type { Clock, TimerHandle } from '../support/clock.js';
-import { errorMessage, isRetryable, retryAfterOf } from '../support/errors.js';
+import { TransientError, errorMessage, isRetryable, retryAfterOf } from '../support/errors.js';
 import type { JobRow } from '../store/database.js';
 import type { Store } from '../store/open-store.js';
 
@@ -243,6 +243,12 @@ export class JobRunner {
     const { store, clock } = this.options;
     const message = errorMessage(error).slice(0, 2000);
     const now = clock.now();
+    if (error instanceof TransientError && error.deferral) {
+      const runAt = now + error.retryAfterMs!;
+      await store.jobs.deferTo(job.id, this.owner, runAt, message, now);
+      logger.info({ reason: message, retryInSeconds: Math.round((runAt - now) / 1000) }, 'job waits; the attempt does not count');
+      return 'retry';
+    }
     if (isRetryable(error) && job.attempts < job.max_attempts) {
       const runAt = now + this.delayFor(job.attempts, retryAfterOf(error));
       await store.jobs.retryAt(job.id, this.owner, runAt, message, now);

@@ -62,7 +62,7 @@ export function createPreparePlanHandler(services: Services & { model: LanguageM
     const due = planDueAt(meeting.start_at, services.config.schedule.planLeadHours, meeting.created_at);
     if (now < due - 1000) {
       // Enqueued without planJobRequest's run time: come back when the plan is due.
-      throw new TransientError(`plan for meeting ${meeting.id} is due at ${new Date(due).toISOString()}`, { retryAfterMs: due - now });
+      throw new TransientError(`plan for meeting ${meeting.id} is due at ${new Date(due).toISOString()}`, { retryAfterMs: due - now, deferral: true });
     }
     const user = await services.store.users.byId(meeting.user_id);
     if (!user) return { skipped: 'salesperson removed' };

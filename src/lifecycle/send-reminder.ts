@@ -25,7 +25,7 @@ export function createSendReminderHandler(services: Services): JobHandler {
     const due = reminderDueAt(services, meeting);
     if (meeting.status !== 'reminder_sent' && due - now > 1000) {
       // The meeting was moved later while this job was already running: come back when due.
-      throw new TransientError(`meeting ${meeting.id} now ends later; reminder postponed`, { retryAfterMs: due - now });
+      throw new TransientError(`meeting ${meeting.id} now ends later; reminder postponed`, { retryAfterMs: due - now, deferral: true });
     }
     const late = now - due > LATE_AFTER_MS;
     if (meeting.status !== 'reminder_sent') {

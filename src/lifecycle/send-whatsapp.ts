@@ -73,7 +73,7 @@ export function createSendWhatsAppHandler(services: Services): JobHandler {
           const graceEnd = sentAt + QUEUE_GRACE_TIMEOUTS * services.config.twilio.timeoutSeconds * 1000;
           const now = services.clock.now();
           if (now < graceEnd) {
-            throw new TransientError(`part ${i + 1} of this message may have reached Twilio without an answer and is not in its message log yet (a queued message has no DateSent); checking again before sending it`, { retryAfterMs: graceEnd - now, code: 'TWILIO_SEND_UNCONFIRMED' });
+            throw new TransientError(`part ${i + 1} of this message may have reached Twilio without an answer and is not in its message log yet (a queued message has no DateSent); checking again before sending it`, { retryAfterMs: graceEnd - now, code: 'TWILIO_SEND_UNCONFIRMED', deferral: true });
           }
         }
         if (found) {

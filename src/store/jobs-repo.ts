@@ -98,6 +98,14 @@ export class JobsRepo {
     return this.finish(id, owner, { status: 'pending', run_at: runAt, last_error: error, lease_owner: null, lease_until: null, updated_at: now });
   }
 
+  /** Like retryAt, but the attempt is given back: the job waited for something, it did not fail. */
+  deferTo(id: number, owner: string, runAt: number, note: string, now: number): Promise<boolean> {
+    return this.db.updateTable('jobs')
+      .set((eb) => ({ status: 'pending', run_at: runAt, last_error: note, lease_owner: null, lease_until: null, updated_at: now, attempts: eb('attempts', '-', 1) }))
+      .where('id', '=', id).where('lease_owner', '=', owner).where('status', '=', 'running').executeTakeFirst()
+      .then((r) => Number(r.numUpdatedRows) > 0);
+  }
+
   fail(id: number, owner: string, error: string, now: number): Promise<boolean> {
     return this.finish(id, owner, { status: 'failed', last_error: error, lease_owner: null, lease_until: null, updated_at: now });
   }

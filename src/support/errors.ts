@@ -107,9 +107,12 @@ export class ProviderError extends RolplayError {
 /** Not now, maybe later: the job runner backs off and tries again (e.g. invalid model output). */
 export class TransientError extends RolplayError {
   readonly retryAfterMs: number | undefined;
-  constructor(message: string, options: RolplayErrorOptions & { retryAfterMs?: number } = {}) {
+  /** Not a failure: the job waits for something to happen (retryAfterMs) and keeps its attempt. */
+  readonly deferral: boolean;
+  constructor(message: string, options: RolplayErrorOptions & { retryAfterMs?: number; deferral?: boolean } = {}) {
     super(message, { code: options.code ?? 'TRANSIENT', exitCode: 1, cause: options.cause });
     this.retryAfterMs = options.retryAfterMs;
+    this.deferral = options.deferral === true && options.retryAfterMs !== undefined;
   }
 }
 

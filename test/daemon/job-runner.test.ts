@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/support/clock.js';
-import { ProviderError } from '../../src/support/errors.js';
+import { ProviderError, TransientError } from '../../src/support/errors.js';
 import { silentLogger } from '../../src/support/logger.js';
 import { JobRunner, type JobHandler } from '../../src/daemon/job-runner.js';
 import { freshStore, type TestStore } from '../helpers/stores.js';
@@ -34,6 +34,25 @@ describe('JobRunner', () => {
     await settle(clock, r, 1000);
     expect(ran).toEqual([T0 + 60_000]);
     expect((await t.store.jobs.byDedupeKey('a'))!.status).toBe('done');
+    await r.stop();
+  });
+
+  it('lets a job wait (a deferral) without using up its attempts, then run to the end', async () => {
+    t = await freshStore();
+    const clock = new FakeClock(T0);
+    const runs: number[] = [];
+    const r = runner({
+      k: async ({ job }) => {
+        runs.push(job.attempts);
+        if (runs.length <= 3) throw new TransientError('not in Twilio\'s list yet', { retryAfterMs: 10_000, deferral: true });
+      },
+    }, clock);
+    await t.store.jobs.enqueue({ kind: 'k', runAt: T0, dedupeKey: 'wait', maxAttempts: 2 }, T0);
+    r.start();
+    await settle(clock, r);
+    for (let i = 0; i < 3; i++) await settle(clock, r, 10_000);
+    expect(runs).toEqual([1, 1, 1, 1]);
+    expect(await t.store.jobs.byDedupeKey('wait')).toMatchObject({ status: 'done', attempts: 1 });
     await r.stop();
   });
 
