@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { startSim, type Fault, type FaultPlan, type RunningSim, type SimReply, type SimRequest } from './http-sim.js';
-import { SimCalendar, type DeltaEntry, type SimEventInput, type Window } from './graph-sim-calendar.js';
+import { SimCalendar, type DeltaEntry, type SimEventInput } from './graph-sim-calendar.js';
 import { renderEvent, renderSparseOccurrence } from './graph-sim-render.js';
 import { recurrenceOf } from './graph-sim-series.js';
+import { decodeToken, encodeToken, type TokenState } from './graph-sim-tokens.js';
 import type { TokenSim } from './microsoft-token-simulator.js';
 
 export type { SimEventInput, SimAttendeeInput } from './graph-sim-calendar.js';
@@ -93,17 +94,6 @@ export interface GraphSim {
   /** Delta requests (pages) served so far. */
   deltaRequests(): number;
   close(): Promise<void>;
-}
-
-interface TokenState {
-  mode: 'full' | 'delta';
-  window: Window;
-  /** full: snapshot sequence; delta: changes in (base, seq]. */
-  seq: number;
-  base: number;
-  offset: number;
-  generation: number;
-  nonce?: number;
 }
 
 export async function startGraphSimulator(options: GraphSimOptions): Promise<GraphSim> {
@@ -293,19 +283,4 @@ function graphError(status: number, code: string, message: string, headers: Reco
 function innerError(): Record<string, string> {
   const id = randomUUID();
   return { date: new Date().toISOString().slice(0, 19), 'request-id': id, 'client-request-id': id };
-}
-
-// Opaque to clients (they only follow links); here they carry the sync state itself.
-function encodeToken(state: TokenState): string {
-  return Buffer.from(JSON.stringify([state.mode, state.window.start, state.window.end, state.seq, state.base, state.offset, state.generation, state.nonce ?? 0])).toString('base64url');
-}
-
-function decodeToken(token: string): TokenState | undefined {
-  try {
-    const [mode, start, end, seq, base, offset, generation] = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as [string, number, number, number, number, number, number];
-    if ((mode !== 'full' && mode !== 'delta') || ![start, end, seq, base, offset, generation].every(Number.isFinite)) return undefined;
-    return { mode, window: { start, end }, seq, base, offset, generation };
-  } catch {
-    return undefined;
-  }
 }
