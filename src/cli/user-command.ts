@@ -9,7 +9,7 @@ export function userCommand(io: CliIo, globals: () => GlobalOptions): Command {
   const user = new Command('user').description('register and manage salespeople (who gets coached on WhatsApp)');
 
   user.command('add')
-    .description('register a salesperson, or update one with the same email, and send the WhatsApp welcome')
+    .description('register a salesperson, or update one with the same email, send the WhatsApp welcome, and coach the invitations they sent before registering (recorded as unmatched)')
     .requiredOption('--name <name>', 'full name, e.g. "Sara Lopez"')
     .requiredOption('--email <email>', 'the Outlook address they organise meetings from')
     .requiredOption('--phone <phone>', 'WhatsApp number: +14155552671, or national format in defaults.country')
