@@ -3,9 +3,9 @@ import { ConfigError, RolplayError, errorMessage } from '../support/errors.js';
 import { SECRET_KEYS, type Config } from '../config/schema.js';
 import { systemClock } from '../support/clock.js';
 import { openStore, type Store } from '../store/open-store.js';
-import { redactSecrets, runChecks, type CheckResult, type DoctorCheck } from '../lifecycle/doctor-checks.js';
-import { storeChecks } from '../lifecycle/doctor-store-checks.js';
-import { probesFromServices, serviceChecks } from '../lifecycle/doctor-service-checks.js';
+import { redactSecrets, runChecks, type CheckResult, type DoctorCheck } from '../lifecycle/doctor/doctor-checks.js';
+import { storeChecks } from '../lifecycle/doctor/doctor-store-checks.js';
+import { probesFromServices, serviceChecks } from '../lifecycle/doctor/doctor-service-checks.js';
 import { cliContext, print, printJson, type CliContext, type CliIo, type GlobalOptions } from './cli-context.js';
 import { createProgress } from './progress.js';
 

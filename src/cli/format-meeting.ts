@@ -1,5 +1,5 @@
-import type { MeetingDetail } from '../lifecycle/meeting-details.js';
-import { clientLabel, type MeetingSummary } from '../lifecycle/list-meetings.js';
+import type { MeetingDetail } from '../lifecycle/reading/meeting-details.js';
+import { clientLabel, type MeetingSummary } from '../lifecycle/reading/list-meetings.js';
 
 /**
  * "2026-01-05 10:30" in the operator's local time zone (TZ), or `timeZone` when given. Intl is

@@ -1,6 +1,6 @@
 import { UsageError } from '../support/errors.js';
 import { MEETING_STATUSES, type MeetingStatus } from '../store/database.js';
-import type { MeetingFilter } from '../lifecycle/list-meetings.js';
+import type { MeetingFilter } from '../lifecycle/reading/list-meetings.js';
 
 export interface MeetingFilterOptions {
   status?: string;

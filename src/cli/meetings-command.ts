@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { listMeetings } from '../lifecycle/list-meetings.js';
-import { meetingDetails } from '../lifecycle/meeting-details.js';
+import { listMeetings } from '../lifecycle/reading/list-meetings.js';
+import { meetingDetails } from '../lifecycle/reading/meeting-details.js';
 import { cliContext, print, printJson, type CliIo, type GlobalOptions } from './cli-context.js';
 import { openCliStore, parseMeetingId } from './meeting-args.js';
 import { formatTable } from './format-table.js';

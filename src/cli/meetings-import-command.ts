@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { RolplayError, UsageError } from '../support/errors.js';
-import type { ImportItemResult } from '../lifecycle/import-meetings.js';
+import type { ImportItemResult } from '../lifecycle/calendar/import-meetings.js';
 import { cliContext, print, printJson, type CliIo, type GlobalOptions } from './cli-context.js';
 import { openCliStore } from './meeting-args.js';
 
@@ -28,7 +28,7 @@ export function importCommand(io: CliIo, globals: () => GlobalOptions): Command 
       try {
         // The ingest path queues plan and reminder jobs: it comes with the composition root.
         const { buildApp } = await import('../daemon/build-app.js');
-        const { importMeetings } = await import('../lifecycle/import-meetings.js');
+        const { importMeetings } = await import('../lifecycle/calendar/import-meetings.js');
         const app = await buildApp({ config: ctx.config, logger: ctx.logger, store });
         try {
           results = await importMeetings(app.services, payload);

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { Store } from '../store/open-store.js';
-import type { ReplayResult } from '../lifecycle/replay-plan.js';
+import type { ReplayResult } from '../lifecycle/coaching/replay-plan.js';
 import { cliContext, print, printJson, type CliContext, type CliIo, type GlobalOptions } from './cli-context.js';
 import { openCliStore, parseMeetingId } from './meeting-args.js';
 
@@ -16,7 +16,7 @@ export interface ReplayOutcome extends ReplayResult {
 export async function replayMeeting(ctx: CliContext, store: Store, id: number, options: { dryRun?: boolean; force?: boolean }): Promise<ReplayOutcome> {
   // The composition root and the use case load the SDKs: only now, not for every CLI start.
   const { buildApp } = await import('../daemon/build-app.js');
-  const { replayPlan } = await import('../lifecycle/replay-plan.js');
+  const { replayPlan } = await import('../lifecycle/coaching/replay-plan.js');
   const app = await buildApp({ config: ctx.config, logger: ctx.logger, store });
   try {
     const result: ReplayOutcome = await replayPlan(app.services, id, options);

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { registerUser } from '../lifecycle/register-user.js';
+import { registerUser } from '../lifecycle/users/register-user.js';
 import { NotFoundError, errorMessage } from '../support/errors.js';
 import { openStore } from '../store/open-store.js';
 import { cliContext, print, printJson, type CliIo, type GlobalOptions } from './cli-context.js';

@@ -8,10 +8,10 @@ import { createTwilioMessenger } from '../clients/twilio/create-twilio-messenger
 import { createHubspotCrm } from '../clients/hubspot/hubspot-crm.js';
 import { createGeminiModelFromConfig } from '../clients/gemini/gemini-model.js';
 import { createGraphCalendarFromConfig } from '../clients/graph/graph-calendar.js';
-import { createJobQueue } from '../lifecycle/job-queue.js';
+import { createJobQueue } from '../lifecycle/jobs/job-queue.js';
 import type { Services } from '../lifecycle/services.js';
-import { buildJobHandlers } from '../lifecycle/job-handlers.js';
-import { alertAdmin } from '../lifecycle/alert-admin.js';
+import { buildJobHandlers } from '../lifecycle/jobs/job-handlers.js';
+import { alertAdmin } from '../lifecycle/whatsapp/alert-admin.js';
 import { JobRunner } from './job-runner.js';
 import { statusCallbackUrl } from './http-server.js';
 

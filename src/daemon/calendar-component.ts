@@ -1,4 +1,4 @@
-import { createCalendarIngest } from '../lifecycle/ingest-calendar.js';
+import { createCalendarIngest } from '../lifecycle/calendar/ingest-calendar.js';
 import type { App } from './build-app.js';
 import { CalendarPoller, type PollSchedule } from './calendar-poller.js';
 import { LeaderLease } from './leader-lease.js';

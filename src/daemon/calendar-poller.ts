@@ -2,7 +2,7 @@ import { Cron } from 'croner';
 import { ProviderError, errorMessage } from '../support/errors.js';
 import type { Clock } from '../support/clock.js';
 import type { Logger } from '../support/logger.js';
-import type { CalendarIngest, CalendarPollSummary } from '../lifecycle/ingest-calendar.js';
+import type { CalendarIngest, CalendarPollSummary } from '../lifecycle/calendar/ingest-calendar.js';
 import type { DaemonComponent } from './daemon-component.js';
 import type { LeaderLease } from './leader-lease.js';
 

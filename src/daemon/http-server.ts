@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from '../support/logger.js';
 import { errorMessage, isRetryable, retryAfterOf } from '../support/errors.js';
-import type { ReceiveResult } from '../lifecycle/receive-inbound.js';
-import type { StatusCallbackResult } from '../lifecycle/receive-delivery-status.js';
+import type { ReceiveResult } from '../lifecycle/whatsapp/receive-inbound.js';
+import type { StatusCallbackResult } from '../lifecycle/whatsapp/receive-delivery-status.js';
 import type { DaemonComponent } from './daemon-component.js';
 
 export const WEBHOOK_PATH = '/whatsapp-webhook';

@@ -1,8 +1,8 @@
 import { verifyTwilioSignature } from '../clients/twilio/verify-signature.js';
-import { receiveInbound } from '../lifecycle/receive-inbound.js';
-import { receiveDeliveryStatus } from '../lifecycle/receive-delivery-status.js';
-import { healthStatus } from '../lifecycle/health-status.js';
-import { createBatchedEnqueue } from '../lifecycle/batched-enqueue.js';
+import { receiveInbound } from '../lifecycle/whatsapp/receive-inbound.js';
+import { receiveDeliveryStatus } from '../lifecycle/whatsapp/receive-delivery-status.js';
+import { healthStatus } from '../lifecycle/doctor/health-status.js';
+import { createBatchedEnqueue } from '../lifecycle/whatsapp/batched-enqueue.js';
 import type { App } from './build-app.js';
 import { createHttpServer, type HttpServer, type HttpServerOptions } from './http-server.js';
 

@@ -8,7 +8,7 @@ import { openStore, type Store } from '../store/open-store.js';
 import { buildApp, type App } from '../daemon/build-app.js';
 import { createWebhookComponent } from '../daemon/webhook-component.js';
 import { WEBHOOK_PATH, type HttpServer } from '../daemon/http-server.js';
-import { createCalendarIngest, type CalendarIngest } from '../lifecycle/ingest-calendar.js';
+import { createCalendarIngest, type CalendarIngest } from '../lifecycle/calendar/ingest-calendar.js';
 import { startMicrosoftTokenSimulator, type TokenSim } from '../sandbox/microsoft-token-simulator.js';
 import { startGraphSimulator, type GraphSim } from '../sandbox/graph-simulator.js';
 import { startTwilioSimulator, type TwilioSim } from '../sandbox/twilio-simulator.js';

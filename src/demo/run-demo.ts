@@ -1,4 +1,4 @@
-import { registerUser } from '../lifecycle/register-user.js';
+import { registerUser } from '../lifecycle/users/register-user.js';
 import type { Logger } from '../support/logger.js';
 import { errorMessage } from '../support/errors.js';
 import type { MessageRow } from '../store/database.js';

@@ -6,7 +6,7 @@ import type { Messenger } from '../clients/twilio/messenger.js';
 import type { Crm } from '../clients/hubspot/crm.js';
 import type { LanguageModel } from '../clients/gemini/language-model.js';
 import type { CalendarSource } from '../clients/graph/calendar-source.js';
-import type { JobQueue } from './job-queue.js';
+import type { JobQueue } from './jobs/job-queue.js';
 
 /**
  * What the use cases depend on, built once by the composition root (daemon/build-app.ts).

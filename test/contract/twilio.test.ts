@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { receiveInbound } from '../../src/lifecycle/receive-inbound.js';
-import type { InboundPayload } from '../../src/lifecycle/handle-inbound.js';
+import { receiveInbound } from '../../src/lifecycle/whatsapp/receive-inbound.js';
+import type { InboundPayload } from '../../src/lifecycle/whatsapp/handle-inbound.js';
 import { verifyTwilioSignature } from '../../src/clients/twilio/verify-signature.js';
 import { startTwilioSimulator, type TwilioSim } from '../../src/sandbox/twilio-simulator.js';
 import { inboundWhatsAppParams, signTwilioRequest } from '../../src/sandbox/twilio-webhook.js';

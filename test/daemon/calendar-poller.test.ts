@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { CalendarPoller, type PollSchedule } from '../../src/daemon/calendar-poller.js';
-import type { CalendarIngest, CalendarPollSummary } from '../../src/lifecycle/ingest-calendar.js';
+import type { CalendarIngest, CalendarPollSummary } from '../../src/lifecycle/calendar/ingest-calendar.js';
 import { FakeClock } from '../../src/support/clock.js';
 import { ProviderError } from '../../src/support/errors.js';
 

@@ -5,7 +5,7 @@ import { silentLogger } from '../../src/support/logger.js';
 import { buildApp, type App } from '../../src/daemon/build-app.js';
 import { createWebhookComponent } from '../../src/daemon/webhook-component.js';
 import type { HttpServer } from '../../src/daemon/http-server.js';
-import { planJobRequest } from '../../src/lifecycle/prepare-plan.js';
+import { planJobRequest } from '../../src/lifecycle/coaching/prepare-plan.js';
 import { startGeminiSimulator, type GeminiSim } from '../../src/sandbox/gemini-simulator.js';
 import { startTwilioSimulator, type TwilioSim } from '../../src/sandbox/twilio-simulator.js';
 import { sendInboundWhatsApp } from '../../src/sandbox/twilio-webhook.js';

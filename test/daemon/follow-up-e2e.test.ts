@@ -5,7 +5,7 @@ import { silentLogger } from '../../src/support/logger.js';
 import { buildApp, type App } from '../../src/daemon/build-app.js';
 import { createWebhookComponent } from '../../src/daemon/webhook-component.js';
 import { WEBHOOK_PATH, type HttpServer } from '../../src/daemon/http-server.js';
-import { scheduleFollowUp } from '../../src/lifecycle/schedule-follow-up.js';
+import { scheduleFollowUp } from '../../src/lifecycle/follow-up/schedule-follow-up.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { startHubspotSimulator, type HubspotSim } from '../../src/sandbox/hubspot-simulator.js';
 import { startTwilioSimulator, type TwilioSim } from '../../src/sandbox/twilio-simulator.js';

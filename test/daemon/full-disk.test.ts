@@ -14,7 +14,7 @@ import { startDaemon, type Daemon } from '../../src/daemon/start-daemon.js';
 import { startGeminiSimulator, type GeminiSim } from '../../src/sandbox/gemini-simulator.js';
 import { startTwilioSimulator, type TwilioSim } from '../../src/sandbox/twilio-simulator.js';
 import { sendInboundWhatsApp } from '../../src/sandbox/twilio-webhook.js';
-import { HELP_TEXT } from '../../src/lifecycle/conversation-commands.js';
+import { HELP_TEXT } from '../../src/lifecycle/whatsapp/conversation-commands.js';
 import { until } from './twilio-daemon-world.js';
 
 const PUBLIC_URL = 'https://coach.example.com';

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpServer, publicUrlFor, statusCallbackUrl, type HttpServer } from '../../src/daemon/http-server.js';
-import type { ReceiveResult } from '../../src/lifecycle/receive-inbound.js';
+import type { ReceiveResult } from '../../src/lifecycle/whatsapp/receive-inbound.js';
 import { createLogger, silentLogger } from '../../src/support/logger.js';
 
 const TOKEN = 'test-auth-token';

@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnRolplay } from '../helpers/daemon-process.js';
-import { HELP_TEXT } from '../../src/lifecycle/conversation-commands.js';
+import { HELP_TEXT } from '../../src/lifecycle/whatsapp/conversation-commands.js';
 import { PHONE, createTwilioDaemonWorld, until, type TwilioDaemonWorld } from './twilio-daemon-world.js';
 
 let world: TwilioDaemonWorld | undefined;

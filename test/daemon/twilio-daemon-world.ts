@@ -5,7 +5,7 @@ import { tempConfig } from '../helpers/run-cli.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { startTwilioSimulator, type TwilioSim } from '../../src/sandbox/twilio-simulator.js';
 import { inboundWhatsAppParams, postSignedForm, signTwilioRequest, type PostResult } from '../../src/sandbox/twilio-webhook.js';
-import { sendWhatsAppRequest } from '../../src/lifecycle/send-whatsapp.js';
+import { sendWhatsAppRequest } from '../../src/lifecycle/whatsapp/send-whatsapp.js';
 import type { JobRow } from '../../src/store/database.js';
 
 export const PHONE = '+14155550100';

@@ -7,7 +7,7 @@ import type { HttpServer } from '../../src/daemon/http-server.js';
 import { startDaemon, type Daemon } from '../../src/daemon/start-daemon.js';
 import { startTwilioSimulator, type TwilioSim } from '../../src/sandbox/twilio-simulator.js';
 import { sendInboundWhatsApp } from '../../src/sandbox/twilio-webhook.js';
-import { HELP_TEXT } from '../../src/lifecycle/conversation-commands.js';
+import { HELP_TEXT } from '../../src/lifecycle/whatsapp/conversation-commands.js';
 import { freshStore, type TestStore } from '../helpers/stores.js';
 
 let t: TestStore | undefined;

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { MeetingDetail } from '../../lifecycle/meeting-details.js';
+import type { MeetingDetail } from '../../lifecycle/reading/meeting-details.js';
 import { detailSections } from '../format-meeting.js';
 import { STATUS_COLOURS } from './meeting-table.js';
 

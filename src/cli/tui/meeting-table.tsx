@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { MeetingStatus } from '../../store/database.js';
-import { clientLabel, type MeetingSummary } from '../../lifecycle/list-meetings.js';
+import { clientLabel, type MeetingSummary } from '../../lifecycle/reading/list-meetings.js';
 import { localTimeFormatter, salespersonLabel, seriesLabel, titleLabel } from '../format-meeting.js';
 
 export const STATUS_COLOURS: Record<MeetingStatus, string> = {

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import type { MeetingStatus } from '../../store/database.js';
-import type { MeetingSummary } from '../../lifecycle/list-meetings.js';
-import type { MeetingDetail } from '../../lifecycle/meeting-details.js';
+import type { MeetingSummary } from '../../lifecycle/reading/list-meetings.js';
+import type { MeetingDetail } from '../../lifecycle/reading/meeting-details.js';
 import { errorMessage } from '../../support/errors.js';
 import { MeetingTable } from './meeting-table.js';
 import { MeetingDetailView, detailLines } from './meeting-detail-view.js';

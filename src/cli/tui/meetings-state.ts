@@ -1,6 +1,6 @@
 import { MEETING_STATUSES, type MeetingStatus } from '../../store/database.js';
-import { searchText, type MeetingSummary } from '../../lifecycle/list-meetings.js';
-import type { MeetingDetail } from '../../lifecycle/meeting-details.js';
+import { searchText, type MeetingSummary } from '../../lifecycle/reading/list-meetings.js';
+import type { MeetingDetail } from '../../lifecycle/reading/meeting-details.js';
 
 /**
  * The meetings UI as a reducer. Keys are folded into the state in order, so fast typing (or a

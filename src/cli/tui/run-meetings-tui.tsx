@@ -1,7 +1,7 @@
 import { render } from 'ink';
 import type { Store } from '../../store/open-store.js';
-import { listMeetings, type MeetingFilter } from '../../lifecycle/list-meetings.js';
-import { meetingDetails } from '../../lifecycle/meeting-details.js';
+import { listMeetings, type MeetingFilter } from '../../lifecycle/reading/list-meetings.js';
+import { meetingDetails } from '../../lifecycle/reading/meeting-details.js';
 import { MeetingsApp } from './meetings-app.js';
 
 export interface RunMeetingsTuiOptions {

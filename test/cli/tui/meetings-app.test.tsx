@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
 import { MeetingsApp } from '../../../src/cli/tui/meetings-app.js';
-import type { MeetingSummary } from '../../../src/lifecycle/list-meetings.js';
-import type { MeetingDetail } from '../../../src/lifecycle/meeting-details.js';
+import type { MeetingSummary } from '../../../src/lifecycle/reading/list-meetings.js';
+import type { MeetingDetail } from '../../../src/lifecycle/reading/meeting-details.js';
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 const DOWN = '\u001B[B';

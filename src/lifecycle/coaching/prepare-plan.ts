@@ -1,0 +1,97 @@
+import { TransientError } from '../../support/errors.js';
+import { readPlan, type Plan } from '../../domain/plan.js';
+import { firstName } from '../../domain/plan-prompt.js';
+import { formatPlan } from '../../domain/format-plan.js';
+import { clientNames, formatMeetingTime } from '../../domain/meeting-brief.js';
+import type { Config } from '../../config/schema.js';
+import type { MeetingRow } from '../../store/database.js';
+import type { JobContext, JobHandler } from '../../daemon/job-runner.js';
+import type { LanguageModel } from '../../clients/gemini/language-model.js';
+import type { EnqueueRequest } from '../jobs/job-queue.js';
+import type { Services } from '../services.js';
+import { crmContextReader, loadMeetingBrief } from './load-meeting-brief.js';
+import { sendBusinessMessage } from '../whatsapp/business-message.js';
+import { generatePlan } from './generate-plan.js';
+
+export const PREPARE_PLAN = 'prepare_plan';
+
+/**
+ * When the plan should go out: as soon as the meeting is seen (schedule.planLeadHours = 0),
+ * or N hours before it starts, or at once when that moment has passed.
+ */
+export function planDueAt(startAt: number, planLeadHours: number, now: number): number {
+  if (planLeadHours <= 0) return now;
+  return Math.max(now, startAt - planLeadHours * 3_600_000);
+}
+
+/** How long after the previous occurrence of a series ends its next plan waits for the outcome. */
+export const SERIES_PLAN_WAIT_MS = 2 * 3_600_000;
+
+/**
+ * The job the calendar ingest enqueues for a new meeting (moved with the meeting when it
+ * changes). The plan of an occurrence whose previous occurrence is still open waits until two
+ * hours after that one ends (at the latest an hour before its own start), so it can build on
+ * what the salesperson reported, instead of a week's plans all arriving at once.
+ */
+export function planJobRequest(meeting: Pick<MeetingRow, 'id' | 'start_at'>, config: Config, now: number, previous?: Pick<MeetingRow, 'end_at' | 'status'>): EnqueueRequest {
+  let runAt = planDueAt(meeting.start_at, config.schedule.planLeadHours, now);
+  if (previous && previous.status !== 'completed' && previous.status !== 'cancelled') {
+    runAt = Math.max(runAt, Math.min(Number(previous.end_at) + SERIES_PLAN_WAIT_MS, meeting.start_at - 3_600_000));
+  }
+  return { kind: PREPARE_PLAN, dedupeKey: `plan:${meeting.id}`, payload: { meetingId: meeting.id }, runAt, meetingId: meeting.id };
+}
+
+/**
+ * The 'prepare_plan' job: context -> Gemini (structured, validated; one more try on invalid
+ * output) -> meetings.plan_json -> WhatsApp (durable send) -> status plan_sent. A model that
+ * keeps failing makes the job retry later with backoff; after the last attempt the runner
+ * tells the admin. A plan Gemini blocks is tried once rephrased, then the job fails for good
+ * (the runner tells the admin once; `doctor` counts it). No generic plan is ever sent in place
+ * of a real one.
+ */
+export function createPreparePlanHandler(services: Services & { model: LanguageModel }): JobHandler {
+  const readCrm = crmContextReader(services);
+  return async (ctx: JobContext) => {
+    const meetingId = Number(ctx.payload.meetingId);
+    const meeting = Number.isInteger(meetingId) ? await services.store.meetings.byId(meetingId) : undefined;
+    if (!meeting) return { skipped: 'meeting not found' };
+    if (meeting.status !== 'scheduled') return { skipped: `meeting is ${meeting.status}` };
+    if (meeting.user_id === null) return { skipped: 'no registered salesperson' };
+    const now = services.clock.now();
+    if (now >= meeting.end_at) return { skipped: 'meeting already over' };
+    const due = planDueAt(meeting.start_at, services.config.schedule.planLeadHours, meeting.created_at);
+    if (now < due - 1000) {
+      // Enqueued without planJobRequest's run time: come back when the plan is due.
+      throw new TransientError(`plan for meeting ${meeting.id} is due at ${new Date(due).toISOString()}`, { retryAfterMs: due - now, deferral: true });
+    }
+    const user = await services.store.users.byId(meeting.user_id);
+    if (!user) return { skipped: 'salesperson removed' };
+
+    const brief = await loadMeetingBrief(services, meeting, user, readCrm);
+    // A plan stored by an earlier attempt (that died before sending) is reused, not regenerated.
+    let plan: Plan | undefined = readPlan(meeting.plan_json);
+    if (!plan) {
+      // A block of the full prompt is remembered on the job, so a retry (after a 429, say) goes
+      // straight to the rephrased prompt: a blocked plan costs at most two blocked requests.
+      const progress = (ctx.progress ?? {}) as { fullPromptBlocked?: string };
+      plan = await generatePlan(services.model, brief, meeting.id, ctx.logger, {
+        fullPromptBlocked: progress.fullPromptBlocked,
+        onFullPromptBlocked: (why) => ctx.saveProgress({ fullPromptBlocked: why }),
+      });
+      await services.store.meetings.update(meeting.id, { plan_json: JSON.stringify(plan), updated_at: services.clock.now() });
+    }
+    const when = formatMeetingTime(meeting.start_at, meeting.end_at, brief.timeZone);
+    const sentAs = await sendBusinessMessage(services, {
+      user,
+      meetingId: meeting.id,
+      kind: 'plan',
+      text: formatPlan(plan, { title: meeting.title, when }),
+      variables: { 1: firstName(user.name), 2: meeting.title, 3: when, 4: clientNames(brief.clients) },
+      dedupeKey: `plan-message:${meeting.id}`,
+    });
+    const moved = await services.store.meetings.transition(meeting.id, ['scheduled'], 'plan_sent', services.clock.now());
+    if (!moved) ctx.logger.warn({ meeting: meeting.id }, 'meeting changed state while its plan was prepared');
+    ctx.logger.info({ meeting: meeting.id, sentAs, crmContexts: brief.crm.length }, 'coaching plan queued for WhatsApp');
+    return { sentAs, status: moved ? 'plan_sent' : 'unchanged' };
+  };
+}

@@ -1,0 +1,97 @@
+import { ModelOutputError, isModelRefusal } from '../../clients/gemini/language-model.js';
+import { buildRoleplayRequest } from '../../domain/conversation-prompts.js';
+import { clientNames } from '../../domain/meeting-brief.js';
+import { SCORE_RESPONSE_SCHEMA, buildScorePrompt, formatScore, parseScore } from '../../domain/roleplay-score.js';
+import type { Difficulty } from '../../domain/inbound-intent.js';
+import type { ConversationRow } from '../../store/database.js';
+import { generateValidated } from './generate-validated.js';
+import { loadMeetingBrief } from './load-meeting-brief.js';
+import { capReply, reply, toChatTurns, type InboundTurn } from '../whatsapp/inbound-context.js';
+
+/** Polite answers when Gemini refuses (a block is final: asking again gets the same refusal). */
+export const ROLEPLAY_START_REFUSED_TEXT = 'Sorry, I could not start the role-play for this meeting. Try *roleplay easy*, or ask me about the meeting instead.';
+export const ROLEPLAY_TURN_REFUSED_TEXT = '_(The client would not answer that one. Try saying it another way, or send *stop* to finish and get your score.)_';
+export const ROLEPLAY_SCORE_REFUSED_TEXT = 'Role-play stopped. Sorry, I could not score this practice. Send *roleplay* to practise again.';
+
+/** Marks the first line of the role-play's opening message, so it is not replayed as the client's words. */
+const INTRO_MARK = '🎭';
+
+export async function startRoleplay(turn: InboundTurn, difficulty: Difficulty): Promise<void> {
+  const { services, user, meeting } = turn;
+  if (!meeting) return reply(turn, 'There is no meeting to practise for yet. Send *meetings* to pick one.', 'command', null);
+  if (!services.model) return reply(turn, 'Role-play needs the Gemini model, which is not configured yet. Ask your administrator to set gemini.apiKey.', 'command');
+  const now = services.clock.now();
+  await services.store.conversations.startRoleplay(user.id, meeting.id, difficulty, now);
+  const brief = await loadMeetingBrief(services, meeting, user, turn.readCrm);
+  const request = buildRoleplayRequest(brief, difficulty, [], null, services.config.conversation.maxReplyChars);
+  let opening: string;
+  try {
+    opening = await services.model.generateText(request);
+  } catch (error) {
+    if (!isModelRefusal(error)) throw error;
+    await services.store.conversations.stopRoleplay(user.id, services.clock.now());
+    return reply(turn, ROLEPLAY_START_REFUSED_TEXT, 'command');
+  }
+  const line = capReply(opening, services.config.conversation.maxReplyChars);
+  const intro = `${INTRO_MARK} _Role-play (${difficulty}): I am ${clientNames(brief.clients.slice(0, 1))} now. Send *stop* to finish and get your score._`;
+  await reply(turn, `${intro}\n\n${line}`, 'roleplay');
+}
+
+/** One turn of the practice: the model answers in character, with the practice so far. */
+export async function roleplayTurn(turn: InboundTurn, state: ConversationRow): Promise<void> {
+  const { services, user, meeting, message } = turn;
+  if (!meeting || !services.model) return reply(turn, 'The role-play cannot continue. Send *stop* to end it.', 'command');
+  const history = (await transcript(turn, state)).filter((m) => m.id !== message.id).slice(-services.config.conversation.historyTurns);
+  const brief = await loadMeetingBrief(services, meeting, user, turn.readCrm);
+  const request = buildRoleplayRequest(brief, (state.difficulty ?? 'normal') as Difficulty, toChatTurns(history), message.body, services.config.conversation.maxReplyChars);
+  let line: string;
+  try {
+    line = await services.model.generateText(request);
+  } catch (error) {
+    // Not a 'roleplay' message: the note must not reach later prompts as the client's words.
+    if (isModelRefusal(error)) return reply(turn, ROLEPLAY_TURN_REFUSED_TEXT, 'command');
+    if (!(error instanceof ModelOutputError)) throw error;
+    line = 'Sorry, could you say that differently?';
+  }
+  await reply(turn, capReply(line, services.config.conversation.maxReplyChars), 'roleplay');
+}
+
+/**
+ * "stop": ends the practice once (compare-and-set), scores it 1-10 against the rubric with two
+ * tips, stores the score on the meeting and sends it. If scoring fails the practice is
+ * reopened and the error rethrown, so the job's retry scores it later; if Gemini refuses,
+ * the salesperson is told and the practice stays stopped.
+ */
+export async function stopRoleplay(turn: InboundTurn): Promise<void> {
+  const { services, user } = turn;
+  const ended = await services.store.conversations.stopRoleplay(user.id, services.clock.now());
+  if (!ended || ended.roleplay_meeting_id === null) return reply(turn, 'No role-play is running. Send *roleplay* (or *roleplay hard*) to start one.', 'command');
+  const meeting = await services.store.meetings.byId(ended.roleplay_meeting_id);
+  const messages = (await transcript(turn, ended)).filter((m) => m.id !== turn.message.id);
+  if (!meeting || meeting.user_id !== user.id || !services.model || !messages.some((m) => m.direction === 'in')) {
+    return reply(turn, 'Role-play stopped. There was nothing to score yet: send *roleplay* and answer the client a few times first.', 'command');
+  }
+  try {
+    const brief = await loadMeetingBrief(services, meeting, user, turn.readCrm);
+    const { system, prompt } = buildScorePrompt(brief, toChatTurns(messages));
+    const score = await generateValidated(services.model, { system, prompt, schema: SCORE_RESPONSE_SCHEMA, validate: parseScore }, services.logger, 'roleplay score');
+    await services.store.meetings.update(meeting.id, { roleplay_score: score.score, updated_at: services.clock.now() });
+    await reply(turn, formatScore(score), 'roleplay_score', meeting.id);
+  } catch (error) {
+    // Scoring again would be refused again: the practice stays stopped, with a polite word.
+    if (isModelRefusal(error)) return reply(turn, ROLEPLAY_SCORE_REFUSED_TEXT, 'command', meeting.id);
+    await services.store.conversations.startRoleplay(user.id, meeting.id, ended.difficulty ?? 'normal', ended.roleplay_started_at ?? services.clock.now());
+    throw error;
+  }
+}
+
+/** The practice so far: role-play messages about its meeting since it started, intro lines removed. */
+async function transcript(turn: InboundTurn, state: ConversationRow) {
+  const { services, user } = turn;
+  if (state.roleplay_meeting_id === null) return [];
+  const rows = await services.store.messages.recentForUser(user.id, 200, state.roleplay_meeting_id);
+  return rows
+    .filter((m) => m.kind === 'roleplay' && m.created_at >= (state.roleplay_started_at ?? 0))
+    .map((m) => (m.direction === 'out' && m.body.startsWith(INTRO_MARK) ? { ...m, body: m.body.split('\n\n').slice(1).join('\n\n') } : m))
+    .filter((m) => m.body.trim() !== '');
+}

@@ -1,0 +1,39 @@
+import { confirmationText } from '../../domain/follow-up-text.js';
+import type { Outcome } from '../../domain/outcome.js';
+import { tellSalesperson, type FollowUpContext } from './follow-up-context.js';
+import { takeNextQueuedQuestion, SEND_NUDGE } from './send-reminder.js';
+import type { Services } from '../services.js';
+
+export interface CompletionResult {
+  /** Who the note was logged for, e.g. ["Ann Lee (Acme)"]; empty when nothing reached the CRM. */
+  loggedFor: string[];
+  tasks: number;
+  noteId?: string;
+  /** What the salesperson should know about the CRM side (not configured, refused, no contact). */
+  problem?: string;
+}
+
+/**
+ * The last step of the follow-up: the salesperson gets a confirmation of what was logged (plus
+ * the next held-back question, if any), the meeting becomes completed with the time stamped, and
+ * its nudge is cancelled. The confirmation is queued before the status changes, so a crash in
+ * between is finished by the retry instead of leaving a completed meeting nobody heard about.
+ */
+export async function completeMeeting(services: Services, fu: FollowUpContext, outcome: Outcome, result: CompletionResult): Promise<boolean> {
+  const { meeting } = fu;
+  const confirmKey = `outcome:${meeting.id}`;
+  const already = await services.store.jobs.byDedupeKey(confirmKey);
+  if (!already) {
+    const next = await takeNextQueuedQuestion(services, fu.user.id);
+    const text = confirmationText({ title: meeting.title, outcome, loggedFor: result.loggedFor, tasks: result.tasks, problem: result.problem, next });
+    await tellSalesperson(services, fu, 'outcome', text, confirmKey);
+  }
+  const now = services.clock.now();
+  const done = await services.store.meetings.transition(meeting.id, ['reminder_sent'], 'completed', now, {
+    completed_at: now,
+    outcome_json: JSON.stringify(outcome),
+    ...(result.noteId ? { hubspot_note_id: result.noteId } : {}),
+  });
+  await services.store.jobs.cancelForMeeting(meeting.id, now, [SEND_NUDGE]);
+  return done !== undefined;
+}

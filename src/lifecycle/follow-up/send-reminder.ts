@@ -1,0 +1,82 @@
+import { TransientError } from '../../support/errors.js';
+import { lateReminderText, nudgeText, reminderText } from '../../domain/follow-up-text.js';
+import type { JobHandler } from '../../daemon/job-runner.js';
+import { loadFollowUp, meetingIdOf, tellSalesperson } from './follow-up-context.js';
+import { reminderDueAt } from './schedule-follow-up.js';
+import type { Services } from '../services.js';
+
+export const SEND_NUDGE = 'send_nudge';
+/** A reminder this far past its time (the daemon was down) says when the meeting was. */
+export const LATE_AFTER_MS = 30 * 60_000;
+
+/**
+ * 'send_reminder' {meetingId}: asks the salesperson how the meeting went, moves the meeting to
+ * reminder_sent (compare-and-set, so two workers cannot both send) and schedules one nudge.
+ * A late reminder is worded for its lateness; if the salesperson already has an open question,
+ * a late one waits its turn instead of arriving in a burst (asked when the open one is answered).
+ */
+export function createSendReminderHandler(services: Services): JobHandler {
+  return async ({ payload, logger }) => {
+    const fu = await loadFollowUp(services, meetingIdOf(payload));
+    if (!fu) return { skipped: 'meeting or salesperson no longer exists' };
+    const { meeting, user } = fu;
+    if (meeting.status !== 'scheduled' && meeting.status !== 'plan_sent' && meeting.status !== 'reminder_sent') return { skipped: meeting.status };
+    const now = services.clock.now();
+    const due = reminderDueAt(services, meeting);
+    if (meeting.status !== 'reminder_sent' && due - now > 1000) {
+      // The meeting was moved later while this job was already running: come back when due.
+      throw new TransientError(`meeting ${meeting.id} now ends later; reminder postponed`, { retryAfterMs: due - now, deferral: true });
+    }
+    const late = now - due > LATE_AFTER_MS;
+    if (meeting.status !== 'reminder_sent') {
+      const started = await services.store.followUp.startQuestion(meeting.id, user.id, now, late);
+      if (!started) return { skipped: 'status changed meanwhile' };
+      if (started === 'queued') {
+        logger.info({ meeting: meeting.id }, 'late reminder held back behind an open question');
+        return { queued: true };
+      }
+    } else if (meeting.reminded_at === null) {
+      return { queued: true };
+    }
+    const text = late ? lateReminderText(meeting.title, fu.client, meeting.end_at, user.timezone) : reminderText(meeting.title, fu.client);
+    await tellSalesperson(services, fu, 'reminder', text, `reminder:${meeting.id}`);
+    await scheduleNudge(services, meeting.id, now);
+    return { sent: true, late };
+  };
+}
+
+/** 'send_nudge' {meetingId}: one reminder of the reminder, only while no answer came. */
+export function createSendNudgeHandler(services: Services): JobHandler {
+  return async ({ payload }) => {
+    const fu = await loadFollowUp(services, meetingIdOf(payload));
+    if (!fu) return { skipped: 'meeting or salesperson no longer exists' };
+    const { meeting } = fu;
+    if (meeting.status !== 'reminder_sent' || meeting.last_reply !== null || meeting.reminded_at === null) return { skipped: 'answered or closed' };
+    await tellSalesperson(services, fu, 'nudge', nudgeText(meeting.title, fu.client), `nudge:${meeting.id}`);
+    // A reply now answers this meeting, even if another reminder went out after it.
+    await services.store.followUp.markAsked(meeting.id, services.clock.now());
+    return { sent: true };
+  };
+}
+
+export async function scheduleNudge(services: Pick<Services, 'config' | 'queue'>, meetingId: number, from: number): Promise<void> {
+  const hours = services.config.schedule.nudgeAfterHours;
+  if (hours <= 0) return;
+  await services.queue.enqueue({ kind: SEND_NUDGE, payload: { meetingId }, runAt: from + Math.round(hours * 3_600_000), dedupeKey: `${SEND_NUDGE}:${meetingId}`, meetingId });
+}
+
+/**
+ * After an answer: the next held-back late question for this salesperson, marked as asked and
+ * with its nudge scheduled; the caller appends the text to its confirmation.
+ */
+export async function takeNextQueuedQuestion(services: Services, userId: number): Promise<string | undefined> {
+  const now = services.clock.now();
+  for (const meeting of await services.store.followUp.queuedQuestions(userId)) {
+    if (!(await services.store.followUp.markAsked(meeting.id, now, true))) continue;
+    const fu = await loadFollowUp(services, meeting.id);
+    if (!fu) continue;
+    await scheduleNudge(services, meeting.id, now);
+    return `Next: ${lateReminderText(meeting.title, fu.client, meeting.end_at, fu.user.timezone)}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,42 @@
+import type { MeetingRow, UserRow } from '../../store/database.js';
+import type { Store } from '../../store/open-store.js';
+import { createRepositories } from '../../store/repositories.js';
+import { createJobQueue } from '../jobs/job-queue.js';
+import type { Services } from '../services.js';
+import { startCoaching } from '../coaching/start-coaching.js';
+
+type Deps = Pick<Services, 'config' | 'clock' | 'store' | 'queue' | 'logger'>;
+
+/**
+ * Coaches the invitations `user` sent before registering: each meeting recorded as unmatched
+ * from their address (any case) that has not ended and is not cancelled is matched to them and
+ * gets the plan job and reminder a newly matched meeting gets at ingest. One transaction, so a
+ * meeting is never matched without its jobs; each is claimed by compare-and-set, so a daemon
+ * matching the same meeting meanwhile is not doubled (the jobs' dedupe keys also see to that).
+ * A daemon's job runner finds the new jobs on its next idle sweep.
+ */
+export async function pickUpUnmatchedMeetings(deps: Deps, user: UserRow): Promise<MeetingRow[]> {
+  const { store, clock, config } = deps;
+  let wake = false;
+  const picked = await store.db.transaction().execute(async (tx) => {
+    const txStore: Store = { ...store, ...createRepositories(tx, store.dialect), db: tx };
+    const queue = createJobQueue(txStore, clock, config.jobs.maxAttempts, () => {
+      wake = true;
+    });
+    const now = clock.now();
+    const out: MeetingRow[] = [];
+    for (const candidate of await txStore.meetings.unmatchedOpenFrom(user.email, now)) {
+      const meeting = await txStore.meetings.claimUnmatched(candidate.id, user.id, now);
+      if (!meeting) continue;
+      // An imported meeting has no Outlook event for the bot to accept.
+      await startCoaching({ config, clock, store: txStore, queue }, meeting, { id: meeting.event_id, ownResponse: null }, { accept: meeting.source === 'graph' });
+      // The admin's "not coached" alert, when still waiting to go out, is no longer true.
+      await txStore.jobs.cancelForMeeting(meeting.id, now, ['admin_alert']);
+      out.push(meeting);
+    }
+    return out;
+  });
+  if (wake) deps.queue.wake();
+  for (const m of picked) deps.logger.info({ meeting: m.id, user: user.id }, 'invitation recorded as unmatched is now coached (organizer registered)');
+  return picked;
+}

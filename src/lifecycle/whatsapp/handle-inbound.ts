@@ -1,0 +1,117 @@
+import { parseIntent, type Intent } from '../../domain/inbound-intent.js';
+import { maskPhone, parsePhone } from '../../domain/phone.js';
+import type { JobContext, JobHandler } from '../../daemon/job-runner.js';
+import { sendWhatsAppRequest } from './send-whatsapp.js';
+import type { Services } from '../services.js';
+import { releaseDeferred } from './business-message.js';
+import { currentMeeting } from './current-meeting.js';
+import { crmContextReader } from '../coaching/load-meeting-brief.js';
+import { listMeetings, resendPlan, sendHelp, switchMeeting } from './conversation-commands.js';
+import { roleplayTurn, startRoleplay, stopRoleplay } from '../coaching/roleplay.js';
+import { coachReply } from '../coaching/coach-reply.js';
+import { reply, type InboundTurn } from './inbound-context.js';
+
+export const HANDLE_INBOUND = 'handle_inbound';
+
+/** Payload of a 'handle_inbound' job: the fields of Twilio's webhook that rolplay uses. */
+export interface InboundPayload {
+  messageSid: string;
+  /** "whatsapp:+34612345678" as Twilio sends it. */
+  from: string;
+  body: string;
+  numMedia: number;
+  profileName?: string;
+  /** OriginalRepliedMessageSid: the message the user quoted, when they used WhatsApp's reply. */
+  repliedToSid?: string;
+}
+
+/**
+ * Lets another use case take an inbound message first (the follow-up takes the answer to
+ * "how did it go?"). Return true when the message was handled. Called only for free text
+ * outside a role-play.
+ */
+export type InboundInterceptor = (turn: InboundTurn) => Promise<boolean>;
+
+export const NOT_REGISTERED_TEXT = 'This number is not registered with rolplay. If you are on the sales team, ask your administrator to add you.';
+
+/**
+ * The 'handle_inbound' job: the webhook acknowledged the message and queued this. It stores
+ * the message, releases texts held back for the 24-hour window, and answers: a command, the
+ * coach, or the role-played client. Messages of one salesperson are handled one at a time.
+ */
+export function createHandleInboundHandler(services: Services, interceptors: InboundInterceptor[] = []): JobHandler {
+  const readCrm = crmContextReader(services);
+  const busy = new Map<string, Promise<unknown>>();
+
+  return async (ctx: JobContext) => {
+    const payload = ctx.payload as unknown as InboundPayload;
+    const parsed = parsePhone(String(payload.from ?? ''), services.config.defaults.country);
+    if (!parsed.ok || !payload.messageSid) return { skipped: 'no sender' };
+    const from = parsed.e164;
+    // One at a time per sender, in the order the jobs were claimed.
+    const previous = busy.get(from) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(() => handle(ctx, payload, from));
+    busy.set(from, run);
+    try {
+      return await run;
+    } finally {
+      if (busy.get(from) === run) busy.delete(from);
+    }
+  };
+
+  async function handle(ctx: JobContext, payload: InboundPayload, from: string): Promise<unknown> {
+    const now = services.clock.now();
+    const user = await services.store.users.byPhone(from);
+    if (!user) return notRegistered(ctx, payload, from, now);
+
+    const body = String(payload.body ?? '').trim();
+    const intent: Intent = body === '' ? { kind: 'text', text: '' } : parseIntent(body);
+    const state = await services.store.conversations.get(user.id);
+    const inRoleplay = state?.mode === 'roleplay' && state.roleplay_meeting_id !== null;
+    const meeting = inRoleplay
+      ? await services.store.meetings.byId(state.roleplay_meeting_id!)
+      : await currentMeeting(services, user);
+    const kind = intent.kind !== 'text' ? 'command' : inRoleplay ? 'roleplay' : 'chat';
+    const recorded = await services.store.messages.record({ direction: 'in', userId: user.id, meetingId: meeting?.id ?? null, phone: from, body, twilioSid: payload.messageSid, kind }, now);
+    // Stored already: by an earlier attempt of this job (carry on; replies are keyed by the
+    // SID) or by another job for a second delivery of the same message (stop).
+    const message = recorded ?? (ctx.attempt > 1 ? await services.store.messages.bySid(payload.messageSid) : undefined);
+    if (!message) return { duplicate: true };
+
+    const turn: InboundTurn = { services, user, message, intent, meeting: meeting ?? undefined, readCrm, repliedToSid: payload.repliedToSid };
+    const released = await releaseDeferred(services, user);
+    // The reply that opened the window gets the held-back texts; "plan" would only repeat them.
+    if (released > 0 && (intent.kind === 'text' || intent.kind === 'plan') && !inRoleplay) return { released };
+    if (body === '' && Number(payload.numMedia ?? 0) > 0) {
+      await reply(turn, 'I can only read text messages for now. Send *help* to see what I can do.', 'command');
+      return { media: true };
+    }
+    if (intent.kind === 'text' && !inRoleplay) {
+      for (const intercept of interceptors) if (await intercept(turn)) return { intercepted: true };
+    }
+    ctx.logger.debug({ user: user.id, intent: intent.kind, roleplay: inRoleplay }, 'inbound WhatsApp message');
+    switch (intent.kind) {
+      case 'help': await sendHelp(turn); break;
+      case 'plan': await resendPlan(turn); break;
+      case 'meetings': await listMeetings(turn); break;
+      case 'switch': await switchMeeting(turn, intent.index); break;
+      case 'roleplay': await startRoleplay(turn, intent.difficulty); break;
+      case 'stop': await stopRoleplay(turn); break;
+      case 'text':
+        if (inRoleplay) await roleplayTurn(turn, state!);
+        else await coachReply(turn);
+        break;
+    }
+    return { intent: intent.kind, released };
+  }
+
+  /** Strangers get one short answer a day, with no data; their words are not kept. */
+  async function notRegistered(ctx: JobContext, payload: InboundPayload, from: string, now: number): Promise<unknown> {
+    const recorded = await services.store.messages.record({ direction: 'in', userId: null, meetingId: null, phone: from, body: '', twilioSid: payload.messageSid, kind: 'unregistered' }, now);
+    if (!recorded && ctx.attempt === 1) return { duplicate: true };
+    const day = new Date(now).toISOString().slice(0, 10);
+    const { created } = await services.queue.enqueue(sendWhatsAppRequest({ to: from, body: NOT_REGISTERED_TEXT, kind: 'unregistered', userId: null, meetingId: null }, `unregistered:${from}:${day}`));
+    ctx.logger.info({ from: maskPhone(from), answered: created }, 'WhatsApp message from an unregistered number');
+    return { unregistered: true };
+  }
+}

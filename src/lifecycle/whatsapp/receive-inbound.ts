@@ -1,0 +1,47 @@
+import type { Services } from '../services.js';
+import type { Enqueue } from './batched-enqueue.js';
+import { HANDLE_INBOUND, type InboundPayload } from './handle-inbound.js';
+
+export type ReceiveResult =
+  | { status: 'queued'; jobId: number }
+  | { status: 'duplicate' }
+  | { status: 'invalid'; problem: string };
+
+const SID = /^[A-Z]{2}[0-9a-fA-F]{32}$/;
+
+/**
+ * What the webhook hands over after checking the signature: the message becomes a durable
+ * 'handle_inbound' job keyed by its MessageSid, atomically, so a second delivery of the same
+ * message is recognised and a crash right after Twilio's acknowledgement loses nothing.
+ */
+export async function receiveInbound(
+  services: Pick<Services, 'queue' | 'config'>,
+  params: Record<string, string>,
+  enqueue: Enqueue = (request) => services.queue.enqueue(request),
+): Promise<ReceiveResult> {
+  const sid = params.MessageSid ?? params.SmsMessageSid ?? '';
+  if (!SID.test(sid)) return { status: 'invalid', problem: 'MessageSid is missing or malformed' };
+  const from = params.From ?? '';
+  if (!/^(whatsapp:)?\+?[0-9][0-9 ()-]{5,20}$/i.test(from.trim())) return { status: 'invalid', problem: 'From is missing or not a phone address' };
+  if (params.Body === undefined && params.NumMedia === undefined) return { status: 'invalid', problem: 'Body is missing' };
+  const account = services.config.twilio.accountSid;
+  if (account !== '' && params.AccountSid !== undefined && params.AccountSid !== account) {
+    return { status: 'invalid', problem: 'AccountSid does not match twilio.accountSid' };
+  }
+  const payload: InboundPayload = {
+    messageSid: sid,
+    from: from.trim(),
+    body: (params.Body ?? '').slice(0, 4096),
+    numMedia: Number.parseInt(params.NumMedia ?? '0', 10) || 0,
+    ...(params.ProfileName ? { profileName: params.ProfileName.slice(0, 100) } : {}),
+    ...(SID.test(params.OriginalRepliedMessageSid ?? '') ? { repliedToSid: params.OriginalRepliedMessageSid } : {}),
+  };
+  const { job, created } = await enqueue({
+    kind: HANDLE_INBOUND,
+    dedupeKey: `inbound:${sid}`,
+    payload: { ...payload },
+    // A reply hours late is worse than none: give up sooner than side-effect jobs do.
+    maxAttempts: Math.min(services.config.jobs.maxAttempts, 5),
+  });
+  return created ? { status: 'queued', jobId: job.id } : { status: 'duplicate' };
+}
