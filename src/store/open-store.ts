@@ -31,19 +31,18 @@ export interface Store extends Repositories {
   dialect: Dialect;
   /** Where the data lives, safe to print (no password). */
   location: string;
+  /**
+   * Runs `fn` with a Store whose repositories all write in one transaction: committed when `fn`
+   * resolves, rolled back when it throws. Inside a transaction already, `fn` joins it.
+   */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   // pg loads only for PostgreSQL: the SQLite CLI path starts quicker without it.
   const { db, dialect, location } = options.databaseUrl ? openPostgres(options.databaseUrl, (await import('pg')).default) : openSqlite(options);
-  const store: Store = {
-    db,
-    dialect,
-    location,
-    ...createRepositories(db, dialect),
-    close: () => db.destroy(),
-  };
+  const store = bindStore(db, dialect, location, () => db.destroy());
   if (options.migrate !== false) {
     try {
       await migrateToLatest(db, dialect);
@@ -53,6 +52,18 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       throw new StoreError(`cannot open the database at ${location}: ${errorMessage(error)}${dialect === 'postgres' ? ' (check database.url / DATABASE_URL and that the server is running)' : ''}`, { cause: error });
     }
   }
+  return store;
+}
+
+function bindStore(db: Kysely<Database>, dialect: Dialect, location: string, close: () => Promise<void>): Store {
+  const store: Store = {
+    db,
+    dialect,
+    location,
+    ...createRepositories(db, dialect),
+    transaction: (fn) => (db.isTransaction ? fn(store) : db.transaction().execute((tx) => fn(bindStore(tx, dialect, location, close)))),
+    close,
+  };
   return store;
 }
 
