@@ -102,10 +102,10 @@ async function dueQueryRun(store: Store, meetings: number): Promise<{ claim: num
   for (let i = 0; i < 21; i++) {
     // Nothing is due yet: this is the query every runner tick makes, plus its next-wake question.
     let t = performance.now();
-    await store.jobs.claimDue({ owner: 'bench', now, leaseMs: 60_000, limit: 4, kinds: [SEND_REMINDER, 'send_whatsapp'] });
+    await store.jobs.claimDue({ owner: 'bench', now, leaseMs: 60_000, limit: 4, lane: 'default' });
     claims.push(performance.now() - t);
     t = performance.now();
-    await store.jobs.nextWakeAt([SEND_REMINDER, 'send_whatsapp']);
+    await store.jobs.nextWakeAt(['default']);
     nexts.push(performance.now() - t);
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

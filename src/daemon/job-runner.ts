@@ -56,6 +56,8 @@ export class JobRunner {
   private running = false;
   private ticking: Promise<void> | undefined;
   private again = false;
+  private lanesAssigned = false;
+  private nextLane = 0;
 
   constructor(private readonly options: JobRunnerOptions) {
     this.owner = options.owner ?? `rolplay-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -161,9 +163,22 @@ export class JobRunner {
     }
   }
 
-  private claim(limit: number): Promise<JobRow[]> {
+  /** Until job definitions name lanes, each kind is its own lane (the enqueue side sets lane = kind). */
+  private async claim(limit: number): Promise<JobRow[]> {
     const { store, clock, leaseMs } = this.options;
-    return store.jobs.claimDue({ owner: this.owner, now: clock.now(), leaseMs, limit, kinds: this.kinds });
+    if (!this.lanesAssigned) {
+      await store.jobs.assignLanes(this.kinds.map((kind) => ({ kind, lane: kind })), clock.now());
+      this.lanesAssigned = true;
+    }
+    // Each claim starts at the next lane, so a backlog in one lane cannot starve the others.
+    const lanes = this.kinds;
+    const first = this.nextLane++ % Math.max(1, lanes.length);
+    const jobs: JobRow[] = [];
+    for (const lane of [...lanes.slice(first), ...lanes.slice(0, first)]) {
+      if (jobs.length >= limit) break;
+      jobs.push(...await store.jobs.claimDue({ owner: this.owner, now: clock.now(), leaseMs, lane, limit: limit - jobs.length }));
+    }
+    return jobs;
   }
 
   private async execute(job: JobRow): Promise<JobOutcome> {

@@ -31,13 +31,13 @@ describe('JobRunner when stopping and when the store refuses', () => {
         return job.dedupe_key === 'first' ? new Promise<void>((resolve) => { release = resolve; }) : Promise.resolve();
       },
     }, clock);
-    await t.store.jobs.enqueue({ kind: 'k', runAt: T0, dedupeKey: 'first', maxAttempts: 3 }, T0);
+    await t.store.jobs.enqueue({ kind: 'k', lane: 'k', runAt: T0, dedupeKey: 'first', maxAttempts: 3 }, T0);
     r.start();
     await settle(clock);
     expect(r.inFlightJobs).toHaveLength(1);
     const stopped = r.stop();
     // Queued during the drain (a webhook, say), and the first job finishing wakes the runner.
-    await t.store.jobs.enqueue({ kind: 'k', runAt: T0, dedupeKey: 'second', maxAttempts: 3 }, T0);
+    await t.store.jobs.enqueue({ kind: 'k', lane: 'k', runAt: T0, dedupeKey: 'second', maxAttempts: 3 }, T0);
     r.wake();
     release();
     await stopped;
@@ -66,15 +66,15 @@ describe('JobRunner when stopping and when the store refuses', () => {
         throw new TransientError('handler failed');
       },
     }, clock);
-    await t.store.jobs.enqueue({ kind: 'ok', runAt: T0, dedupeKey: 'a', maxAttempts: 3 }, T0);
-    await t.store.jobs.enqueue({ kind: 'boom', runAt: T0, dedupeKey: 'b', maxAttempts: 3 }, T0);
+    await t.store.jobs.enqueue({ kind: 'ok', lane: 'ok', runAt: T0, dedupeKey: 'a', maxAttempts: 3 }, T0);
+    await t.store.jobs.enqueue({ kind: 'boom', lane: 'boom', runAt: T0, dedupeKey: 'b', maxAttempts: 3 }, T0);
     r.start();
     await settle(clock);
     expect(await t.store.jobs.byDedupeKey('a')).toMatchObject({ status: 'running' });
     expect(await t.store.jobs.byDedupeKey('b')).toMatchObject({ status: 'running' });
     // Space comes back; the runner is still going and picks both up when their leases end.
     full = false;
-    await t.store.jobs.enqueue({ kind: 'ok', runAt: T0 + 1000, dedupeKey: 'c', maxAttempts: 3 }, T0);
+    await t.store.jobs.enqueue({ kind: 'ok', lane: 'ok', runAt: T0 + 1000, dedupeKey: 'c', maxAttempts: 3 }, T0);
     r.wake();
     await settle(clock, 1000);
     expect(await t.store.jobs.byDedupeKey('c')).toMatchObject({ status: 'done' });

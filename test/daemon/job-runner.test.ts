@@ -26,7 +26,7 @@ describe('JobRunner', () => {
     const clock = new FakeClock(T0);
     const ran: number[] = [];
     const r = runner({ remind: async () => { ran.push(clock.now()); } }, clock);
-    await t.store.jobs.enqueue({ kind: 'remind', runAt: T0 + 60_000, dedupeKey: 'a', maxAttempts: 3 }, T0);
+    await t.store.jobs.enqueue({ kind: 'remind', lane: 'remind', runAt: T0 + 60_000, dedupeKey: 'a', maxAttempts: 3 }, T0);
     r.start();
     await settle(clock, r);
     await settle(clock, r, 59_000);
@@ -47,7 +47,7 @@ describe('JobRunner', () => {
         if (runs.length <= 3) throw new TransientError('not in Twilio\'s list yet', { retryAfterMs: 10_000, deferral: true });
       },
     }, clock);
-    await t.store.jobs.enqueue({ kind: 'k', runAt: T0, dedupeKey: 'wait', maxAttempts: 2 }, T0);
+    await t.store.jobs.enqueue({ kind: 'k', lane: 'k', runAt: T0, dedupeKey: 'wait', maxAttempts: 2 }, T0);
     r.start();
     await settle(clock, r);
     for (let i = 0; i < 3; i++) await settle(clock, r, 10_000);
@@ -63,7 +63,7 @@ describe('JobRunner', () => {
     const r = runner({ k: async ({ job }) => { ran.push(job.dedupe_key); } }, clock, { maxIdleMs: 3_600_000 });
     r.start();
     await settle(clock, r);
-    await t.store.jobs.enqueue({ kind: 'k', runAt: T0 + 5000, dedupeKey: 'late', maxAttempts: 3 }, T0);
+    await t.store.jobs.enqueue({ kind: 'k', lane: 'k', runAt: T0 + 5000, dedupeKey: 'late', maxAttempts: 3 }, T0);
     r.wake();
     await settle(clock, r, 5000);
     expect(ran).toEqual(['late']);
@@ -81,7 +81,7 @@ describe('JobRunner', () => {
         throw new ProviderError(`busy ${attempt}`, { provider: 'twilio', retryable: true, status: 429, retryAfterMs: attempt === 1 ? 30_000 : undefined });
       },
     }, clock, { backoffBaseMs: 1000, onFailed: async (job) => { failed.push(job.id); } });
-    await t.store.jobs.enqueue({ kind: 'k', runAt: T0, dedupeKey: 'x', maxAttempts: 3 }, T0);
+    await t.store.jobs.enqueue({ kind: 'k', lane: 'k', runAt: T0, dedupeKey: 'x', maxAttempts: 3 }, T0);
     r.start();
     await settle(clock, r);
     await settle(clock, r, 30_000); // Retry-After 30 s wins over the 1 s backoff
@@ -99,7 +99,7 @@ describe('JobRunner', () => {
     const clock = new FakeClock(T0);
     let calls = 0;
     const r = runner({ k: async () => { calls++; throw new ProviderError('outside the 24 h window', { provider: 'twilio', retryable: false, providerCode: 63016 }); } }, clock);
-    await t.store.jobs.enqueue({ kind: 'k', runAt: T0, dedupeKey: 'p', maxAttempts: 5 }, T0);
+    await t.store.jobs.enqueue({ kind: 'k', lane: 'k', runAt: T0, dedupeKey: 'p', maxAttempts: 5 }, T0);
     expect(await r.runDue()).toBe(1);
     expect(calls).toBe(1);
     expect((await t.store.jobs.byDedupeKey('p'))!.status).toBe('failed');
@@ -109,8 +109,8 @@ describe('JobRunner', () => {
     t = await freshStore();
     const clock = new FakeClock(T0);
     const r = runner({ mine: async () => 'ok' }, clock);
-    await t.store.jobs.enqueue({ kind: 'theirs', runAt: T0, dedupeKey: 't', maxAttempts: 3 }, T0);
-    await t.store.jobs.enqueue({ kind: 'mine', runAt: T0, dedupeKey: 'm', maxAttempts: 3 }, T0);
+    await t.store.jobs.enqueue({ kind: 'theirs', lane: 'theirs', runAt: T0, dedupeKey: 't', maxAttempts: 3 }, T0);
+    await t.store.jobs.enqueue({ kind: 'mine', lane: 'mine', runAt: T0, dedupeKey: 'm', maxAttempts: 3 }, T0);
     expect(await r.runDue()).toBe(1);
     expect((await t.store.jobs.byDedupeKey('t'))!.status).toBe('pending');
   });
@@ -118,9 +118,9 @@ describe('JobRunner', () => {
   it('picks up a job whose worker died mid-lease, after the lease expires, with its progress', async () => {
     t = await freshStore();
     const clock = new FakeClock(T0);
-    await t.store.jobs.enqueue({ kind: 'k', runAt: T0, dedupeKey: 'crash', maxAttempts: 3 }, T0);
+    await t.store.jobs.enqueue({ kind: 'k', lane: 'k', runAt: T0, dedupeKey: 'crash', maxAttempts: 3 }, T0);
     // A first process claims the job, records progress, then dies (never completes).
-    const [claimed] = await t.store.jobs.claimDue({ owner: 'dead-process', now: T0, leaseMs: 60_000, limit: 1 });
+    const [claimed] = await t.store.jobs.claimDue({ owner: 'dead-process', now: T0, leaseMs: 60_000, lane: 'k', limit: 1 });
     await t.store.jobs.saveResult(claimed!.id, 'dead-process', { step: 1 }, T0);
     const seen: unknown[] = [];
     const r = runner({ k: async ({ progress, attempt }) => { seen.push({ progress, attempt }); return 'finished'; } }, clock);
@@ -141,7 +141,7 @@ describe('JobRunner', () => {
     let release!: () => void;
     let finished = false;
     const r = runner({ k: () => new Promise<void>((resolve) => { release = () => { finished = true; resolve(); }; }) }, clock);
-    await t.store.jobs.enqueue({ kind: 'k', runAt: T0, dedupeKey: 's', maxAttempts: 3 }, T0);
+    await t.store.jobs.enqueue({ kind: 'k', lane: 'k', runAt: T0, dedupeKey: 's', maxAttempts: 3 }, T0);
     r.start();
     await settle(clock, r);
     const stopped = r.stop();

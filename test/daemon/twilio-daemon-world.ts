@@ -62,7 +62,7 @@ export async function createTwilioDaemonWorld(options: { leaseSeconds?: number }
     async queueSend(key, body) {
       const request = sendWhatsAppRequest({ to: PHONE, body, kind: 'plan', userId: user.id }, key);
       const now = Date.now();
-      return (await store.jobs.enqueue({ kind: request.kind, payload: request.payload, runAt: now, dedupeKey: key, maxAttempts: 8 }, now)).job;
+      return (await store.jobs.enqueue({ kind: request.kind, lane: request.kind, payload: request.payload, runAt: now, dedupeKey: key, maxAttempts: 8 }, now)).job;
     },
     async inbound(body, messageSid) {
       const params = inboundWhatsAppParams({ accountSid: twilio.accountSid, from: PHONE, body, messageSid });

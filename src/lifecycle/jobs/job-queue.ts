@@ -31,6 +31,7 @@ export function createJobQueue(store: Store, clock: Clock, maxAttempts: number, 
         dedupeKey: request.dedupeKey,
         meetingId: request.meetingId ?? null,
         maxAttempts: request.maxAttempts ?? maxAttempts,
+        lane: request.kind, // until job definitions name lanes, each kind is its own lane
       }, now);
       if (result.created) onEnqueued();
       return result;

@@ -51,6 +51,7 @@ export function createBatchedEnqueue(services: Pick<Services, 'store' | 'clock' 
             dedupeKey: request.dedupeKey,
             meetingId: request.meetingId ?? null,
             maxAttempts: request.maxAttempts ?? services.config.jobs.maxAttempts,
+            lane: request.kind,
           }, now);
           byKey.set(request.dedupeKey, out[i]!.job);
         }

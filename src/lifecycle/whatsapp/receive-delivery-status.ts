@@ -43,7 +43,7 @@ export async function receiveDeliveryStatus(
     const update = await repos.messages.recordDelivery({ sid, status, errorCode: failure ? errorCode : null }, now);
     if (update === 'updated' && failure) {
       const request = deliveryFailureRequest(sid);
-      await repos.jobs.enqueue({ ...request, runAt: now, maxAttempts: services.config.jobs.maxAttempts }, now);
+      await repos.jobs.enqueue({ ...request, lane: request.kind, runAt: now, maxAttempts: services.config.jobs.maxAttempts }, now);
     }
     return update;
   });

@@ -95,8 +95,8 @@ describe.each(backends)('calendar ingest (%s)', (backend) => {
     const planned = await w.meeting(told);
     // The plan of the second meeting went out already.
     await w.t.store.meetings.transition(planned.id, ['scheduled'], 'plan_sent', w.clock.now());
-    await w.t.store.jobs.enqueue({ kind: 'send_whatsapp', payload: { kind: 'plan', to: user.phone }, runAt: w.clock.now(), dedupeKey: `plan-send:${planned.id}`, meetingId: planned.id, maxAttempts: 3 }, w.clock.now());
-    const [send] = await w.t.store.jobs.claimDue({ owner: 'test', now: w.clock.now(), leaseMs: 60_000, limit: 10, kinds: ['send_whatsapp'] });
+    await w.t.store.jobs.enqueue({ kind: 'send_whatsapp', lane: 'send_whatsapp', payload: { kind: 'plan', to: user.phone }, runAt: w.clock.now(), dedupeKey: `plan-send:${planned.id}`, meetingId: planned.id, maxAttempts: 3 }, w.clock.now());
+    const [send] = await w.t.store.jobs.claimDue({ owner: 'test', now: w.clock.now(), leaseMs: 60_000, limit: 10, lane: 'send_whatsapp' });
     await w.t.store.jobs.complete(send!.id, 'test', { sids: ['SM1'] }, w.clock.now());
 
     w.graph.cancelEvent(quiet);

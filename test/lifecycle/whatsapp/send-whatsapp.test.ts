@@ -35,7 +35,7 @@ async function world(backend: 'sqlite' | 'postgres', unsentPosition?: 'first' | 
   return {
     sim, app, t, clock,
     async job(payload, key) {
-      return (await t.store.jobs.enqueue({ kind: 'send_whatsapp', payload, runAt: clock.now(), dedupeKey: key, maxAttempts: 8 }, clock.now())).job;
+      return (await t.store.jobs.enqueue({ kind: 'send_whatsapp', lane: 'send_whatsapp', payload, runAt: clock.now(), dedupeKey: key, maxAttempts: 8 }, clock.now())).job;
     },
     async run(job) {
       return handler({
