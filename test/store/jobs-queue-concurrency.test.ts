@@ -92,16 +92,21 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('per-key order across daemons on
     expect(await t.store.jobs.countByStatus()).toEqual(expect.not.objectContaining({ waiting: expect.anything(), pending: expect.anything() }));
   }, 60_000);
 
-  it('makes a completion wait for an enqueue of its key in flight, then promotes the job it added', async () => {
+  /** Both daemons' stores, and job m1 of KEYS[0] running (owner w). */
+  async function twoDaemonsWithARunningHead(): Promise<JobRow> {
     t = await freshStore('postgres');
     other = await openStore({ databaseUrl: t.databaseUrl, migrate: false });
-    const key = KEYS[0]!;
-    const job = (dedupeKey: string) => ({ kind: 'inbound', lane: 'chat', runAt: T0, dedupeKey, maxAttempts: 3, queueKey: key });
-    const { job: head } = await t.store.jobs.enqueue(job('m1'), T0);
+    const { job: head } = await t.store.jobs.enqueue(keyed('m1'), T0);
     await t.store.jobs.claimDue({ owner: 'w', now: T0, leaseMs: 60_000, lane: 'chat', limit: 1 });
+    return head;
+  }
+  const keyed = (dedupeKey: string) => ({ kind: 'inbound', lane: 'chat', runAt: T0, dedupeKey, maxAttempts: 3, queueKey: KEYS[0]! });
+
+  it('makes a completion wait for an enqueue of its key in flight, then promotes the job it added', async () => {
+    const head = await twoDaemonsWithARunningHead();
     let completion: Promise<boolean> | undefined;
     await t.store.transaction(async (tx) => {
-      expect((await tx.jobs.enqueue(job('m2'), T0)).job.status).toBe('waiting'); // not committed yet
+      expect((await tx.jobs.enqueue(keyed('m2'), T0)).job.status).toBe('waiting'); // not committed yet
       completion = other!.jobs.complete(head.id, 'w', null, T0);
       // Without the key lock the completion would end now, promoting nothing it can see.
       expect(await waitsOnALock(t, () => completion!)).toBe(true);
@@ -111,16 +116,11 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('per-key order across daemons on
   });
 
   it('makes an enqueue wait for a completion of its key in flight, then finds the key free', async () => {
-    t = await freshStore('postgres');
-    other = await openStore({ databaseUrl: t.databaseUrl, migrate: false });
-    const key = KEYS[0]!;
-    const job = (dedupeKey: string) => ({ kind: 'inbound', lane: 'chat', runAt: T0, dedupeKey, maxAttempts: 3, queueKey: key });
-    const { job: head } = await t.store.jobs.enqueue(job('m1'), T0);
-    await t.store.jobs.claimDue({ owner: 'w', now: T0, leaseMs: 60_000, lane: 'chat', limit: 1 });
+    const head = await twoDaemonsWithARunningHead();
     let enqueueing: Promise<unknown> | undefined;
     await t.store.transaction(async (tx) => {
       expect(await tx.jobs.complete(head.id, 'w', null, T0)).toBe(true); // not committed yet
-      enqueueing = other!.jobs.enqueue(job('m2'), T0);
+      enqueueing = other!.jobs.enqueue(keyed('m2'), T0);
       expect(await waitsOnALock(t, () => enqueueing!)).toBe(true);
     });
     await enqueueing;
