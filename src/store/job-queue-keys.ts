@@ -37,7 +37,7 @@ export async function lockQueueKeys(db: Kysely<Database>, keys: Iterable<string>
   for (const key of [...new Set(keys)].sort()) await lockQueueKey(db, key);
 }
 
-/** Whether the key has a job waiting, pending or running (a new job must then wait). Reads the index only. */
+/** Whether the key has a job waiting, pending or running (a new job must then wait); reads jobs_queue. */
 export async function keyIsBusy(db: Kysely<Database>, key: string): Promise<boolean> {
   const row = await db.selectFrom('jobs').select('id').where('queue_key', '=', key).where(ACTIVE).limit(1).executeTakeFirst();
   return row !== undefined;
