@@ -44,18 +44,22 @@ export const defaultLoadOptions: LoadBenchOptions = {
   backlogLimitMs: 30_000,
   claimJobs: 100_000,
   // Realistic but fast: Twilio's Messages API answers in ~100-300 ms and Gemini in ~0.5-2 s
-  // from a real server; a tenth of that keeps the simulators from being what is measured.
+  // from a real server; a fifth to a tenth of that keeps the simulators from being what is measured.
   twilioLatencyMinMs: 20,
   twilioLatencyMaxMs: 60,
   geminiLatencyMinMs: 40,
   geminiLatencyMaxMs: 120,
   geminiConcurrency: 0,
-  postgresUrl: process.env.ROLPLAY_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  postgresUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
 };
 
-/** `--load-<option>=<value>` flags (e.g. --load-e2eMs=10000, --load-postgresUrl=) over the defaults. */
-export function loadOptionsFrom(argv: string[], defaults: LoadBenchOptions = defaultLoadOptions): LoadBenchOptions {
+/**
+ * The defaults, then ROLPLAY_BENCH_DATABASE_URL, then `--load-<option>=<value>` flags
+ * (e.g. --load-e2eMs=10000, --load-postgresUrl= to skip PostgreSQL).
+ */
+export function loadOptionsFrom(argv: string[], env: NodeJS.ProcessEnv = process.env, defaults: LoadBenchOptions = defaultLoadOptions): LoadBenchOptions {
   const options: LoadBenchOptions = { ...defaults };
+  if (env.ROLPLAY_BENCH_DATABASE_URL !== undefined) options.postgresUrl = env.ROLPLAY_BENCH_DATABASE_URL;
   for (const arg of argv) {
     const m = /^--load-(\w+)=(.*)$/.exec(arg);
     if (!m) continue;

@@ -44,12 +44,14 @@ describe('load bench arithmetic', () => {
     expect(scheduledOffsetMs(7, 3, 4, 0)).toBe(0);
   });
 
-  it('reads --load-<option>=<value> over the defaults and refuses unknown or bad ones', () => {
-    const options = loadOptionsFrom(['load', '--json', '--load-e2eMs=10000', '--load-postgresUrl='], defaultLoadOptions);
+  it('reads ROLPLAY_BENCH_DATABASE_URL and --load-<option>=<value> over the defaults, and refuses unknown or bad flags', () => {
+    const options = loadOptionsFrom(['load', '--json', '--load-e2eMs=10000', '--load-postgresUrl='], { ROLPLAY_BENCH_DATABASE_URL: 'postgres://elsewhere/db' });
     expect(options.e2eMs).toBe(10_000);
     expect(options.postgresUrl).toBe('');
     expect(options.connections).toBe(defaultLoadOptions.connections);
-    expect(() => loadOptionsFrom(['--load-nope=1'])).toThrow(/unknown load bench option --load-nope/);
-    expect(() => loadOptionsFrom(['--load-e2eMs=soon'])).toThrow(/expects a number/);
+    expect(loadOptionsFrom([], { ROLPLAY_BENCH_DATABASE_URL: 'postgres://elsewhere/db' }).postgresUrl).toBe('postgres://elsewhere/db');
+    expect(loadOptionsFrom([], {}).postgresUrl).toBe(defaultLoadOptions.postgresUrl);
+    expect(() => loadOptionsFrom(['--load-nope=1'], {})).toThrow(/unknown load bench option --load-nope/);
+    expect(() => loadOptionsFrom(['--load-e2eMs=soon'], {})).toThrow(/expects a number/);
   });
 });
