@@ -3,7 +3,8 @@ import { systemClock } from '../support/clock.js';
 import type { Store } from '../store/open-store.js';
 import { createJobQueue } from '../lifecycle/jobs/job-queue.js';
 import { reminderDueAt, scheduleFollowUp } from '../lifecycle/follow-up/schedule-follow-up.js';
-import { sendWhatsAppRequest } from '../lifecycle/whatsapp/send-whatsapp.js';
+import { sendWhatsAppRequest } from '../lifecycle/whatsapp/send-request.js';
+import { enqueueInput } from '../lifecycle/jobs/job-queue.js';
 import type { DueReminder } from './load-summary.js';
 
 /**
@@ -61,8 +62,8 @@ export async function seedSendBacklog(store: Store, users: SeededUser[], count: 
     await store.transaction(async (tx) => {
       for (let i = start; i < Math.min(count, start + batch); i++) {
         const user = users[i % users.length]!;
-        const request = sendWhatsAppRequest({ to: user.phone, body: `Backlog message ${i}: your plan for tomorrow is ready.`, kind: 'reply', userId: user.id, meetingId: null }, `bench-backlog:${i}`);
-        await tx.jobs.enqueue({ kind: request.kind, payload: request.payload, runAt, dedupeKey: request.dedupeKey, meetingId: null, maxAttempts: 8 }, runAt);
+        const request = sendWhatsAppRequest({ to: user.phone, body: `Backlog message ${i}: your plan for tomorrow is ready.`, kind: 'plan', userId: user.id, meetingId: null }, `bench-backlog:${i}`, { runAt });
+        await tx.jobs.enqueue(enqueueInput(request, runAt, 8), runAt);
       }
     });
   }
