@@ -27,22 +27,22 @@ const jobsBy = (dialect: Dialect, index: 'jobs_claim' | 'jobs_lease'): RawBuilde
 const skipLocked = (dialect: Dialect): RawBuilder<unknown> => sql.raw(dialect === 'postgres' ? ' for update skip locked' : '');
 
 /**
- * Claims up to `limit` jobs of the lane: due urgent ones, then due normal ones (each by run_at,
- * id), then running ones whose lease ran out. Each class is one UPDATE over a select that a
- * partial index answers in order, so a claim reads `limit` rows whatever the backlog (one select
- * ORing the classes read and sorted every due row at every claim).
+ * Claims up to `limit` jobs of the lane: first running ones whose lease ran out (their process
+ * died mid-job: they are the oldest work, and a steady stream of new due jobs must not starve
+ * them), then due urgent ones, then due normal ones (each by run_at, id). Each class is one UPDATE
+ * over a select that a partial index answers in order, so a claim reads `limit` rows whatever
+ * the backlog (one select ORing the classes read and sorted every due row at every claim).
  */
 export async function claimDueJobs(db: Kysely<Database>, dialect: Dialect, options: ClaimOptions): Promise<JobRow[]> {
   const { lane, now, limit } = options;
-  const claimed: JobRow[] = [];
+  const expired = sql`select id from ${jobsBy(dialect, 'jobs_lease')} where status = 'running' and lane = ${lane} and lease_until <= ${now} order by lease_until limit ${limit}${skipLocked(dialect)}`;
+  // RETURNING shows the new lease, so these are put in the order they were due.
+  const claimed: JobRow[] = inClaimOrder(await take(db, expired, options));
   for (const priority of [0, 1]) {
     if (claimed.length >= limit) return claimed;
     const due = sql`select id from ${jobsBy(dialect, 'jobs_claim')} where status = 'pending' and lane = ${lane} and priority = ${priority} and run_at <= ${now} order by run_at, id limit ${limit - claimed.length}${skipLocked(dialect)}`;
-    claimed.push(...inClaimOrder(await take(db, due, options), 'run_at'));
+    claimed.push(...inClaimOrder(await take(db, due, options)));
   }
-  if (claimed.length >= limit) return claimed;
-  const expired = sql`select id from ${jobsBy(dialect, 'jobs_lease')} where status = 'running' and lane = ${lane} and lease_until <= ${now} order by lease_until limit ${limit - claimed.length}${skipLocked(dialect)}`;
-  claimed.push(...inClaimOrder(await take(db, expired, options), 'lease_until'));
   return claimed;
 }
 
@@ -52,8 +52,8 @@ async function take(db: Kysely<Database>, ids: RawBuilder<unknown>, o: LeaseOpti
 }
 
 /** Claimed rows in claim order (RETURNING promises none). */
-function inClaimOrder(rows: JobRow[], at: 'run_at' | 'lease_until'): JobRow[] {
-  return rows.sort((a, b) => Number(a[at]) - Number(b[at]) || a.id - b.id);
+function inClaimOrder(rows: JobRow[]): JobRow[] {
+  return rows.sort((a, b) => Number(a.run_at) - Number(b.run_at) || a.id - b.id);
 }
 
 /**

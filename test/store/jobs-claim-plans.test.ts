@@ -77,21 +77,26 @@ describe.each(backends)('claim plans on %s', (backend) => {
   it('claims each class through its partial index, reading `limit` rows', async () => {
     const jobs = await seeded();
     captured.length = 0;
-    // An empty lane runs all three claim statements (urgent, normal, expired leases); each is
+    // An empty lane runs all three claim statements (expired leases, urgent, normal); each is
     // then explained against lane a, where 20,000 rows are due.
     await jobs.claimDue({ owner: 'w', now: T0, leaseMs: 1000, lane: 'empty', limit: LIMIT });
     const claims = captured.filter((q) => /^update/i.test(q.sql));
     expect(claims).toHaveLength(3);
     const plans = await Promise.all(claims.map(planOf));
-    expectIndexOnly(plans[0]!, 'jobs_claim', LIMIT);
+    expectIndexOnly(plans[0]!, 'jobs_lease', LIMIT);
     expectIndexOnly(plans[1]!, 'jobs_claim', LIMIT);
-    expectIndexOnly(plans[2]!, 'jobs_lease', LIMIT);
+    expectIndexOnly(plans[2]!, 'jobs_claim', LIMIT);
     console.info(`${backend} claim plans:\n${plans.map((p) => p.join('\n')).join('\n---\n')}`);
     // And the claim itself, against the backlog.
     const claimed = await jobs.claimDue({ owner: 'w', now: T0, leaseMs: 1000, lane: 'a', limit: LIMIT });
-    // The earliest urgent pending ones of lane a: i even, a multiple of 3, not of 10 (running).
+    // Lane a's jobs whose lease ran out first, earliest expiry first: i a multiple of 10.
+    const expiredA = Array.from({ length: DUE }, (_, k) => DUE - k).filter((i) => i % 10 === 0);
+    expect(claimed.map((j) => Number(j.run_at))).toEqual(expiredA.slice(0, LIMIT).map((i) => T0 - i));
+    // With those taken, the earliest urgent pending ones: i even, a multiple of 3, not of 10.
+    await t.store.db.updateTable('jobs').set({ status: 'done' }).where('status', '=', 'running').execute();
+    const next = await jobs.claimDue({ owner: 'w', now: T0, leaseMs: 1000, lane: 'a', limit: LIMIT });
     const urgentA = Array.from({ length: DUE }, (_, k) => DUE - k).filter((i) => i % 6 === 0 && i % 10 !== 0);
-    expect(claimed.map((j) => Number(j.run_at))).toEqual(urgentA.slice(0, LIMIT).map((i) => T0 - i));
+    expect(next.map((j) => Number(j.run_at))).toEqual(urgentA.slice(0, LIMIT).map((i) => T0 - i));
   });
 
   it('finds the next wake-up with one ordered read per class and lane', async () => {

@@ -19,7 +19,7 @@ describe.each(backends)('job lanes and priorities on %s', (backend) => {
     await t?.dispose();
   });
 
-  it('claims urgent jobs first, then normal ones, each by run_at then id, then expired leases', async () => {
+  it('claims expired leases first (work a dead process left), then urgent jobs, then normal ones, each by run_at then id', async () => {
     t = await freshStore(backend);
     await t.store.jobs.enqueue(job('stale', { runAt: T0 - 10_000 }), T0 - 10_000);
     const [stale] = await claim(t, 'a', 1, T0 - 10_000); // its lease ran out at T0 - 9000
@@ -30,8 +30,8 @@ describe.each(backends)('job lanes and priorities on %s', (backend) => {
     await t.store.jobs.enqueue(job('urgent-late', { runAt: T0, priority: 0 }), T0);
     await t.store.jobs.enqueue(job('urgent-early', { runAt: T0 - 5, priority: 0 }), T0);
     await t.store.jobs.enqueue(job('future', { runAt: T0 + 1, priority: 0 }), T0);
-    expect(keys(await claim(t, 'a', 3))).toEqual(['urgent-early', 'urgent-late', 'normal-early']);
-    expect(keys(await claim(t, 'a', 10))).toEqual(['normal-early-2', 'normal-late', 'stale']);
+    expect(keys(await claim(t, 'a', 3))).toEqual(['stale', 'urgent-early', 'urgent-late']);
+    expect(keys(await claim(t, 'a', 10))).toEqual(['normal-early', 'normal-early-2', 'normal-late']);
     expect(await claim(t, 'a', 10)).toEqual([]);
     const [future] = await claim(t, 'a', 10, T0 + 1);
     expect(future!.dedupe_key).toBe('future');
