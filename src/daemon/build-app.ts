@@ -13,7 +13,7 @@ import type { Services } from '../lifecycle/services.js';
 import { buildJobHandlers } from '../lifecycle/jobs/job-handlers.js';
 import { alertAdmin } from '../lifecycle/whatsapp/alert-admin.js';
 import { JobRunner } from './job-runner.js';
-import { statusCallbackUrl } from './http-server.js';
+import { statusCallbackUrl } from './http/twilio-routes.js';
 
 export interface BuildAppOptions {
   config: Config;
