@@ -44,6 +44,8 @@ type FormHandler = (params: Record<string, string>) => Promise<ReceiveResult | S
 export function twilioRoutes(options: TwilioRoutesOptions): HttpRoute[] {
   const log = options.logger;
   const refusals = refusalLog(log);
+  // Computed once: the ack path only appends the path Twilio called.
+  const base = publicBase(options.publicUrl);
   const route = (path: string, handle: FormHandler): HttpRoute => ({ path, methods: ['POST'], handle: (req, res) => receive(req, res, handle) });
 
   async function receive(req: IncomingMessage, res: ServerResponse, handle: FormHandler): Promise<void> {
@@ -61,7 +63,7 @@ export function twilioRoutes(options: TwilioRoutesOptions): HttpRoute[] {
     }
     if (options.validateSignatures) {
       const signature = header(req, 'x-twilio-signature');
-      const url = publicUrlFor(options.publicUrl, req.url ?? '/');
+      const url = base + (req.url ?? '/');
       if (!options.verifySignature({ url, params: form.signed, signature, signatureSettings: header(req, 'x-twilio-webhooks-signature-settings') })) {
         refusals.note(signature !== undefined);
         return respond(res, 403, 'text/plain', 'invalid signature');
