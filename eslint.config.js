@@ -32,6 +32,26 @@ export default tseslint.config(
     },
   },
   {
+    // Layers import one way: cli and daemon -> lifecycle -> domain + store + clients.
+    files: ['src/lifecycle/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: sdk(),
+        patterns: [{ group: ['**/daemon/*', '**/cli/*', '**/bench/*', '**/demo/*'], message: 'lifecycle/ is below cli/ and daemon/: it imports nothing from them (the job contract lives in lifecycle/jobs/)' }],
+      }],
+    },
+  },
+  ...[['src/store/**/*.ts', 'src/support/**/*.ts', 'src/config/**/*.ts'], ['src/clients/**/*.ts']].map((files) => ({
+    files,
+    rules: {
+      'no-restricted-imports': ['error', {
+        // clients/ may import its own SDK; the others none.
+        paths: files[0].startsWith('src/clients') ? [] : sdk(),
+        patterns: [{ group: ['**/lifecycle/*', '**/lifecycle/**', '**/daemon/*', '**/cli/*'], message: 'store/, clients/, support/ and config/ sit below the use cases: they import nothing from lifecycle/, daemon/ or cli/' }],
+      }],
+    },
+  })),
+  {
     files: ['test/**/*.ts', 'test/**/*.tsx', 'src/bench/**/*.ts', 'src/cli/**/*.ts', 'src/cli/**/*.tsx'],
     rules: { 'no-console': 'off' },
   },

@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { configSchema } from '../config/schema.js';
 import { systemClock } from '../support/clock.js';
 import { silentLogger } from '../support/logger.js';
-import { JobRunner, type JobHandler } from '../daemon/job-runner.js';
+import { JobRunner } from '../daemon/job-runner.js';
 import { createJobQueue } from '../lifecycle/jobs/job-queue.js';
-import { registerFollowUpHandlers } from '../lifecycle/follow-up/follow-up-handlers.js';
-import { scheduleFollowUp, SEND_REMINDER } from '../lifecycle/follow-up/schedule-follow-up.js';
+import { bindJobs } from '../lifecycle/all-jobs.js';
+import { SEND_REMINDER } from '../lifecycle/jobs/job-kinds.js';
+import { sendNudgeJob, sendReminderJob } from '../lifecycle/follow-up/send-reminder.js';
+import { scheduleFollowUp } from '../lifecycle/follow-up/schedule-follow-up.js';
 import type { Services } from '../lifecycle/services.js';
 import { openStore, type Store } from '../store/open-store.js';
 import { percentile, type BenchFigure } from './bench-result.js';
@@ -50,11 +52,10 @@ async function latenessRun(store: Store, reminders: number, windowMs: number): P
   const wake = { runner: undefined as JobRunner | undefined };
   const queue = createJobQueue(store, clock, config.jobs.maxAttempts, () => wake.runner?.wake());
   const services: Services = { config, clock, logger: silentLogger(), store, queue };
-  const handlers: Record<string, JobHandler> = {};
-  registerFollowUpHandlers(services, handlers);
+  const jobs = bindJobs(services, [sendReminderJob, sendNudgeJob]);
   const lateness: number[] = [];
-  const remind = handlers[SEND_REMINDER]!;
-  handlers[SEND_REMINDER] = async (ctx) => {
+  const remind = jobs[0]!.handle!;
+  jobs[0]!.handle = async (ctx) => {
     lateness.push(clock.now() - Number(ctx.job.run_at));
     return remind(ctx);
   };
@@ -71,7 +72,7 @@ async function latenessRun(store: Store, reminders: number, windowMs: number): P
     await store.clients.setForMeeting(meeting.id, [client.id]);
     await scheduleFollowUp(services, meeting);
   }
-  const runner = new JobRunner({ store, clock, logger: silentLogger(), handlers, leaseMs: 60_000 });
+  const runner = new JobRunner({ store, clock, logger: silentLogger(), jobs, leaseMs: 60_000 });
   wake.runner = runner;
   runner.start();
   const deadline = first + windowMs + 10_000;
@@ -92,8 +93,8 @@ async function dueQueryRun(store: Store, meetings: number): Promise<{ claim: num
         return { event_id: `bulk-${start + k}`, source: 'graph' as const, title: 'Bulk', start_at: at, end_at: at + 1_800_000, organizer_email: user.email, user_id: user.id, status: 'plan_sent' as const, created_at: now, updated_at: now };
       })).returning(['id', 'end_at']).execute();
       await tx.insertInto('jobs').values(rows.map((r) => ({
-        kind: SEND_REMINDER, payload: JSON.stringify({ meetingId: r.id }), run_at: Number(r.end_at) + 60_000, status: 'pending' as const,
-        attempts: 0, max_attempts: 8, dedupe_key: `${SEND_REMINDER}:${r.id}`, meeting_id: r.id, created_at: now, updated_at: now,
+        kind: SEND_REMINDER.name, lane: SEND_REMINDER.lane, payload: JSON.stringify({ meetingId: r.id }), run_at: Number(r.end_at) + 60_000, status: 'pending' as const,
+        attempts: 0, max_attempts: 8, dedupe_key: `${SEND_REMINDER.name}:${r.id}`, meeting_id: r.id, created_at: now, updated_at: now,
       }))).execute();
     });
   }
@@ -102,10 +103,10 @@ async function dueQueryRun(store: Store, meetings: number): Promise<{ claim: num
   for (let i = 0; i < 21; i++) {
     // Nothing is due yet: this is the query every runner tick makes, plus its next-wake question.
     let t = performance.now();
-    await store.jobs.claimDue({ owner: 'bench', now, leaseMs: 60_000, limit: 4, kinds: [SEND_REMINDER, 'send_whatsapp'] });
+    await store.jobs.claimDue({ owner: 'bench', now, leaseMs: 60_000, limit: 4, lane: SEND_REMINDER.lane });
     claims.push(performance.now() - t);
     t = performance.now();
-    await store.jobs.nextWakeAt([SEND_REMINDER, 'send_whatsapp']);
+    await store.jobs.nextWakeAt([SEND_REMINDER.lane]);
     nexts.push(performance.now() - t);
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -12,6 +12,11 @@ const url = (what: string) =>
   });
 const positiveInt = z.number().int().positive();
 
+/** How many jobs of one lane run at once in a daemon. */
+function lane(fallback: number) {
+  return z.number().int().min(1).max(512).default(fallback);
+}
+
 export const configSchema = z.object({
   bot: z.object({
     email: z.email({ message: 'expected the bot mailbox address, e.g. coach-bot@yourcompany.com' }).default('coach-bot@example.com'),
@@ -108,6 +113,26 @@ export const configSchema = z.object({
     retryBaseSeconds: z.number().min(0.1).max(3600).default(5),
     /** The longest wait between two attempts. */
     retryMaxSeconds: z.number().min(1).max(86_400).default(3600),
+    /**
+     * Jobs of each lane run at once in one daemon; each lane is claimed on its own, so a backlog
+     * in one (a burst of inbound messages) never delays another (a reminder due now).
+     */
+    concurrency: z.object({
+      /** Inbound WhatsApp messages: commands, the coach's answers, role-play turns (most wait on Gemini). */
+      conversation: lane(32),
+      /** Outbound WhatsApp sends (Twilio). */
+      whatsapp: lane(16),
+      /** Coaching plans (Gemini). */
+      plans: lane(4),
+      /** Structuring the salesperson's outcome (Gemini). */
+      outcomes: lane(4),
+      /** Reminders, nudges, admin alerts, delivery failures. */
+      timely: lane(8),
+      /** HubSpot notes and tasks. */
+      crm: lane(4),
+      /** Accepting invitations (Graph). */
+      calendar: lane(2),
+    }).strict().prefault({}),
   }).prefault({}),
   defaults: z.object({
     country: z.string().regex(/^[A-Za-z]{2}$/, { message: 'expected a two-letter ISO country code such as US or ES' }).default('US'),

@@ -10,7 +10,8 @@ import { createGeminiModelFromConfig } from '../clients/gemini/gemini-model.js';
 import { createGraphCalendarFromConfig } from '../clients/graph/graph-calendar.js';
 import { createJobQueue } from '../lifecycle/jobs/job-queue.js';
 import type { Services } from '../lifecycle/services.js';
-import { buildJobHandlers } from '../lifecycle/jobs/job-handlers.js';
+import { bindJobs } from '../lifecycle/all-jobs.js';
+import { payloadIf } from '../lifecycle/jobs/job-payload.js';
 import { alertAdmin } from '../lifecycle/whatsapp/alert-admin.js';
 import { JobRunner } from './job-runner.js';
 import { statusCallbackUrl } from './http/twilio-routes.js';
@@ -39,7 +40,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   // Assigned once below; the queue needs a way to wake the runner it is handed to.
   // eslint-disable-next-line prefer-const
   let runner: JobRunner | undefined;
-  const queue = createJobQueue(store, clock, config.jobs.maxAttempts, () => runner?.wake());
+  const queue = createJobQueue(store, clock, config.jobs.maxAttempts, (lane) => runner?.wake(lane === undefined ? undefined : [lane]));
   const services: Services = {
     config,
     clock,
@@ -65,16 +66,19 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     calendar: isConfigured.microsoft(config) ? createGraphCalendarFromConfig(config, logger.child({ component: 'graph' })) : undefined,
     ...options.clients,
   };
+  const jobs = bindJobs(services);
   runner = new JobRunner({
     store,
     clock,
     logger: logger.child({ component: 'jobs' }),
-    handlers: buildJobHandlers(services),
+    jobs,
+    concurrency: config.jobs.concurrency,
     leaseMs: config.jobs.leaseSeconds * 1000,
-    backoffBaseMs: config.jobs.retryBaseSeconds * 1000,
-    backoffMaxMs: config.jobs.retryMaxSeconds * 1000,
+    backoff: { baseMs: config.jobs.retryBaseSeconds * 1000, maxMs: config.jobs.retryMaxSeconds * 1000 },
     onFailed: async (job, error) => {
-      if (job.kind === 'send_whatsapp' && job.payload.includes('"kind":"admin"')) return;
+      const kind = jobs.find((j) => j.kind.name === job.kind)?.kind;
+      const payload = kind ? payloadIf(kind, job) : undefined;
+      if (kind?.alertOnFailure && payload !== undefined && !kind.alertOnFailure(payload)) return;
       await alertAdmin(services, `job-failed:${job.id}`, `job ${job.kind} #${job.id}${job.meeting_id ? ` (meeting ${job.meeting_id})` : ''} failed: ${errorMessage(error)}`);
     },
   });

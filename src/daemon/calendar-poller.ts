@@ -5,6 +5,7 @@ import type { Logger } from '../support/logger.js';
 import type { CalendarIngest, CalendarPollSummary } from '../lifecycle/calendar/ingest-calendar.js';
 import type { DaemonComponent } from './daemon-component.js';
 import type { LeaderLease } from './leader-lease.js';
+import { backoffDelay } from '../support/backoff.js';
 
 /** Starts calling `tick` every `seconds`; the returned stop() ends the schedule. */
 export type PollSchedule = (seconds: number, tick: () => Promise<void>) => { stop(): void };
@@ -105,7 +106,7 @@ export class CalendarPoller implements DaemonComponent {
 
   private backoff(error: unknown): number {
     const base = this.options.pollSeconds * 1000;
-    const exponential = Math.min(MAX_BACKOFF_MS, base * 2 ** Math.max(0, this.failures - 1));
+    const exponential = backoffDelay(this.failures, { baseMs: base, maxMs: MAX_BACKOFF_MS, jitter: 0 });
     if (error instanceof ProviderError) {
       // A settings problem will not fix itself soon: look again every few minutes, not every tick.
       if (!error.retryable) return Math.max(exponential, Math.min(MAX_BACKOFF_MS, 5 * 60_000));

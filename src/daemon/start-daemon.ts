@@ -28,6 +28,7 @@ export async function startDaemon(app: App, options: StartDaemonOptions = {}): P
   }
   app.runner.start();
   logger.info({ components: components.map((c) => c.name), jobKinds: app.runner.kinds, store: app.services.store.location }, 'rolplay started');
+  if (app.runner.waitingKinds.length > 0) logger.info({ jobKinds: app.runner.waitingKinds }, 'these jobs wait until the service they need is configured');
   let stopping: Promise<void> | undefined;
   return {
     stop() {

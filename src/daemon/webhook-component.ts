@@ -1,7 +1,7 @@
 import { verifyTwilioSignature } from '../clients/twilio/verify-signature.js';
 import { receiveInbound } from '../lifecycle/whatsapp/receive-inbound.js';
 import { receiveDeliveryStatus } from '../lifecycle/whatsapp/receive-delivery-status.js';
-import { healthStatus } from '../lifecycle/doctor/health-status.js';
+import { cachedHealthStatus } from '../lifecycle/doctor/health-status.js';
 import { createBatchedEnqueue } from '../lifecycle/whatsapp/batched-enqueue.js';
 import type { App } from './build-app.js';
 import { createHttpListener, type HttpListener, type HttpListenerOptions } from './http/http-listener.js';
@@ -30,7 +30,7 @@ export function createWebhookComponent(app: App, timeouts: Pick<HttpListenerOpti
       onStatus: (params) => receiveDeliveryStatus({ ...app.services, logger: log }, params),
       logger: log,
     }),
-    health: () => healthStatus(app.services),
+    health: cachedHealthStatus(app.services),
     logger: log,
     ...timeouts,
   });

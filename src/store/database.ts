@@ -11,7 +11,8 @@ type Millis = number;
 export type MeetingStatus = 'scheduled' | 'plan_sent' | 'reminder_sent' | 'completed' | 'cancelled';
 export const MEETING_STATUSES: readonly MeetingStatus[] = ['scheduled', 'plan_sent', 'reminder_sent', 'completed', 'cancelled'];
 
-export type JobStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
+/** waiting: a keyed job queued behind another job of its queue key; never claimed until promoted. */
+export type JobStatus = 'waiting' | 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface UsersTable {
   id: Id;
@@ -127,6 +128,17 @@ export interface JobsTable {
   result: string | null;
   created_at: Millis;
   updated_at: Millis;
+  /** The concurrency pool that claims it (migration 0009). */
+  lane: ColumnType<string, string | undefined, string>;
+  /** 0 = urgent (claimed before any normal job of its lane), 1 = normal (migration 0009). */
+  priority: ColumnType<number, number | undefined, number>;
+  /** Jobs sharing a key run one at a time, in id order, e.g. 'conversation:+34612345678' (migration 0009). */
+  queue_key: string | null;
+}
+
+/** One row per queue key ever used: the row lock that orders a key's enqueues and promotions (migration 0009). */
+export interface JobQueuesTable {
+  queue_key: string;
 }
 
 export interface SyncStateTable {
@@ -175,6 +187,7 @@ export interface Database {
   meeting_clients: MeetingClientsTable;
   messages: MessagesTable;
   jobs: JobsTable;
+  job_queues: JobQueuesTable;
   sync_state: SyncStateTable;
   leases: LeasesTable;
   conversations: ConversationsTable;

@@ -1,6 +1,9 @@
-import { type Kysely, type Updateable } from 'kysely';
+import { sql, type Kysely, type Updateable } from 'kysely';
 import type { Database, JobRow, JobStatus, JobsTable } from './database.js';
 import type { Dialect } from './migrations.js';
+import { inTransaction, keyIsBusy, keysWithWaitingJobs, lockQueueKey, promoteNext } from './job-queue-keys.js';
+import { claimDueJobs, nextWakeInLanes, type ClaimOptions, type LeaseOptions } from './job-claims.js';
+import { cancelMeetingJobs, rescheduleMeetingJobs, reviveMeetingJobs } from './meeting-jobs.js';
 
 export interface EnqueueInput {
   kind: string;
@@ -9,39 +12,93 @@ export interface EnqueueInput {
   dedupeKey: string;
   meetingId?: number | null;
   maxAttempts: number;
+  /** Which concurrency pool claims it. */
+  lane: string;
+  /** 0 = urgent, 1 = normal (default). */
+  priority?: 0 | 1;
+  /** Jobs of one key run one at a time, in enqueue order (e.g. 'conversation:+34612345678'). */
+  queueKey?: string | null;
 }
 
-export interface ClaimOptions {
-  owner: string;
-  now: number;
-  leaseMs: number;
-  limit: number;
-  /** Only these kinds (the ones this process has handlers for); all when omitted. */
-  kinds?: string[];
+export type { ClaimOptions, LeaseOptions };
+
+export interface LaneAssignment {
+  kind: string;
+  lane: string;
+  priority?: 0 | 1;
 }
+
+/*
+ * Plans seen (test/store/jobs-claim-plans.test.ts: 20,000 due jobs in lanes a and b, 2,000 of
+ * them running with a lease that ran out; claim limit 10). Every claim reads `limit` entries from
+ * the head of one partial index: no sort, no temp B-tree, no scan of other rows or lanes.
+ * SQLite 3.53, EXPLAIN QUERY PLAN (no ANALYZE statistics; INDEXED BY keeps it so with them):
+ *   urgent, normal:  SEARCH jobs USING INTEGER PRIMARY KEY (rowid=?)
+ *                    LIST SUBQUERY 1
+ *                    SEARCH jobs USING COVERING INDEX jobs_claim (lane=? AND priority=? AND run_at<?)
+ *   leases:          ... SEARCH jobs USING COVERING INDEX jobs_lease (lane=? AND lease_until<?)
+ *   nextWakeAt:      SCAN CONSTANT ROW; per lane 3 x SCALAR SUBQUERY:
+ *                    SEARCH jobs USING COVERING INDEX jobs_claim (lane=? AND priority=?)  (twice)
+ *                    SEARCH jobs USING COVERING INDEX jobs_lease (lane=? AND lease_until>?)
+ *   key reads:       SEARCH jobs USING INDEX jobs_queue (queue_key=?)
+ * PostgreSQL 15, EXPLAIN ANALYZE after ANALYZE:
+ *   urgent, normal:  Update on jobs (actual rows=10)
+ *                      -> Nested Loop -> HashAggregate -> Subquery Scan on "ANY_subquery"
+ *                         -> Limit (actual rows=10) -> LockRows
+ *                            -> Index Scan using jobs_claim on jobs jobs_1 (actual rows=10)
+ *                                 Index Cond: ((lane = 'a') AND (priority = 0) AND (run_at <= ...))
+ *                                 Filter: (status = 'pending')  [kept for the FOR UPDATE recheck]
+ *                         -> Index Scan using jobs_pkey on jobs (actual rows=1 loops=10)
+ *   leases:          the same over Index Scan using jobs_lease (lane = 'a' AND lease_until <= ...)
+ *   nextWakeAt:      Result; per lane 3 x InitPlan -> Limit -> Index Only Scan using jobs_claim
+ *                    (lane, priority) or jobs_lease (lane, lease_until IS NOT NULL), actual rows=1
+ *   key reads:       Index Scan using jobs_queue (queue_key = ...), over that key's open jobs only
+ * When statistics say only a few rows are due, PostgreSQL may prefer a bitmap scan of jobs_claim
+ * plus a sort of those rows (seen with 2 due): cheap while the estimate holds; a stale one costs
+ * more until autovacuum analyzes the table again.
+ */
 
 /**
  * The durable job queue. Every side effect is a row; the dedupe key makes enqueueing
- * idempotent; claiming is one atomic UPDATE (SKIP LOCKED on PostgreSQL, the single writer lock
- * on SQLite); a lease that runs out (the process died) makes the job claimable again. Writes
- * after a claim are fenced on the lease owner, so a worker that lost its lease cannot overwrite
- * the work of the one that took it over.
+ * idempotent; claiming is one atomic UPDATE per claim class (SKIP LOCKED on PostgreSQL, the single
+ * writer lock on SQLite); a lease that runs out (the process died) makes the job claimable again.
+ * Writes after a claim are fenced on the lease owner, so a worker that lost its lease cannot
+ * overwrite the work of the one that took it over. Keyed jobs keep their key's order (see
+ * job-queue-keys.ts).
  */
 export class JobsRepo {
   constructor(private readonly db: Kysely<Database>, private readonly dialect: Dialect) {}
 
-  /** Adds the job unless one with this dedupe key exists; returns the row either way. */
+  /**
+   * Adds the job unless one with this dedupe key exists; returns the row either way. A keyed job
+   * takes its key's lock first, so ids of one key follow lock order (arrival order, across
+   * daemons), and waits when the key already has a job queued or running.
+   */
   async enqueue(input: EnqueueInput, now: number): Promise<{ job: JobRow; created: boolean }> {
-    const inserted = await this.db.insertInto('jobs')
+    const key = input.queueKey ?? null;
+    if (key === null) return this.insert(this.db, input, 'pending', now);
+    return inTransaction(this.db, async (tx) => {
+      await lockQueueKey(tx, key);
+      // Read after the lock: on PostgreSQL (READ COMMITTED) each statement sees what committed
+      // before it, including the previous holder's jobs.
+      return this.insert(tx, input, (await keyIsBusy(tx, key)) ? 'waiting' : 'pending', now);
+    });
+  }
+
+  private async insert(db: Kysely<Database>, input: EnqueueInput, status: JobStatus, now: number): Promise<{ job: JobRow; created: boolean }> {
+    const inserted = await db.insertInto('jobs')
       .values({
         kind: input.kind,
         payload: JSON.stringify(input.payload ?? {}),
         run_at: input.runAt,
-        status: 'pending',
+        status,
         attempts: 0,
         max_attempts: input.maxAttempts,
         dedupe_key: input.dedupeKey,
         meeting_id: input.meetingId ?? null,
+        lane: input.lane,
+        priority: input.priority ?? 1,
+        queue_key: input.queueKey ?? null,
         created_at: now,
         updated_at: now,
       })
@@ -49,32 +106,21 @@ export class JobsRepo {
       .returningAll()
       .executeTakeFirst();
     if (inserted) return { job: inserted, created: true };
-    const existing = await this.byDedupeKey(input.dedupeKey);
+    const existing = await db.selectFrom('jobs').selectAll().where('dedupe_key', '=', input.dedupeKey).executeTakeFirst();
     if (!existing) throw new Error(`job ${input.dedupeKey} vanished while enqueueing`);
     return { job: existing, created: false };
   }
 
-  async claimDue(options: ClaimOptions): Promise<JobRow[]> {
-    const { owner, now, leaseMs, limit, kinds } = options;
-    let due = this.db.selectFrom('jobs').select('id')
-      .where((eb) => eb.or([
-        eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]),
-        eb.and([eb('status', '=', 'running'), eb('lease_until', '<=', now)]),
-      ]))
-      .orderBy('run_at')
-      .orderBy('id')
-      .limit(limit);
-    if (kinds) due = due.where('kind', 'in', kinds.length > 0 ? kinds : ['']);
-    if (this.dialect === 'postgres') due = due.forUpdate().skipLocked();
-    return this.db.updateTable('jobs')
-      .set((eb) => ({ status: 'running', attempts: eb('attempts', '+', 1), lease_owner: owner, lease_until: now + leaseMs, updated_at: now }))
-      .where('id', 'in', due)
-      .returningAll()
-      .execute();
+  /**
+   * Claims up to `limit` jobs of the lane: due urgent ones, then due normal ones (each by run_at,
+   * id), then running ones whose lease ran out (job-claims.ts; plans above).
+   */
+  claimDue(options: ClaimOptions): Promise<JobRow[]> {
+    return claimDueJobs(this.db, this.dialect, options);
   }
 
   /** Claims one specific job if it is pending (used to deliver right away from the CLI). */
-  claimById(id: number, options: Omit<ClaimOptions, 'limit'>): Promise<JobRow | undefined> {
+  claimById(id: number, options: LeaseOptions): Promise<JobRow | undefined> {
     return this.db.updateTable('jobs')
       .set((eb) => ({ status: 'running', attempts: eb('attempts', '+', 1), lease_owner: options.owner, lease_until: options.now + options.leaseMs, updated_at: options.now }))
       .where('id', '=', id)
@@ -91,11 +137,12 @@ export class JobsRepo {
   }
 
   complete(id: number, owner: string, result: unknown, now: number): Promise<boolean> {
-    return this.finish(id, owner, { status: 'done', result: result === undefined ? null : JSON.stringify(result), lease_owner: null, lease_until: null, updated_at: now });
+    return this.settle(id, owner, { status: 'done', result: result === undefined ? null : JSON.stringify(result), lease_owner: null, lease_until: null, updated_at: now }, now);
   }
 
+  /** The job stays pending, so it stays its key's head: the jobs queued behind it keep waiting. */
   retryAt(id: number, owner: string, runAt: number, error: string, now: number): Promise<boolean> {
-    return this.finish(id, owner, { status: 'pending', run_at: runAt, last_error: error, lease_owner: null, lease_until: null, updated_at: now });
+    return this.release(this.db, id, owner, { status: 'pending', run_at: runAt, last_error: error, lease_owner: null, lease_until: null, updated_at: now });
   }
 
   /** Like retryAt, but the attempt is given back: the job waited for something, it did not fail. */
@@ -107,7 +154,7 @@ export class JobsRepo {
   }
 
   fail(id: number, owner: string, error: string, now: number): Promise<boolean> {
-    return this.finish(id, owner, { status: 'failed', last_error: error, lease_owner: null, lease_until: null, updated_at: now });
+    return this.settle(id, owner, { status: 'failed', last_error: error, lease_owner: null, lease_until: null, updated_at: now }, now);
   }
 
   /** Records progress (e.g. which message parts went out) without giving up the lease. */
@@ -117,51 +164,82 @@ export class JobsRepo {
     return Number(r.numUpdatedRows) > 0;
   }
 
-  private async finish(id: number, owner: string, patch: Updateable<JobsTable>): Promise<boolean> {
+  /**
+   * Ends a running job. An unkeyed one (most) costs one UPDATE; a keyed one locks its key, ends
+   * and promotes the next job of the key in one transaction, so the key never has two heads or none.
+   */
+  private async settle(id: number, owner: string, patch: Updateable<JobsTable>, now: number): Promise<boolean> {
     const r = await this.db.updateTable('jobs').set(patch)
+      .where('id', '=', id).where('lease_owner', '=', owner).where('status', '=', 'running').where('queue_key', 'is', null).executeTakeFirst();
+    if (Number(r.numUpdatedRows) > 0) return true;
+    const key = (await this.db.selectFrom('jobs').select('queue_key').where('id', '=', id).executeTakeFirst())?.queue_key ?? null;
+    if (key === null) return false;
+    return inTransaction(this.db, async (tx) => {
+      await lockQueueKey(tx, key);
+      if (!(await this.release(tx, id, owner, patch))) return false;
+      await promoteNext(tx, key, now);
+      return true;
+    });
+  }
+
+  private async release(db: Kysely<Database>, id: number, owner: string, patch: Updateable<JobsTable>): Promise<boolean> {
+    const r = await db.updateTable('jobs').set(patch)
       .where('id', '=', id).where('lease_owner', '=', owner).where('status', '=', 'running').executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
 
-  /** Cancels a meeting's jobs that have not run (optionally only some kinds). */
-  async cancelForMeeting(meetingId: number, now: number, kinds?: string[]): Promise<number> {
-    let q = this.db.updateTable('jobs').set({ status: 'cancelled', updated_at: now })
-      .where('meeting_id', '=', meetingId).where('status', '=', 'pending');
-    if (kinds && kinds.length > 0) q = q.where('kind', 'in', kinds);
-    const r = await q.executeTakeFirst();
-    return Number(r.numUpdatedRows);
+  /** Cancels a meeting's jobs that have not run yet (optionally only some kinds). */
+  cancelForMeeting(meetingId: number, now: number, kinds?: string[]): Promise<number> {
+    return cancelMeetingJobs(this.db, meetingId, now, kinds);
   }
 
-  /** Moves a meeting's pending jobs of one kind to a new time. */
-  async rescheduleForMeeting(meetingId: number, kind: string, runAt: number, now: number): Promise<number> {
-    const r = await this.db.updateTable('jobs').set({ run_at: runAt, updated_at: now })
-      .where('meeting_id', '=', meetingId).where('kind', '=', kind).where('status', '=', 'pending').executeTakeFirst();
-    return Number(r.numUpdatedRows);
+  /** Moves a meeting's jobs of one kind that have not run to a new time. */
+  rescheduleForMeeting(meetingId: number, kind: string, runAt: number, now: number): Promise<number> {
+    return rescheduleMeetingJobs(this.db, meetingId, kind, runAt, now);
   }
 
   /** Puts a cancelled job back in the queue (a meeting that was un-cancelled). */
-  async reviveForMeeting(meetingId: number, kind: string, runAt: number, now: number): Promise<number> {
-    const r = await this.db.updateTable('jobs').set({ status: 'pending', run_at: runAt, attempts: 0, last_error: null, updated_at: now })
-      .where('meeting_id', '=', meetingId).where('kind', '=', kind).where('status', '=', 'cancelled').executeTakeFirst();
+  reviveForMeeting(meetingId: number, kind: string, runAt: number, now: number): Promise<number> {
+    return reviveMeetingJobs(this.db, meetingId, kind, runAt, now);
+  }
+
+  /**
+   * Sets lane (and priority when given) of the jobs of each kind that have not finished, for
+   * jobs queued before an upgrade moved their kind. Running ones too: if their process died in
+   * the upgrade, their lease must run out in a lane that is claimed. One pass over the table.
+   */
+  async assignLanes(lanes: LaneAssignment[], now: number): Promise<number> {
+    if (lanes.length === 0) return 0;
+    const laneOf = sql<string>`case kind ${sql.join(lanes.map((l) => sql`when ${l.kind} then ${l.lane}`), sql` `)} else lane end`;
+    const priorityOf = sql<number>`case kind ${sql.join(lanes.map((l) => sql`when ${l.kind} then ${l.priority ?? sql.ref('priority')}`), sql` `)} else priority end`;
+    const r = await this.db.updateTable('jobs').set({ lane: laneOf, priority: priorityOf, updated_at: now })
+      .where('kind', 'in', lanes.map((l) => l.kind)).where('status', 'in', ['waiting', 'pending', 'running'])
+      .where((eb) => eb.or([eb('lane', '<>', laneOf), eb('priority', '<>', priorityOf)]))
+      .executeTakeFirst();
     return Number(r.numUpdatedRows);
   }
 
   /**
-   * The earliest moment something becomes claimable: a pending run_at or a lease expiry. Two
-   * ordered LIMIT 1 reads, so the (status, run_at) index answers in a few rows even with
-   * 100,000 pending reminders (an aggregate over them took ~80 ms per runner tick).
+   * Promotes the oldest waiting job of every key that has no pending or running job: a safety
+   * net for a key stranded by a hand edit or a bug. Each key in its own short transaction.
    */
-  async nextWakeAt(kinds?: string[]): Promise<number | undefined> {
-    const kindList = kinds && kinds.length > 0 ? kinds : [''];
-    let run = this.db.selectFrom('jobs').select('run_at as at').where('status', '=', 'pending').orderBy('run_at').limit(1);
-    let lease = this.db.selectFrom('jobs').select('lease_until as at').where('status', '=', 'running').where('lease_until', 'is not', null).orderBy('lease_until').limit(1);
-    if (kinds) {
-      run = run.where('kind', 'in', kindList);
-      lease = lease.where('kind', 'in', kindList);
+  async repairQueues(now: number): Promise<number> {
+    let promoted = 0;
+    for (const key of await keysWithWaitingJobs(this.db)) {
+      promoted += await inTransaction(this.db, async (tx) => {
+        await lockQueueKey(tx, key);
+        return promoteNext(tx, key, now);
+      });
     }
-    const [nextRun, nextLease] = await Promise.all([run.executeTakeFirst(), lease.executeTakeFirst()]);
-    const candidates = [nextRun?.at, nextLease?.at].filter((v): v is number => v !== null && v !== undefined).map(Number);
-    return candidates.length > 0 ? Math.min(...candidates) : undefined;
+    return promoted;
+  }
+
+  /**
+   * The earliest moment something in these lanes becomes claimable: a pending run_at or a lease
+   * expiry, from the first entry of each lane's indexes (job-claims.ts). Without lanes: across all.
+   */
+  nextWakeAt(lanes?: string[]): Promise<number | undefined> {
+    return nextWakeInLanes(this.db, this.dialect, lanes);
   }
 
   byId(id: number): Promise<JobRow | undefined> {

@@ -191,6 +191,27 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('meetings_series').on('meetings').columns(['series_master_id', 'start_at']).execute();
       },
     },
+    '0009_job_lanes': {
+      async up(db: Kysely<unknown>) {
+        // Lanes are concurrency pools (a Gemini backlog does not hold up Twilio sends), priority 0
+        // jumps the lane's queue (a reminder due now), and a queue key runs one job at a time.
+        // Jobs already queued land in lane 'default' until the runner's assignLanes moves them.
+        await db.schema.alterTable('jobs').addColumn('lane', 'text', (c) => c.notNull().defaultTo('default')).execute();
+        await db.schema.alterTable('jobs').addColumn('priority', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+        await db.schema.alterTable('jobs').addColumn('queue_key', 'text').execute();
+        // Its rows are only ever locked (upserted) to serialise the enqueues and promotions of one
+        // key across daemons; SQLite has a single writer anyway.
+        await db.schema.createTable('job_queues').addColumn('queue_key', 'text', (c) => c.primaryKey()).execute();
+        // Partial indexes, written with literal statuses (the queries repeat them literally: a
+        // partial index is only used when the query's WHERE contains its predicate), each one
+        // yielding a claim class already in claim order, so a claim reads `limit` rows whatever
+        // the backlog. jobs_due stays: list(), the doctor's overdue check and nextWakeAt() without
+        // lanes read pending jobs across lanes by run_at.
+        await sql`create index jobs_claim on jobs (lane, priority, run_at, id) where status = 'pending'`.execute(db);
+        await sql`create index jobs_lease on jobs (lane, lease_until) where status = 'running'`.execute(db);
+        await sql`create index jobs_queue on jobs (queue_key, id) where queue_key is not null and status in ('waiting', 'pending', 'running')`.execute(db);
+      },
+    },
   };
 }
 

@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/support/clock.js';
 import { StoreError, TransientError } from '../../src/support/errors.js';
 import { silentLogger } from '../../src/support/logger.js';
-import { JobRunner, type JobHandler } from '../../src/daemon/job-runner.js';
+import { JobRunner } from '../../src/daemon/job-runner.js';
+import type { JobHandler } from '../../src/lifecycle/jobs/job-contract.js';
+import { testJobs } from '../helpers/test-jobs.js';
 import type { Store } from '../../src/store/open-store.js';
 import { freshStore, type TestStore } from '../helpers/stores.js';
 
@@ -10,8 +12,8 @@ const T0 = Date.UTC(2026, 0, 5, 10, 30, 0);
 let t: TestStore | undefined;
 afterEach(async () => t?.dispose());
 
-function runner(store: Store, handlers: Record<string, JobHandler>, clock: FakeClock) {
-  return new JobRunner({ store, clock, logger: silentLogger(), handlers, leaseMs: 60_000, random: () => 0.5 });
+function runner(store: Store, handlers: Record<string, JobHandler<unknown>>, clock: FakeClock) {
+  return new JobRunner({ store, clock, logger: silentLogger(), jobs: testJobs(handlers), leaseMs: 60_000, backoff: { random: () => 0.5 } });
 }
 
 async function settle(clock: FakeClock, ms = 0) {
@@ -31,13 +33,13 @@ describe('JobRunner when stopping and when the store refuses', () => {
         return job.dedupe_key === 'first' ? new Promise<void>((resolve) => { release = resolve; }) : Promise.resolve();
       },
     }, clock);
-    await t.store.jobs.enqueue({ kind: 'k', runAt: T0, dedupeKey: 'first', maxAttempts: 3 }, T0);
+    await t.store.jobs.enqueue({ lane: 'timely', kind: 'k', runAt: T0, dedupeKey: 'first', maxAttempts: 3 }, T0);
     r.start();
     await settle(clock);
     expect(r.inFlightJobs).toHaveLength(1);
     const stopped = r.stop();
     // Queued during the drain (a webhook, say), and the first job finishing wakes the runner.
-    await t.store.jobs.enqueue({ kind: 'k', runAt: T0, dedupeKey: 'second', maxAttempts: 3 }, T0);
+    await t.store.jobs.enqueue({ lane: 'timely', kind: 'k', runAt: T0, dedupeKey: 'second', maxAttempts: 3 }, T0);
     r.wake();
     release();
     await stopped;
@@ -66,15 +68,15 @@ describe('JobRunner when stopping and when the store refuses', () => {
         throw new TransientError('handler failed');
       },
     }, clock);
-    await t.store.jobs.enqueue({ kind: 'ok', runAt: T0, dedupeKey: 'a', maxAttempts: 3 }, T0);
-    await t.store.jobs.enqueue({ kind: 'boom', runAt: T0, dedupeKey: 'b', maxAttempts: 3 }, T0);
+    await t.store.jobs.enqueue({ lane: 'timely', kind: 'ok', runAt: T0, dedupeKey: 'a', maxAttempts: 3 }, T0);
+    await t.store.jobs.enqueue({ lane: 'timely', kind: 'boom', runAt: T0, dedupeKey: 'b', maxAttempts: 3 }, T0);
     r.start();
     await settle(clock);
     expect(await t.store.jobs.byDedupeKey('a')).toMatchObject({ status: 'running' });
     expect(await t.store.jobs.byDedupeKey('b')).toMatchObject({ status: 'running' });
     // Space comes back; the runner is still going and picks both up when their leases end.
     full = false;
-    await t.store.jobs.enqueue({ kind: 'ok', runAt: T0 + 1000, dedupeKey: 'c', maxAttempts: 3 }, T0);
+    await t.store.jobs.enqueue({ lane: 'timely', kind: 'ok', runAt: T0 + 1000, dedupeKey: 'c', maxAttempts: 3 }, T0);
     r.wake();
     await settle(clock, 1000);
     expect(await t.store.jobs.byDedupeKey('c')).toMatchObject({ status: 'done' });

@@ -5,7 +5,8 @@ import { tempConfig } from '../helpers/run-cli.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { startTwilioSimulator, type TwilioSim } from '../../src/sandbox/twilio-simulator.js';
 import { inboundWhatsAppParams, postSignedForm, signTwilioRequest, type PostResult } from '../../src/sandbox/twilio-webhook.js';
-import { sendWhatsAppRequest } from '../../src/lifecycle/whatsapp/send-whatsapp.js';
+import { sendWhatsAppRequest } from '../../src/lifecycle/whatsapp/send-request.js';
+import { enqueueInput } from '../../src/lifecycle/jobs/job-queue.js';
 import type { JobRow } from '../../src/store/database.js';
 
 export const PHONE = '+14155550100';
@@ -60,9 +61,8 @@ export async function createTwilioDaemonWorld(options: { leaseSeconds?: number }
       return daemon;
     },
     async queueSend(key, body) {
-      const request = sendWhatsAppRequest({ to: PHONE, body, kind: 'plan', userId: user.id }, key);
       const now = Date.now();
-      return (await store.jobs.enqueue({ kind: request.kind, payload: request.payload, runAt: now, dedupeKey: key, maxAttempts: 8 }, now)).job;
+      return (await store.jobs.enqueue(enqueueInput(sendWhatsAppRequest({ to: PHONE, body, kind: 'plan', userId: user.id }, key), now, 8), now)).job;
     },
     async inbound(body, messageSid) {
       const params = inboundWhatsAppParams({ accountSid: twilio.accountSid, from: PHONE, body, messageSid });

@@ -1,10 +1,14 @@
 import { configSchema, type ConfigInput } from '../../src/config/schema.js';
 import { FakeClock, systemClock } from '../../src/support/clock.js';
 import { silentLogger } from '../../src/support/logger.js';
-import { JobRunner, type JobHandler } from '../../src/daemon/job-runner.js';
+import { JobRunner } from '../../src/daemon/job-runner.js';
+import type { JobHandler } from '../../src/lifecycle/jobs/job-contract.js';
+import { SEND_WHATSAPP, type SendWhatsAppPayload } from '../../src/lifecycle/jobs/job-kinds.js';
+import { bindJobs } from '../../src/lifecycle/all-jobs.js';
+import { preparePlanJob } from '../../src/lifecycle/coaching/prepare-plan.js';
+import { handleInboundJob } from '../../src/lifecycle/whatsapp/handle-inbound.js';
 import { createJobQueue } from '../../src/lifecycle/jobs/job-queue.js';
 import type { Services } from '../../src/lifecycle/services.js';
-import { registerCoachingHandlers } from '../../src/lifecycle/coaching/coaching-handlers.js';
 import { receiveInbound, type ReceiveResult } from '../../src/lifecycle/whatsapp/receive-inbound.js';
 import { createGeminiModel } from '../../src/clients/gemini/gemini-model.js';
 import { createHubspotCrm } from '../../src/clients/hubspot/hubspot-crm.js';
@@ -66,14 +70,12 @@ export async function coachingWorld(options: { backend?: 'sqlite' | 'postgres'; 
     crm: hub ? createHubspotCrm({ accessToken: hub.token, basePath: hub.url, logger: silentLogger(), timeoutMs: 5000 }) : undefined,
   };
   const sent: Sent[] = [];
-  const handlers: Record<string, JobHandler> = {
-    send_whatsapp: async ({ payload, job }) => {
-      sent.push({ to: String(payload.to), body: payload.body as string | undefined, template: payload.template as Sent['template'], kind: String(payload.kind), meetingId: (payload.meetingId as number | null) ?? null });
-      await t.store.messages.record({ direction: 'out', userId: (payload.userId as number | null) ?? null, meetingId: (payload.meetingId as number | null) ?? null, phone: String(payload.to), body: String(payload.body ?? '[template]'), twilioSid: `SMout${job.id}`, kind: String(payload.kind) }, clock.now());
-    },
+  const send: JobHandler<SendWhatsAppPayload> = async ({ payload, job }) => {
+    sent.push({ to: payload.to, body: payload.body, template: payload.template, kind: payload.kind, meetingId: payload.meetingId ?? null });
+    await t.store.messages.record({ direction: 'out', userId: payload.userId ?? null, meetingId: payload.meetingId ?? null, phone: payload.to, body: payload.body ?? '[template]', twilioSid: `SMout${job.id}`, kind: payload.kind }, clock.now());
   };
-  registerCoachingHandlers(services, handlers);
-  const runner: JobRunner = new JobRunner({ store: t.store, clock, logger: silentLogger(), handlers, leaseMs: 60_000, random: () => 0.5, backoffBaseMs: 1000 });
+  const jobs = [...bindJobs(services, [preparePlanJob, handleInboundJob(() => [])]), { kind: SEND_WHATSAPP, handle: send }];
+  const runner: JobRunner = new JobRunner({ store: t.store, clock, logger: silentLogger(), jobs, leaseMs: 60_000, backoff: { random: () => 0.5, baseMs: 1000 } });
   const user = (await t.store.users.upsert({ email: 'sam@example.com', name: 'Sam Seller', phone: '+14155550100', timezone: 'Europe/Madrid' }, clock.now())).user;
   const run = async () => {
     await runner.runDue();

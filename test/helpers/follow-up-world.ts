@@ -1,9 +1,14 @@
 import { configSchema, type ConfigInput } from '../../src/config/schema.js';
 import { FakeClock } from '../../src/support/clock.js';
 import { silentLogger } from '../../src/support/logger.js';
-import { JobRunner, type JobHandler } from '../../src/daemon/job-runner.js';
+import { JobRunner } from '../../src/daemon/job-runner.js';
+import type { JobHandler } from '../../src/lifecycle/jobs/job-contract.js';
+import { ADMIN_ALERT, SEND_WHATSAPP, type SendWhatsAppPayload } from '../../src/lifecycle/jobs/job-kinds.js';
+import { bindJobs } from '../../src/lifecycle/all-jobs.js';
+import { sendNudgeJob, sendReminderJob } from '../../src/lifecycle/follow-up/send-reminder.js';
+import { recordOutcomeJob } from '../../src/lifecycle/follow-up/record-outcome.js';
+import { logOutcomeJob } from '../../src/lifecycle/follow-up/log-outcome.js';
 import { createJobQueue } from '../../src/lifecycle/jobs/job-queue.js';
-import { registerFollowUpHandlers } from '../../src/lifecycle/follow-up/follow-up-handlers.js';
 import type { Services } from '../../src/lifecycle/services.js';
 import { createHubspotCrm } from '../../src/clients/hubspot/hubspot-crm.js';
 import type { LanguageModel } from '../../src/clients/gemini/language-model.js';
@@ -71,14 +76,15 @@ export async function followUpWorld(options: WorldOptions = {}): Promise<World> 
     model: options.model,
   };
   const sent: Sent[] = [];
-  const handlers: Record<string, JobHandler> = {
-    send_whatsapp: async ({ payload }) => {
-      sent.push({ at: clock.now(), to: String(payload.to), body: payload.body as string | undefined, template: payload.template as Sent['template'], kind: String(payload.kind), meetingId: (payload.meetingId as number | null) ?? null });
-    },
-    admin_alert: async () => undefined,
+  const send: JobHandler<SendWhatsAppPayload> = async ({ payload }) => {
+    sent.push({ at: clock.now(), to: payload.to, body: payload.body, template: payload.template, kind: payload.kind, meetingId: payload.meetingId ?? null });
   };
-  registerFollowUpHandlers(services, handlers);
-  const runner = new JobRunner({ store: t.store, clock, logger: silentLogger(), handlers, leaseMs: 60_000, random: () => 0.5, backoffBaseMs: 1000, maxIdleMs: 1e12 });
+  const jobs = [
+    ...bindJobs(services, [sendReminderJob, sendNudgeJob, recordOutcomeJob, logOutcomeJob]),
+    { kind: SEND_WHATSAPP, handle: send },
+    { kind: ADMIN_ALERT, handle: async () => undefined },
+  ];
+  const runner = new JobRunner({ store: t.store, clock, logger: silentLogger(), jobs, leaseMs: 60_000, backoff: { random: () => 0.5, baseMs: 1000 }, maxIdleMs: 1e12 });
   // (No idle wake-ups: the runner's only timer is for the next due job, which advance() steps to.)
   wake.runner = runner;
   const user = (await t.store.users.upsert({ email: 'sam@seller.example', name: 'Sam Seller', phone: '+14155550100', timezone: 'Europe/Madrid' }, clock.now())).user;

@@ -31,7 +31,7 @@ export async function seedMeetings(store: Store) {
 
   await store.messages.record({ direction: 'out', userId: sara.id, meetingId: planned.id, phone: sara.phone, body: 'Your plan for Acme renewal', twilioSid: 'SMout1', kind: 'plan' }, T0 + 1000);
   await store.messages.record({ direction: 'in', userId: sara.id, meetingId: planned.id, phone: sara.phone, body: 'What if they ask for a discount?', twilioSid: 'SMin1', kind: 'inbound' }, T0 + 2000);
-  const { job } = await store.jobs.enqueue({ kind: 'send_whatsapp', runAt: T0, dedupeKey: `reply:${planned.id}:1`, meetingId: planned.id, maxAttempts: 3 }, T0);
+  const { job } = await store.jobs.enqueue({ kind: 'send_whatsapp', lane: 'whatsapp', runAt: T0, dedupeKey: `reply:${planned.id}:1`, meetingId: planned.id, maxAttempts: 3 }, T0);
   await store.jobs.claimById(job.id, { owner: 'seed', now: T0, leaseMs: 1000 });
   await store.jobs.fail(job.id, 'seed', 'Twilio error 63016: outside the 24-hour window', T0 + 3000);
   return { users: { sara, tom }, clients: { ana, bob }, meetings: { planned, done, cancelled, unmatched } };

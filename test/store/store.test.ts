@@ -40,7 +40,7 @@ describe.each(backends)('store on %s', (backend) => {
 
   it('stores 64-bit millisecond times as numbers', async () => {
     t = await freshStore(backend);
-    const { job } = await t.store.jobs.enqueue({ kind: 'k', runAt: T0, dedupeKey: 'd', maxAttempts: 3 }, T0);
+    const { job } = await t.store.jobs.enqueue({ kind: 'k', lane: 'k', runAt: T0, dedupeKey: 'd', maxAttempts: 3 }, T0);
     expect(typeof job.run_at).toBe('number');
     expect(job.run_at).toBe(T0);
   });
@@ -56,12 +56,12 @@ describe.each(backends)('store on %s', (backend) => {
 
   it('enqueues once per dedupe key and claims atomically', async () => {
     t = await freshStore(backend);
-    const first = await t.store.jobs.enqueue({ kind: 'k', runAt: T0, dedupeKey: 'same', maxAttempts: 3 }, T0);
-    const second = await t.store.jobs.enqueue({ kind: 'k', runAt: T0 + 999, dedupeKey: 'same', maxAttempts: 3 }, T0);
+    const first = await t.store.jobs.enqueue({ kind: 'k', lane: 'k', runAt: T0, dedupeKey: 'same', maxAttempts: 3 }, T0);
+    const second = await t.store.jobs.enqueue({ kind: 'k', lane: 'k', runAt: T0 + 999, dedupeKey: 'same', maxAttempts: 3 }, T0);
     expect(second.created).toBe(false);
     expect(second.job.id).toBe(first.job.id);
-    for (let i = 0; i < 20; i++) await t.store.jobs.enqueue({ kind: 'k', runAt: T0, dedupeKey: `j${i}`, maxAttempts: 3 }, T0);
-    const claims = await Promise.all([1, 2, 3].map((n) => t.store.jobs.claimDue({ owner: `w${n}`, now: T0, leaseMs: 1000, limit: 10 })));
+    for (let i = 0; i < 20; i++) await t.store.jobs.enqueue({ kind: 'k', lane: 'k', runAt: T0, dedupeKey: `j${i}`, maxAttempts: 3 }, T0);
+    const claims = await Promise.all([1, 2, 3].map((n) => t.store.jobs.claimDue({ owner: `w${n}`, now: T0, leaseMs: 1000, lane: 'k', limit: 10 })));
     const ids = claims.flat().map((j) => j.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBe(21);
@@ -69,10 +69,10 @@ describe.each(backends)('store on %s', (backend) => {
 
   it('fences writes on the lease owner and re-claims expired leases', async () => {
     t = await freshStore(backend);
-    await t.store.jobs.enqueue({ kind: 'k', runAt: T0, dedupeKey: 'x', maxAttempts: 3 }, T0);
-    const [job] = await t.store.jobs.claimDue({ owner: 'a', now: T0, leaseMs: 1000, limit: 1 });
-    expect(await t.store.jobs.claimDue({ owner: 'b', now: T0 + 999, leaseMs: 1000, limit: 1 })).toEqual([]);
-    const [again] = await t.store.jobs.claimDue({ owner: 'b', now: T0 + 1001, leaseMs: 1000, limit: 1 });
+    await t.store.jobs.enqueue({ kind: 'k', lane: 'k', runAt: T0, dedupeKey: 'x', maxAttempts: 3 }, T0);
+    const [job] = await t.store.jobs.claimDue({ owner: 'a', now: T0, leaseMs: 1000, lane: 'k', limit: 1 });
+    expect(await t.store.jobs.claimDue({ owner: 'b', now: T0 + 999, leaseMs: 1000, lane: 'k', limit: 1 })).toEqual([]);
+    const [again] = await t.store.jobs.claimDue({ owner: 'b', now: T0 + 1001, leaseMs: 1000, lane: 'k', limit: 1 });
     expect(again!.id).toBe(job!.id);
     expect(again!.attempts).toBe(2);
     expect(await t.store.jobs.complete(job!.id, 'a', { late: true }, T0 + 1100)).toBe(false);
@@ -83,7 +83,7 @@ describe.each(backends)('store on %s', (backend) => {
   it('moves, cancels and revives a meeting\'s pending jobs', async () => {
     t = await freshStore(backend);
     const m = await t.store.meetings.insert({ event_id: 'e1', source: 'graph', title: 'Demo', start_at: T0, end_at: T0 + 3600_000, organizer_email: 'a@b.c', user_id: null, status: 'scheduled', created_at: T0, updated_at: T0 });
-    await t.store.jobs.enqueue({ kind: 'send_reminder', runAt: T0 + 3660_000, dedupeKey: 'r1', meetingId: m.id, maxAttempts: 3 }, T0);
+    await t.store.jobs.enqueue({ kind: 'send_reminder', lane: 'send_reminder', runAt: T0 + 3660_000, dedupeKey: 'r1', meetingId: m.id, maxAttempts: 3 }, T0);
     expect(await t.store.jobs.rescheduleForMeeting(m.id, 'send_reminder', T0 + 7260_000, T0)).toBe(1);
     expect(await t.store.jobs.nextWakeAt()).toBe(T0 + 7260_000);
     expect(await t.store.jobs.cancelForMeeting(m.id, T0)).toBe(1);

@@ -7,6 +7,7 @@ import { ModelBlockedError, ModelOutputError, type JsonRequest, type LanguageMod
 import { readAnswer, type GeminiAnswer } from './gemini-answer.js';
 import { ProviderError } from '../../support/errors.js';
 import { toGeminiError } from './gemini-error.js';
+import { backoffDelay } from '../../support/backoff.js';
 
 export interface GeminiModelOptions {
   apiKey: string;
@@ -104,7 +105,7 @@ export function createGeminiModel(options: GeminiModelOptions): LanguageModel {
           retryAfterHeader: seen.retryAfter,
           secrets: [options.apiKey],
         });
-        const wait = failure.retryAfterMs ?? backoffBaseMs * 2 ** attempt * (0.75 + Math.random() / 2);
+        const wait = failure.retryAfterMs ?? backoffDelay(attempt + 1, { baseMs: backoffBaseMs, maxMs: Number.POSITIVE_INFINITY, jitter: 0.25 });
         if (!failure.retryable || attempt >= maxRetries || wait > maxInlineWaitMs) throw failure;
         log.warn({ status: failure.status, waitMs: Math.round(wait), attempt: attempt + 1 }, 'Gemini call failed; retrying');
         await sleep(options.clock, wait);

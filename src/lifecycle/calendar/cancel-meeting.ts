@@ -1,6 +1,8 @@
 import { formatMeetingTime } from '../../domain/meeting-brief.js';
 import type { MeetingRow, MeetingStatus } from '../../store/database.js';
-import { sendWhatsAppRequest } from '../whatsapp/send-whatsapp.js';
+import { sendWhatsAppRequest } from '../whatsapp/send-request.js';
+import { payloadIf } from '../jobs/job-payload.js';
+import { SEND_WHATSAPP } from '../jobs/job-kinds.js';
 import type { Services } from '../services.js';
 
 const OPEN: MeetingStatus[] = ['scheduled', 'plan_sent', 'reminder_sent', 'completed'];
@@ -31,7 +33,7 @@ export async function cancelMeeting(services: Pick<Services, 'clock' | 'store' |
 /** The plan went out (or is going out right now): a cancelled plan send never reached them. */
 function planDelivered(meeting: MeetingRow, jobs: Array<{ kind: string; status: string; payload: string }>): boolean {
   if (meeting.status !== 'plan_sent' && meeting.status !== 'reminder_sent') return false;
-  const planSends = jobs.filter((j) => j.kind === 'send_whatsapp' && /"kind":"plan"/.test(j.payload));
+  const planSends = jobs.filter((j) => payloadIf(SEND_WHATSAPP, j)?.kind === 'plan');
   return planSends.length === 0 || planSends.some((j) => j.status === 'done' || j.status === 'running');
 }
 

@@ -2,15 +2,13 @@ import type { CalendarChange, CalendarEvent } from '../../domain/calendar-event.
 import type { TriageContext } from '../../domain/event-triage.js';
 import { ProviderError } from '../../support/errors.js';
 import type { Lease } from '../../store/leases-repo.js';
-import type { Store } from '../../store/open-store.js';
-import { createRepositories } from '../../store/repositories.js';
 import { SYNC_RESET, type CalendarSource, type DeltaPage } from '../../clients/graph/calendar-source.js';
 import { loadSyncPoint, saveSyncPoint, type SyncPoint } from './calendar-sync-state.js';
 import { fillFromMaster } from '../../domain/recurring-series.js';
 import { applyMaster, cancelSeries, lookUpMasters, type SeriesLookup } from './calendar-series.js';
 import { cancelMeeting } from './cancel-meeting.js';
 import { upsertCalendarMeeting, type EventOutcome } from './upsert-calendar-meeting.js';
-import { createJobQueue } from '../jobs/job-queue.js';
+import { inTransaction as inStoreTransaction } from '../jobs/in-transaction.js';
 import type { Services } from '../services.js';
 
 export interface CalendarPollSummary {
@@ -168,20 +166,8 @@ export function createCalendarIngest(services: IngestServices, options: Calendar
     }
   }
 
-  /**
-   * Runs `fn` with the store and queue bound to one transaction. The job runner is woken after
-   * the commit, so it never looks for a job that is not visible yet.
-   */
-  async function inTransaction(fn: (deps: IngestServices) => Promise<void>): Promise<void> {
-    let wake = false;
-    await store.db.transaction().execute(async (tx) => {
-      const txStore: Store = { ...store, ...createRepositories(tx, store.dialect), db: tx };
-      const queue = createJobQueue(txStore, clock, config.jobs.maxAttempts, () => {
-        wake = true;
-      });
-      await fn({ ...services, store: txStore, queue });
-    });
-    if (wake) services.queue.wake();
+  function inTransaction(fn: (deps: IngestServices) => Promise<void>): Promise<void> {
+    return inStoreTransaction(services, fn);
   }
 
   function triageNow(): TriageContext {

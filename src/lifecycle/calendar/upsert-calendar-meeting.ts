@@ -4,6 +4,8 @@ import { formatMeetingTime } from '../../domain/meeting-brief.js';
 import { occurrenceKind } from '../../domain/recurring-series.js';
 import type { MeetingRow, MeetingUpdate, UserRow } from '../../store/database.js';
 import { cancelMeeting } from './cancel-meeting.js';
+import { jobRequest } from '../jobs/job-kind.js';
+import { ADMIN_ALERT } from '../jobs/job-kinds.js';
 import type { Services } from '../services.js';
 import { startCoaching } from '../coaching/start-coaching.js';
 
@@ -90,7 +92,7 @@ async function tellAdminUnmatched(deps: Deps, meeting: MeetingRow): Promise<void
   const text = `${what} from ${meeting.organizer_email} is not coached: the organizer is not a registered salesperson. Add them with \`rolplay user add --email ${meeting.organizer_email} --name ... --phone ...\`, which picks ${meeting.series_master_id ? 'every occurrence' : 'this meeting'} up at once.`;
   // One alert per invitation: a series is one invitation, however many occurrences it has.
   const key = `unmatched:${meeting.series_master_id ?? meeting.event_id}`;
-  await deps.queue.enqueue({ kind: 'admin_alert', dedupeKey: `admin_alert:${key}`, payload: { key, text }, meetingId: meeting.id });
+  await deps.queue.enqueue(jobRequest(ADMIN_ALERT, { key, text }, { dedupeKey: `${ADMIN_ALERT.name}:${key}`, meetingId: meeting.id }));
 }
 
 /** Makes the meeting's clients exactly these attendees; with `compare`, writes only on a difference. */

@@ -5,15 +5,14 @@ import { formatPlan } from '../../domain/format-plan.js';
 import { clientNames, formatMeetingTime } from '../../domain/meeting-brief.js';
 import type { Config } from '../../config/schema.js';
 import type { MeetingRow } from '../../store/database.js';
-import type { JobContext, JobHandler } from '../../daemon/job-runner.js';
 import type { LanguageModel } from '../../clients/gemini/language-model.js';
-import type { EnqueueRequest } from '../jobs/job-queue.js';
+import { defineJob, type JobContext } from '../jobs/job-contract.js';
+import { jobRequest, type JobRequest } from '../jobs/job-kind.js';
+import { PREPARE_PLAN } from '../jobs/job-kinds.js';
 import type { Services } from '../services.js';
 import { crmContextReader, loadMeetingBrief } from './load-meeting-brief.js';
 import { sendBusinessMessage } from '../whatsapp/business-message.js';
 import { generatePlan } from './generate-plan.js';
-
-export const PREPARE_PLAN = 'prepare_plan';
 
 /**
  * When the plan should go out: as soon as the meeting is seen (schedule.planLeadHours = 0),
@@ -33,12 +32,12 @@ export const SERIES_PLAN_WAIT_MS = 2 * 3_600_000;
  * hours after that one ends (at the latest an hour before its own start), so it can build on
  * what the salesperson reported, instead of a week's plans all arriving at once.
  */
-export function planJobRequest(meeting: Pick<MeetingRow, 'id' | 'start_at'>, config: Config, now: number, previous?: Pick<MeetingRow, 'end_at' | 'status'>): EnqueueRequest {
+export function planJobRequest(meeting: Pick<MeetingRow, 'id' | 'start_at'>, config: Config, now: number, previous?: Pick<MeetingRow, 'end_at' | 'status'>): JobRequest<{ meetingId: number }> & { runAt: number } {
   let runAt = planDueAt(meeting.start_at, config.schedule.planLeadHours, now);
   if (previous && previous.status !== 'completed' && previous.status !== 'cancelled') {
     runAt = Math.max(runAt, Math.min(Number(previous.end_at) + SERIES_PLAN_WAIT_MS, meeting.start_at - 3_600_000));
   }
-  return { kind: PREPARE_PLAN, dedupeKey: `plan:${meeting.id}`, payload: { meetingId: meeting.id }, runAt, meetingId: meeting.id };
+  return { ...jobRequest(PREPARE_PLAN, { meetingId: meeting.id }, { dedupeKey: `plan:${meeting.id}`, meetingId: meeting.id }), runAt };
 }
 
 /**
@@ -49,11 +48,10 @@ export function planJobRequest(meeting: Pick<MeetingRow, 'id' | 'start_at'>, con
  * (the runner tells the admin once; `doctor` counts it). No generic plan is ever sent in place
  * of a real one.
  */
-export function createPreparePlanHandler(services: Services & { model: LanguageModel }): JobHandler {
+export function createPreparePlanHandler(services: Services & { model: LanguageModel }) {
   const readCrm = crmContextReader(services);
-  return async (ctx: JobContext) => {
-    const meetingId = Number(ctx.payload.meetingId);
-    const meeting = Number.isInteger(meetingId) ? await services.store.meetings.byId(meetingId) : undefined;
+  return async (ctx: JobContext<{ meetingId: number }>): Promise<unknown> => {
+    const meeting = await services.store.meetings.byId(ctx.payload.meetingId);
     if (!meeting) return { skipped: 'meeting not found' };
     if (meeting.status !== 'scheduled') return { skipped: `meeting is ${meeting.status}` };
     if (meeting.user_id === null) return { skipped: 'no registered salesperson' };
@@ -95,3 +93,9 @@ export function createPreparePlanHandler(services: Services & { model: LanguageM
     return { sentAs, status: moved ? 'plan_sent' : 'unchanged' };
   };
 }
+
+/** Without Gemini the plans lane is not claimed: plans wait until gemini.apiKey is set. */
+export const preparePlanJob = defineJob(PREPARE_PLAN, (services) => {
+  const model = services.model;
+  return model ? createPreparePlanHandler({ ...services, model }) : undefined;
+});

@@ -1,10 +1,10 @@
 import type { CalendarEvent } from '../../domain/calendar-event.js';
 import type { MeetingRow } from '../../store/database.js';
-import { PREPARE_PLAN, planJobRequest } from './prepare-plan.js';
+import { planJobRequest } from './prepare-plan.js';
+import { jobRequest } from '../jobs/job-kind.js';
+import { ACCEPT_INVITE, PREPARE_PLAN } from '../jobs/job-kinds.js';
 import { scheduleFollowUp } from '../follow-up/schedule-follow-up.js';
 import type { Services } from '../services.js';
-
-export const ACCEPT_INVITE = 'accept_invite';
 
 type Deps = Pick<Services, 'config' | 'clock' | 'store' | 'queue'>;
 
@@ -20,14 +20,14 @@ export async function startCoaching(deps: Deps, meeting: MeetingRow, event: Pick
     const previous = meeting.series_master_id ? await store.meetings.previousInSeries(meeting.series_master_id, meeting.start_at) : undefined;
     const request = planJobRequest(meeting, config, now, previous);
     const { job, created } = await queue.enqueue(request);
-    if (!created && job.status === 'pending' && Number(job.run_at) !== request.runAt) await store.jobs.rescheduleForMeeting(meeting.id, PREPARE_PLAN, request.runAt!, now);
-    if (!created && job.status === 'cancelled') await store.jobs.reviveForMeeting(meeting.id, PREPARE_PLAN, request.runAt!, now);
+    if (!created && job.status === 'pending' && Number(job.run_at) !== request.runAt) await store.jobs.rescheduleForMeeting(meeting.id, PREPARE_PLAN.name, request.runAt!, now);
+    if (!created && job.status === 'cancelled') await store.jobs.reviveForMeeting(meeting.id, PREPARE_PLAN.name, request.runAt!, now);
     if (!created) queue.wake();
   }
   await scheduleFollowUp(deps, meeting);
   if (options.accept && config.microsoft.acceptInvites && event.ownResponse?.toLowerCase() !== 'accepted') {
     // Accepting the series master accepts every occurrence: one request per series, not per meeting.
     const eventId = meeting.series_master_id ?? event.id;
-    await queue.enqueue({ kind: ACCEPT_INVITE, dedupeKey: `${ACCEPT_INVITE}:${eventId}`, payload: { eventId, meetingId: meeting.id }, meetingId: meeting.id });
+    await queue.enqueue(jobRequest(ACCEPT_INVITE, { eventId, meetingId: meeting.id }, { dedupeKey: `${ACCEPT_INVITE.name}:${eventId}`, meetingId: meeting.id }));
   }
 }

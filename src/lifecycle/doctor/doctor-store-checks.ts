@@ -2,7 +2,7 @@ import type { Clock } from '../../support/clock.js';
 import type { Store } from '../../store/open-store.js';
 import type { DoctorCheck } from './doctor-checks.js';
 import { PLAN_BLOCKED_MARK } from '../coaching/generate-plan.js';
-import { PREPARE_PLAN } from '../coaching/prepare-plan.js';
+import { PREPARE_PLAN } from '../jobs/job-kinds.js';
 
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
@@ -82,7 +82,7 @@ export function storeChecks(store: Store, clock: Clock): DoctorCheck[] {
       async run() {
         // The plan job fails for good with PLAN_BLOCKED_MARK in last_error (generate-plan.ts).
         const rows = (await store.health.jobErrorsSince(PLAN_BLOCKED_MARK, clock.now() - WEEK))
-          .filter((j) => j.kind === PREPARE_PLAN && j.status === 'failed');
+          .filter((j) => j.kind === PREPARE_PLAN.name && j.status === 'failed');
         if (rows.length === 0) return { status: 'ok', detail: 'no plan blocked by Gemini in the last 7 days' };
         const meetings = [...new Set(rows.map((j) => j.meeting_id).filter((id) => id !== null))];
         return {

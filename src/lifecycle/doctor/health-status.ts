@@ -8,11 +8,31 @@ export interface HealthStatus {
   error?: string;
 }
 
-/** GET /health: the store answers (one cheap query) and how the job queue looks. */
+/** GET /health: the store answers, and how the job queue looks. */
 export async function healthStatus(services: Pick<Services, 'store'>): Promise<HealthStatus> {
   try {
     return { ok: true, jobs: await services.store.jobs.countByStatus() };
   } catch (error) {
     return { ok: false, error: `store unavailable: ${errorMessage(error).slice(0, 200)}` };
   }
+}
+
+/**
+ * healthStatus for a probe that may come every few milliseconds (a load balancer, a monitor):
+ * one store read per `maxAgeMs`, shared by the probes that arrive meanwhile, so probing never
+ * competes with the work it watches. A failed read is not kept: the next probe asks again.
+ */
+export function cachedHealthStatus(services: Pick<Services, 'store' | 'clock'>, maxAgeMs = 1000): () => Promise<HealthStatus> {
+  let last: { at: number; status: Promise<HealthStatus> } | undefined;
+  return () => {
+    const now = services.clock.now();
+    if (!last || now - last.at >= maxAgeMs) {
+      const status = healthStatus(services);
+      last = { at: now, status };
+      void status.then((s) => {
+        if (!s.ok && last?.status === status) last = undefined;
+      });
+    }
+    return last.status;
+  };
 }

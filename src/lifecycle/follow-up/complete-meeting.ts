@@ -1,7 +1,8 @@
 import { confirmationText } from '../../domain/follow-up-text.js';
 import type { Outcome } from '../../domain/outcome.js';
 import { tellSalesperson, type FollowUpContext } from './follow-up-context.js';
-import { takeNextQueuedQuestion, SEND_NUDGE } from './send-reminder.js';
+import { takeNextQueuedQuestion } from './send-reminder.js';
+import { SEND_NUDGE } from '../jobs/job-kinds.js';
 import type { Services } from '../services.js';
 
 export interface CompletionResult {
@@ -34,6 +35,6 @@ export async function completeMeeting(services: Services, fu: FollowUpContext, o
     outcome_json: JSON.stringify(outcome),
     ...(result.noteId ? { hubspot_note_id: result.noteId } : {}),
   });
-  await services.store.jobs.cancelForMeeting(meeting.id, now, [SEND_NUDGE]);
+  await services.store.jobs.cancelForMeeting(meeting.id, now, [SEND_NUDGE.name]);
   return done !== undefined;
 }

@@ -1,6 +1,7 @@
 import { clientLabel } from '../../domain/follow-up-text.js';
 import type { ClientRow, MeetingRow, UserRow } from '../../store/database.js';
-import { sendWhatsAppRequest, type SendWhatsAppPayload } from '../whatsapp/send-whatsapp.js';
+import { sendWhatsAppRequest } from '../whatsapp/send-request.js';
+import type { SendWhatsAppPayload } from '../jobs/job-kinds.js';
 import type { Services } from '../services.js';
 
 /** A meeting with the people around it, as the follow-up steps need it. */
@@ -21,11 +22,6 @@ export async function loadFollowUp(services: Pick<Services, 'store'>, meetingId:
   return { meeting, user, clients, client: clientLabel(clients) };
 }
 
-export function meetingIdOf(payload: Record<string, unknown>): number {
-  const id = Number(payload.meetingId);
-  if (!Number.isInteger(id) || id <= 0) throw new Error(`job payload has no valid meetingId: ${JSON.stringify(payload).slice(0, 200)}`);
-  return id;
-}
 
 /**
  * Queues one WhatsApp message to the salesperson through the durable send job. The dedupe key

@@ -2,10 +2,11 @@ import { ProviderError, TransientError, errorMessage, isRetryable } from '../../
 import { noteBody, noteMarker, taskBody, taskMarker } from '../../domain/follow-up-text.js';
 import { doneOutcome, readOutcome, type Outcome } from '../../domain/outcome.js';
 import type { Crm } from '../../clients/hubspot/crm.js';
-import type { JobContext, JobHandler } from '../../daemon/job-runner.js';
+import { defineJob, type JobContext } from '../jobs/job-contract.js';
+import { LOG_HUBSPOT_NOTE } from '../jobs/job-kinds.js';
 import { alertAdmin } from '../whatsapp/alert-admin.js';
 import { completeMeeting, type CompletionResult } from './complete-meeting.js';
-import { loadFollowUp, meetingIdOf, type FollowUpContext } from './follow-up-context.js';
+import { loadFollowUp, type FollowUpContext } from './follow-up-context.js';
 import { resolveCrmContacts } from '../coaching/resolve-crm-contacts.js';
 import type { Services } from '../services.js';
 
@@ -27,11 +28,12 @@ interface Progress {
  * the marker embedded in its body. A permanent HubSpot refusal (token, scope) completes the
  * meeting with the outcome stored, tells the salesperson, and the admin once a day per problem.
  */
-export function createLogOutcomeHandler(services: Services): JobHandler {
+export const logOutcomeJob = defineJob(LOG_HUBSPOT_NOTE, (services) => {
+  const crm = services.crm;
+  // Without HubSpot the crm lane is not claimed: notes wait until hubspot.accessToken is set.
+  if (!crm) return undefined;
   return async (ctx) => {
-    const crm = services.crm;
-    if (!crm) throw new TransientError('HubSpot is not configured: set hubspot.accessToken (or HUBSPOT_ACCESS_TOKEN)');
-    const fu = await loadFollowUp(services, meetingIdOf(ctx.payload));
+    const fu = await loadFollowUp(services, ctx.payload.meetingId);
     if (!fu) return { skipped: 'meeting or salesperson no longer exists' };
     if (fu.meeting.status !== 'reminder_sent') return { skipped: fu.meeting.status };
     const outcome = readOutcome(fu.meeting.outcome_json, fu.meeting.last_reply) ?? doneOutcome('');
@@ -48,9 +50,9 @@ export function createLogOutcomeHandler(services: Services): JobHandler {
     await completeMeeting(services, fu, outcome, result);
     return { noteId: result.noteId ?? null, tasks: result.tasks, problem: result.problem ?? null };
   };
-}
+});
 
-async function logToCrm(services: Services, crm: Crm, fu: FollowUpContext, outcome: Outcome, progress: Progress, ctx: JobContext): Promise<CompletionResult> {
+async function logToCrm(services: Services, crm: Crm, fu: FollowUpContext, outcome: Outcome, progress: Progress, ctx: JobContext<{ meetingId: number }>): Promise<CompletionResult> {
   const { meeting } = fu;
   const save = async () => {
     if (!(await ctx.saveProgress(progress))) throw new TransientError('lost the job lease while logging to HubSpot');

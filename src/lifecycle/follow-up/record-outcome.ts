@@ -5,14 +5,14 @@ import {
   type Outcome,
 } from '../../domain/outcome.js';
 import type { UserRow } from '../../store/database.js';
-import type { JobHandler } from '../../daemon/job-runner.js';
+import { defineJob } from '../jobs/job-contract.js';
+import { jobRequest } from '../jobs/job-kind.js';
+import { LOG_HUBSPOT_NOTE, RECORD_OUTCOME } from '../jobs/job-kinds.js';
 import { completeMeeting } from './complete-meeting.js';
-import { loadFollowUp, meetingIdOf, tellSalesperson, type FollowUpContext } from './follow-up-context.js';
+import { loadFollowUp, tellSalesperson, type FollowUpContext } from './follow-up-context.js';
 import type { Services } from '../services.js';
 import type { InboundInterceptor } from '../whatsapp/handle-inbound.js';
 
-export const RECORD_OUTCOME = 'record_outcome';
-export const LOG_HUBSPOT_NOTE = 'log_hubspot_note';
 /** How long after completion a "Done" is recognised as being about that meeting. */
 const RECENTLY_COMPLETED_MS = 7 * 86_400_000;
 /** Bot commands are never outcomes, even while a meeting waits for one. */
@@ -57,7 +57,7 @@ export async function tryHandleOutcome(services: Services, user: UserRow, text: 
     // Another delivery of a reply got there first; that one carries the outcome.
     return true;
   }
-  await services.queue.enqueue({ kind: RECORD_OUTCOME, payload: { meetingId: meeting.id, messageSid }, dedupeKey: `${RECORD_OUTCOME}:${meeting.id}`, meetingId: meeting.id });
+  await services.queue.enqueue(jobRequest(RECORD_OUTCOME, { meetingId: meeting.id, messageSid }, { dedupeKey: `${RECORD_OUTCOME.name}:${meeting.id}`, meetingId: meeting.id }));
   return true;
 }
 
@@ -71,9 +71,8 @@ export function createOutcomeInterceptor(services: Services): InboundInterceptor
  * raw reply stands in when the model is unavailable or answers nonsense), stores it, then either
  * hands over to 'log_hubspot_note' or, with HubSpot not configured, completes the meeting.
  */
-export function createRecordOutcomeHandler(services: Services): JobHandler {
-  return async ({ payload, logger }) => {
-    const fu = await loadFollowUp(services, meetingIdOf(payload));
+export const recordOutcomeJob = defineJob(RECORD_OUTCOME, (services) => async ({ payload, logger }) => {
+    const fu = await loadFollowUp(services, payload.meetingId);
     if (!fu) return { skipped: 'meeting or salesperson no longer exists' };
     const { meeting } = fu;
     if (meeting.status !== 'reminder_sent' || meeting.last_reply === null) return { skipped: meeting.status };
@@ -87,10 +86,9 @@ export function createRecordOutcomeHandler(services: Services): JobHandler {
       await completeMeeting(services, fu, outcome, { loggedFor: [], tasks: 0, problem: 'HubSpot is not set up (hubspot.accessToken), so nothing was logged there.' });
       return { source: outcome.source, hubspot: 'not configured' };
     }
-    await services.queue.enqueue({ kind: LOG_HUBSPOT_NOTE, payload: { meetingId: meeting.id }, dedupeKey: `${LOG_HUBSPOT_NOTE}:${meeting.id}`, meetingId: meeting.id });
+    await services.queue.enqueue(jobRequest(LOG_HUBSPOT_NOTE, { meetingId: meeting.id }, { dedupeKey: `${LOG_HUBSPOT_NOTE.name}:${meeting.id}`, meetingId: meeting.id }));
     return { source: outcome.source };
-  };
-}
+});
 
 async function structureOutcome(services: Services, fu: FollowUpContext, reply: string, logger: { warn: (o: object, m: string) => void }): Promise<Outcome> {
   if (isBareDone(reply)) return doneOutcome(reply);

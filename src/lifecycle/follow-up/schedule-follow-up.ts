@@ -1,10 +1,10 @@
 import type { MeetingRow } from '../../store/database.js';
 import type { Services } from '../services.js';
-
-export const SEND_REMINDER = 'send_reminder';
+import { jobRequest } from '../jobs/job-kind.js';
+import { SEND_REMINDER } from '../jobs/job-kinds.js';
 
 export function reminderDedupeKey(meetingId: number): string {
-  return `${SEND_REMINDER}:${meetingId}`;
+  return `${SEND_REMINDER.name}:${meetingId}`;
 }
 
 /** When the post-meeting reminder is due: the meeting's end plus schedule.reminderDelayMinutes. */
@@ -24,18 +24,12 @@ export async function scheduleFollowUp(services: Pick<Services, 'config' | 'cloc
   // Unmatched organizers are not coached; finished or cancelled meetings need no reminder.
   if (meeting.user_id === null || meeting.status === 'cancelled' || meeting.status === 'completed' || meeting.status === 'reminder_sent') return 'skipped';
   const runAt = reminderDueAt(services, meeting);
-  const { job, created } = await services.queue.enqueue({
-    kind: SEND_REMINDER,
-    payload: { meetingId: meeting.id },
-    runAt,
-    dedupeKey: reminderDedupeKey(meeting.id),
-    meetingId: meeting.id,
-  });
+  const { job, created } = await services.queue.enqueue(jobRequest(SEND_REMINDER, { meetingId: meeting.id }, { runAt, dedupeKey: reminderDedupeKey(meeting.id), meetingId: meeting.id }));
   if (created) return 'scheduled';
   const now = services.clock.now();
   let moved = 0;
-  if (job.status === 'pending' && Number(job.run_at) !== runAt) moved = await services.store.jobs.rescheduleForMeeting(meeting.id, SEND_REMINDER, runAt, now);
-  else if (job.status === 'cancelled') moved = await services.store.jobs.reviveForMeeting(meeting.id, SEND_REMINDER, runAt, now);
+  if (job.status === 'pending' && Number(job.run_at) !== runAt) moved = await services.store.jobs.rescheduleForMeeting(meeting.id, SEND_REMINDER.name, runAt, now);
+  else if (job.status === 'cancelled') moved = await services.store.jobs.reviveForMeeting(meeting.id, SEND_REMINDER.name, runAt, now);
   if (moved === 0) return 'unchanged';
   services.queue.wake();
   return 'moved';

@@ -1,11 +1,12 @@
 import { TransientError } from '../../support/errors.js';
 import { lateReminderText, nudgeText, reminderText } from '../../domain/follow-up-text.js';
-import type { JobHandler } from '../../daemon/job-runner.js';
-import { loadFollowUp, meetingIdOf, tellSalesperson } from './follow-up-context.js';
+import { defineJob } from '../jobs/job-contract.js';
+import { jobRequest } from '../jobs/job-kind.js';
+import { SEND_NUDGE, SEND_REMINDER } from '../jobs/job-kinds.js';
+import { loadFollowUp, tellSalesperson } from './follow-up-context.js';
 import { reminderDueAt } from './schedule-follow-up.js';
 import type { Services } from '../services.js';
 
-export const SEND_NUDGE = 'send_nudge';
 /** A reminder this far past its time (the daemon was down) says when the meeting was. */
 export const LATE_AFTER_MS = 30 * 60_000;
 
@@ -15,9 +16,8 @@ export const LATE_AFTER_MS = 30 * 60_000;
  * A late reminder is worded for its lateness; if the salesperson already has an open question,
  * a late one waits its turn instead of arriving in a burst (asked when the open one is answered).
  */
-export function createSendReminderHandler(services: Services): JobHandler {
-  return async ({ payload, logger }) => {
-    const fu = await loadFollowUp(services, meetingIdOf(payload));
+export const sendReminderJob = defineJob(SEND_REMINDER, (services) => async ({ payload, logger }) => {
+    const fu = await loadFollowUp(services, payload.meetingId);
     if (!fu) return { skipped: 'meeting or salesperson no longer exists' };
     const { meeting, user } = fu;
     if (meeting.status !== 'scheduled' && meeting.status !== 'plan_sent' && meeting.status !== 'reminder_sent') return { skipped: meeting.status };
@@ -42,13 +42,11 @@ export function createSendReminderHandler(services: Services): JobHandler {
     await tellSalesperson(services, fu, 'reminder', text, `reminder:${meeting.id}`);
     await scheduleNudge(services, meeting.id, now);
     return { sent: true, late };
-  };
-}
+});
 
 /** 'send_nudge' {meetingId}: one reminder of the reminder, only while no answer came. */
-export function createSendNudgeHandler(services: Services): JobHandler {
-  return async ({ payload }) => {
-    const fu = await loadFollowUp(services, meetingIdOf(payload));
+export const sendNudgeJob = defineJob(SEND_NUDGE, (services) => async ({ payload }) => {
+    const fu = await loadFollowUp(services, payload.meetingId);
     if (!fu) return { skipped: 'meeting or salesperson no longer exists' };
     const { meeting } = fu;
     if (meeting.status !== 'reminder_sent' || meeting.last_reply !== null || meeting.reminded_at === null) return { skipped: 'answered or closed' };
@@ -56,13 +54,12 @@ export function createSendNudgeHandler(services: Services): JobHandler {
     // A reply now answers this meeting, even if another reminder went out after it.
     await services.store.followUp.markAsked(meeting.id, services.clock.now());
     return { sent: true };
-  };
-}
+});
 
 export async function scheduleNudge(services: Pick<Services, 'config' | 'queue'>, meetingId: number, from: number): Promise<void> {
   const hours = services.config.schedule.nudgeAfterHours;
   if (hours <= 0) return;
-  await services.queue.enqueue({ kind: SEND_NUDGE, payload: { meetingId }, runAt: from + Math.round(hours * 3_600_000), dedupeKey: `${SEND_NUDGE}:${meetingId}`, meetingId });
+  await services.queue.enqueue(jobRequest(SEND_NUDGE, { meetingId }, { runAt: from + Math.round(hours * 3_600_000), dedupeKey: `${SEND_NUDGE.name}:${meetingId}`, meetingId }));
 }
 
 /**

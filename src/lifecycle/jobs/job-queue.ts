@@ -1,40 +1,54 @@
 import type { Clock } from '../../support/clock.js';
 import type { JobRow } from '../../store/database.js';
+import type { EnqueueInput } from '../../store/jobs-repo.js';
 import type { Store } from '../../store/open-store.js';
-
-export interface EnqueueRequest {
-  kind: string;
-  payload?: Record<string, unknown>;
-  /** Epoch ms; default now. */
-  runAt?: number;
-  /** One job per side effect: enqueueing the same key again returns the existing job. */
-  dedupeKey: string;
-  meetingId?: number | null;
-  maxAttempts?: number;
-}
+import type { JobKind, JobRequest } from './job-kind.js';
+import { JobPayloadError } from './job-payload.js';
 
 export interface JobQueue {
-  enqueue(request: EnqueueRequest): Promise<{ job: JobRow; created: boolean }>;
+  enqueue<P>(request: JobRequest<P>): Promise<{ job: JobRow; created: boolean }>;
   /** Tells the local runner to look again (after moving a pending job earlier, for instance). */
   wake(): void;
 }
 
+/** Told when jobs were added: the lane they are in, or undefined for "look at every lane". */
+export type WakeRunner = (lane?: string) => void;
+
 /** Writes jobs to the store and nudges the local runner so a job due now runs now. */
-export function createJobQueue(store: Store, clock: Clock, maxAttempts: number, onEnqueued: () => void = () => undefined): JobQueue {
+export function createJobQueue(store: Store, clock: Clock, maxAttempts: number, onEnqueued: WakeRunner = () => undefined): JobQueue {
   return {
     async enqueue(request) {
       const now = clock.now();
-      const result = await store.jobs.enqueue({
-        kind: request.kind,
-        payload: request.payload ?? {},
-        runAt: request.runAt ?? now,
-        dedupeKey: request.dedupeKey,
-        meetingId: request.meetingId ?? null,
-        maxAttempts: request.maxAttempts ?? maxAttempts,
-      }, now);
-      if (result.created) onEnqueued();
+      const input = enqueueInput(request, now, maxAttempts);
+      const result = await store.jobs.enqueue(input, now);
+      if (result.created) onEnqueued(input.lane);
       return result;
     },
     wake: () => onEnqueued(),
   };
+}
+
+/**
+ * The row a request becomes. The payload is checked against its kind's schema here, so a job
+ * that could never run is refused when it is made, not hours later when it is claimed.
+ */
+export function enqueueInput<P>(request: JobRequest<P>, now: number, defaultMaxAttempts: number): EnqueueInput {
+  const { kind } = request;
+  return {
+    kind: kind.name,
+    payload: checkedPayload(kind, request.payload),
+    runAt: request.runAt ?? now,
+    dedupeKey: request.dedupeKey,
+    meetingId: request.meetingId ?? null,
+    maxAttempts: request.maxAttempts ?? Math.min(defaultMaxAttempts, kind.maxAttempts ?? defaultMaxAttempts),
+    lane: kind.lane,
+    priority: request.priority ?? kind.priority,
+    queueKey: request.queueKey ?? null,
+  };
+}
+
+function checkedPayload<P>(kind: JobKind<P>, payload: P): P {
+  const parsed = kind.payload.safeParse(payload);
+  if (!parsed.success) throw new JobPayloadError(kind.name, parsed.error);
+  return parsed.data;
 }

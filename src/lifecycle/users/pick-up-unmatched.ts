@@ -1,7 +1,6 @@
 import type { MeetingRow, UserRow } from '../../store/database.js';
-import type { Store } from '../../store/open-store.js';
-import { createRepositories } from '../../store/repositories.js';
-import { createJobQueue } from '../jobs/job-queue.js';
+import { inTransaction } from '../jobs/in-transaction.js';
+import { ADMIN_ALERT } from '../jobs/job-kinds.js';
 import type { Services } from '../services.js';
 import { startCoaching } from '../coaching/start-coaching.js';
 
@@ -16,27 +15,21 @@ type Deps = Pick<Services, 'config' | 'clock' | 'store' | 'queue' | 'logger'>;
  * A daemon's job runner finds the new jobs on its next idle sweep.
  */
 export async function pickUpUnmatchedMeetings(deps: Deps, user: UserRow): Promise<MeetingRow[]> {
-  const { store, clock, config } = deps;
-  let wake = false;
-  const picked = await store.db.transaction().execute(async (tx) => {
-    const txStore: Store = { ...store, ...createRepositories(tx, store.dialect), db: tx };
-    const queue = createJobQueue(txStore, clock, config.jobs.maxAttempts, () => {
-      wake = true;
-    });
+  const picked = await inTransaction(deps, async (tx) => {
+    const { store: txStore, clock } = tx;
     const now = clock.now();
     const out: MeetingRow[] = [];
     for (const candidate of await txStore.meetings.unmatchedOpenFrom(user.email, now)) {
       const meeting = await txStore.meetings.claimUnmatched(candidate.id, user.id, now);
       if (!meeting) continue;
       // An imported meeting has no Outlook event for the bot to accept.
-      await startCoaching({ config, clock, store: txStore, queue }, meeting, { id: meeting.event_id, ownResponse: null }, { accept: meeting.source === 'graph' });
+      await startCoaching(tx, meeting, { id: meeting.event_id, ownResponse: null }, { accept: meeting.source === 'graph' });
       // The admin's "not coached" alert, when still waiting to go out, is no longer true.
-      await txStore.jobs.cancelForMeeting(meeting.id, now, ['admin_alert']);
+      await txStore.jobs.cancelForMeeting(meeting.id, now, [ADMIN_ALERT.name]);
       out.push(meeting);
     }
     return out;
   });
-  if (wake) deps.queue.wake();
   for (const m of picked) deps.logger.info({ meeting: m.id, user: user.id }, 'invitation recorded as unmatched is now coached (organizer registered)');
   return picked;
 }

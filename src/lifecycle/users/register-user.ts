@@ -5,7 +5,7 @@ import { parsePhone } from '../../domain/phone.js';
 import type { MeetingRow, UserRow } from '../../store/database.js';
 import type { Services } from '../services.js';
 import { pickUpUnmatchedMeetings } from './pick-up-unmatched.js';
-import { sendWhatsAppRequest } from '../whatsapp/send-whatsapp.js';
+import { sendWhatsAppRequest } from '../whatsapp/send-request.js';
 
 export interface RegisterUserInput {
   name: string;

@@ -1,4 +1,7 @@
 import type { Services } from '../services.js';
+import { defineJob } from '../jobs/job-contract.js';
+import { ADMIN_ALERT } from '../jobs/job-kinds.js';
+import { sendWhatsAppRequest } from './send-request.js';
 
 /**
  * Tells the operator on WhatsApp (admin.whatsapp / ADMIN_WHATSAPP_TO), once per key. Without an
@@ -8,9 +11,10 @@ export async function alertAdmin(services: Pick<Services, 'config' | 'queue' | '
   const admin = services.config.admin.whatsapp;
   services.logger.warn({ alert: key }, text);
   if (admin === '') return;
-  await services.queue.enqueue({
-    kind: 'send_whatsapp',
-    dedupeKey: `admin:${key}`,
-    payload: { to: admin, body: `rolplay: ${text}`, kind: 'admin' },
-  });
+  await services.queue.enqueue(sendWhatsAppRequest({ to: admin, body: `rolplay: ${text}`, kind: 'admin' }, `admin:${key}`));
 }
+
+/** An alert decided inside a transaction (an unmatched organizer at ingest) goes out as a job. */
+export const adminAlertJob = defineJob(ADMIN_ALERT, (services) => async ({ payload }) => {
+  await alertAdmin(services, payload.key, payload.text);
+});

@@ -1,12 +1,13 @@
-import { createRepositories } from '../../store/repositories.js';
 import type { JobRow } from '../../store/database.js';
-import type { EnqueueRequest } from '../jobs/job-queue.js';
+import type { EnqueueInput } from '../../store/jobs-repo.js';
+import type { JobRequest } from '../jobs/job-kind.js';
+import { enqueueInput } from '../jobs/job-queue.js';
 import type { Services } from '../services.js';
 
-export type Enqueue = (request: EnqueueRequest) => Promise<{ job: JobRow; created: boolean }>;
+export type Enqueue = <P>(request: JobRequest<P>) => Promise<{ job: JobRow; created: boolean }>;
 
 interface Pending {
-  request: EnqueueRequest;
+  input: EnqueueInput;
   resolve: (value: { job: JobRow; created: boolean }) => void;
   reject: (error: unknown) => void;
 }
@@ -28,31 +29,23 @@ export function createBatchedEnqueue(services: Pick<Services, 'store' | 'clock' 
     if (batch.length === 0) return;
     const now = services.clock.now();
     try {
-      // Rows are locked in dedupe-key order, the same in every batch: two batches holding the
+      // Rows are locked in one order in every batch (queue key, then dedupe key; arrival order
+      // within one queue key, which is the order its jobs must run in): two batches holding the
       // same keys (Twilio's retry racing the original) then wait for each other instead of
-      // deadlocking. A key twice in one batch is written once.
-      const key = (i: number) => batch[i]!.request.dedupeKey;
-      const order = batch.map((_, i) => i).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-      const results = await services.store.db.transaction().execute(async (tx) => {
-        const { jobs } = createRepositories(tx, services.store.dialect);
+      // deadlocking. A dedupe key twice in one batch is written once.
+      const order = batch.map((_, i) => i).sort((a, b) => compareLockOrder(batch[a]!.input, batch[b]!.input) || a - b);
+      const results = await services.store.transaction(async ({ jobs }) => {
         const out: Array<{ job: JobRow; created: boolean }> = new Array(batch.length);
         const byKey = new Map<string, JobRow>();
         for (const i of order) {
-          const { request } = batch[i]!;
-          const earlier = byKey.get(request.dedupeKey);
+          const { input } = batch[i]!;
+          const earlier = byKey.get(input.dedupeKey);
           if (earlier) {
             out[i] = { job: earlier, created: false };
             continue;
           }
-          out[i] = await jobs.enqueue({
-            kind: request.kind,
-            payload: request.payload ?? {},
-            runAt: request.runAt ?? now,
-            dedupeKey: request.dedupeKey,
-            meetingId: request.meetingId ?? null,
-            maxAttempts: request.maxAttempts ?? services.config.jobs.maxAttempts,
-          }, now);
-          byKey.set(request.dedupeKey, out[i]!.job);
+          out[i] = await jobs.enqueue({ ...input, runAt: input.runAt || now }, now);
+          byKey.set(input.dedupeKey, out[i]!.job);
         }
         return out;
       });
@@ -64,7 +57,9 @@ export function createBatchedEnqueue(services: Pick<Services, 'store' | 'clock' 
   }
 
   return (request) => new Promise((resolve, reject) => {
-    pending.push({ request, resolve, reject });
+    // Checked now, so one bad payload is refused alone instead of failing the whole batch.
+    const input = enqueueInput(request, 0, services.config.jobs.maxAttempts);
+    pending.push({ input, resolve, reject });
     if (pending.length >= maxBatch) {
       void flush();
     } else if (!scheduled) {
@@ -72,4 +67,12 @@ export function createBatchedEnqueue(services: Pick<Services, 'store' | 'clock' 
       setImmediate(() => void flush());
     }
   });
+}
+
+function compareLockOrder(a: EnqueueInput, b: EnqueueInput): number {
+  const qa = a.queueKey ?? '';
+  const qb = b.queueKey ?? '';
+  if (qa !== qb) return qa < qb ? -1 : 1;
+  if (qa !== '') return 0;
+  return a.dedupeKey < b.dedupeKey ? -1 : a.dedupeKey > b.dedupeKey ? 1 : 0;
 }

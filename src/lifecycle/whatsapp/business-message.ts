@@ -1,6 +1,7 @@
 import type { UserRow } from '../../store/database.js';
 import { flattenTemplateVariable } from '../../domain/template-variables.js';
-import { sendWhatsAppRequest, type SendWhatsAppPayload } from './send-whatsapp.js';
+import { sendWhatsAppRequest } from './send-request.js';
+import type { SendWhatsAppPayload } from '../jobs/job-kinds.js';
 import type { Services } from '../services.js';
 
 export type BusinessKind = 'welcome' | 'plan' | 'reminder';

@@ -1,19 +1,21 @@
 import { isDeliveryFailure } from '../../domain/delivery-status.js';
 import { maskPhone } from '../../domain/phone.js';
 import { twilioErrorHint } from '../../clients/twilio/twilio-error.js';
-import type { JobHandler } from '../../daemon/job-runner.js';
+import { defineJob } from '../jobs/job-contract.js';
+import { jobRequest } from '../jobs/job-kind.js';
+import { payloadIf } from '../jobs/job-payload.js';
+import { DELIVERY_FAILURE, SEND_WHATSAPP } from '../jobs/job-kinds.js';
 import type { MessageRow, UserRow } from '../../store/database.js';
 import { alertAdmin } from './alert-admin.js';
 import { isBusinessKind, templateInstead, type BusinessKind } from './business-message.js';
-import type { SendWhatsAppPayload } from './send-whatsapp.js';
+import type { SendWhatsAppPayload } from '../jobs/job-kinds.js';
 import type { Services } from '../services.js';
 
-export const DELIVERY_FAILURE = 'delivery_failure';
 const OUTSIDE_WINDOW = 63016;
 
 /** One job per failed message SID: a callback delivered twice enqueues nothing more. */
 export function deliveryFailureRequest(sid: string) {
-  return { kind: DELIVERY_FAILURE, dedupeKey: `${DELIVERY_FAILURE}:${sid}`, payload: { sid } };
+  return jobRequest(DELIVERY_FAILURE, { sid }, { dedupeKey: `${DELIVERY_FAILURE.name}:${sid}` });
 }
 
 /**
@@ -25,30 +27,28 @@ export function deliveryFailureRequest(sid: string) {
  * once per message for a missed 63016, once per error code a day otherwise. Nothing is resent
  * as free text.
  */
-export function createDeliveryFailureHandler(services: Services): JobHandler {
-  return async ({ payload, logger }) => {
-    const message = await services.store.messages.bySid(String(payload.sid ?? ''));
-    if (!message || !isDeliveryFailure(message.delivery_status ?? '')) return { skipped: 'no failure recorded for this message' };
-    const code = message.error_code;
-    if (message.kind === 'admin') {
-      // Telling the admin that the admin alert failed would only fail again.
-      logger.warn({ sid: message.twilio_sid, errorCode: code }, 'an admin alert was not delivered on WhatsApp');
-      return { skipped: 'admin alert' };
-    }
-    const user = message.user_id !== null ? await services.store.users.byId(message.user_id) : undefined;
-    const sent = await sendPayloadOf(services, message);
-    if (code === OUTSIDE_WINDOW && isBusinessKind(message.kind) && user && !sent?.payload.template) {
-      return fallBackToTemplate(services, message, user, sent);
-    }
-    const day = new Date(services.clock.now()).toISOString().slice(0, 10);
-    const hint = code !== null ? twilioErrorHint(code) : undefined;
-    await alertAdmin(services, `delivery-error:${code ?? 'none'}:${day}`,
-      `WhatsApp did not deliver a ${message.kind} message to ${who(user, message)}: Twilio ${code !== null ? `error ${code}` : 'gave no error code'}` +
-      `${hint ? ` (${hint})` : code !== null ? ` (see https://www.twilio.com/docs/errors/${code})` : ''}. ` +
-      'Not resent; further failures with this code today are only logged.');
-    return { alerted: code };
-  };
-}
+export const deliveryFailureJob = defineJob(DELIVERY_FAILURE, (services) => async ({ payload, logger }) => {
+  const message = await services.store.messages.bySid(payload.sid);
+  if (!message || !isDeliveryFailure(message.delivery_status ?? '')) return { skipped: 'no failure recorded for this message' };
+  const code = message.error_code;
+  if (message.kind === 'admin') {
+    // Telling the admin that the admin alert failed would only fail again.
+    logger.warn({ sid: message.twilio_sid, errorCode: code }, 'an admin alert was not delivered on WhatsApp');
+    return { skipped: 'admin alert' };
+  }
+  const user = message.user_id !== null ? await services.store.users.byId(message.user_id) : undefined;
+  const sent = await sendPayloadOf(services, message);
+  if (code === OUTSIDE_WINDOW && isBusinessKind(message.kind) && user && !sent?.payload.template) {
+    return fallBackToTemplate(services, message, user, sent);
+  }
+  const day = new Date(services.clock.now()).toISOString().slice(0, 10);
+  const hint = code !== null ? twilioErrorHint(code) : undefined;
+  await alertAdmin(services, `delivery-error:${code ?? 'none'}:${day}`,
+    `WhatsApp did not deliver a ${message.kind} message to ${who(user, message)}: Twilio ${code !== null ? `error ${code}` : 'gave no error code'}` +
+    `${hint ? ` (${hint})` : code !== null ? ` (see https://www.twilio.com/docs/errors/${code})` : ''}. ` +
+    'Not resent; further failures with this code today are only logged.');
+  return { alerted: code };
+});
 
 async function fallBackToTemplate(services: Services, message: MessageRow, user: UserRow, sent: SentJob | undefined): Promise<unknown> {
   const kind = message.kind as BusinessKind;
@@ -73,12 +73,8 @@ interface SentJob {
 async function sendPayloadOf(services: Services, message: MessageRow): Promise<SentJob | undefined> {
   if (message.job_id === null) return undefined;
   const job = await services.store.jobs.byId(message.job_id);
-  if (!job || job.kind !== 'send_whatsapp') return undefined;
-  try {
-    return { dedupeKey: job.dedupe_key, payload: JSON.parse(job.payload) as SendWhatsAppPayload };
-  } catch {
-    return undefined;
-  }
+  const payload = job && payloadIf(SEND_WHATSAPP, job);
+  return payload ? { dedupeKey: job.dedupe_key, payload } : undefined;
 }
 
 function who(user: UserRow | undefined, message: MessageRow): string {

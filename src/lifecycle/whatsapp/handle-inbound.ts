@@ -1,7 +1,9 @@
 import { parseIntent, type Intent } from '../../domain/inbound-intent.js';
 import { maskPhone, parsePhone } from '../../domain/phone.js';
-import type { JobContext, JobHandler } from '../../daemon/job-runner.js';
-import { sendWhatsAppRequest } from './send-whatsapp.js';
+import type { JobContext } from '../jobs/job-contract.js';
+import { defineJob } from '../jobs/job-contract.js';
+import { HANDLE_INBOUND, type InboundPayload } from '../jobs/job-kinds.js';
+import { sendWhatsAppRequest } from './send-request.js';
 import type { Services } from '../services.js';
 import { releaseDeferred } from './business-message.js';
 import { currentMeeting } from './current-meeting.js';
@@ -10,20 +12,6 @@ import { listMeetings, resendPlan, sendHelp, switchMeeting } from './conversatio
 import { roleplayTurn, startRoleplay, stopRoleplay } from '../coaching/roleplay.js';
 import { coachReply } from '../coaching/coach-reply.js';
 import { reply, type InboundTurn } from './inbound-context.js';
-
-export const HANDLE_INBOUND = 'handle_inbound';
-
-/** Payload of a 'handle_inbound' job: the fields of Twilio's webhook that rolplay uses. */
-export interface InboundPayload {
-  messageSid: string;
-  /** "whatsapp:+34612345678" as Twilio sends it. */
-  from: string;
-  body: string;
-  numMedia: number;
-  profileName?: string;
-  /** OriginalRepliedMessageSid: the message the user quoted, when they used WhatsApp's reply. */
-  repliedToSid?: string;
-}
 
 /**
  * Lets another use case take an inbound message first (the follow-up takes the answer to
@@ -37,34 +25,26 @@ export const NOT_REGISTERED_TEXT = 'This number is not registered with rolplay. 
 /**
  * The 'handle_inbound' job: the webhook acknowledged the message and queued this. It stores
  * the message, releases texts held back for the 24-hour window, and answers: a command, the
- * coach, or the role-played client. Messages of one salesperson are handled one at a time.
+ * coach, or the role-played client. Messages of one sender are handled one at a time and in
+ * arrival order by the queue itself (their jobs share the conversation's queue key), whichever
+ * daemon received them.
  */
-export function createHandleInboundHandler(services: Services, interceptors: InboundInterceptor[] = []): JobHandler {
+export function createHandleInboundHandler(services: Services, interceptors: InboundInterceptor[] = []) {
   const readCrm = crmContextReader(services);
-  const busy = new Map<string, Promise<unknown>>();
 
-  return async (ctx: JobContext) => {
-    const payload = ctx.payload as unknown as InboundPayload;
-    const parsed = parsePhone(String(payload.from ?? ''), services.config.defaults.country);
-    if (!parsed.ok || !payload.messageSid) return { skipped: 'no sender' };
-    const from = parsed.e164;
-    // One at a time per sender, in the order the jobs were claimed.
-    const previous = busy.get(from) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => handle(ctx, payload, from));
-    busy.set(from, run);
-    try {
-      return await run;
-    } finally {
-      if (busy.get(from) === run) busy.delete(from);
-    }
+  return async (ctx: JobContext<InboundPayload>): Promise<unknown> => {
+    const { payload } = ctx;
+    const parsed = parsePhone(payload.from, services.config.defaults.country);
+    if (!parsed.ok) return { skipped: 'no sender' };
+    return handle(ctx, payload, parsed.e164);
   };
 
-  async function handle(ctx: JobContext, payload: InboundPayload, from: string): Promise<unknown> {
+  async function handle(ctx: JobContext<InboundPayload>, payload: InboundPayload, from: string): Promise<unknown> {
     const now = services.clock.now();
     const user = await services.store.users.byPhone(from);
     if (!user) return notRegistered(ctx, payload, from, now);
 
-    const body = String(payload.body ?? '').trim();
+    const body = payload.body.trim();
     const intent: Intent = body === '' ? { kind: 'text', text: '' } : parseIntent(body);
     const state = await services.store.conversations.get(user.id);
     const inRoleplay = state?.mode === 'roleplay' && state.roleplay_meeting_id !== null;
@@ -82,7 +62,7 @@ export function createHandleInboundHandler(services: Services, interceptors: Inb
     const released = await releaseDeferred(services, user);
     // The reply that opened the window gets the held-back texts; "plan" would only repeat them.
     if (released > 0 && (intent.kind === 'text' || intent.kind === 'plan') && !inRoleplay) return { released };
-    if (body === '' && Number(payload.numMedia ?? 0) > 0) {
+    if (body === '' && payload.numMedia > 0) {
       await reply(turn, 'I can only read text messages for now. Send *help* to see what I can do.', 'command');
       return { media: true };
     }
@@ -106,12 +86,17 @@ export function createHandleInboundHandler(services: Services, interceptors: Inb
   }
 
   /** Strangers get one short answer a day, with no data; their words are not kept. */
-  async function notRegistered(ctx: JobContext, payload: InboundPayload, from: string, now: number): Promise<unknown> {
+  async function notRegistered(ctx: JobContext<InboundPayload>, payload: InboundPayload, from: string, now: number): Promise<unknown> {
     const recorded = await services.store.messages.record({ direction: 'in', userId: null, meetingId: null, phone: from, body: '', twilioSid: payload.messageSid, kind: 'unregistered' }, now);
     if (!recorded && ctx.attempt === 1) return { duplicate: true };
     const day = new Date(now).toISOString().slice(0, 10);
-    const { created } = await services.queue.enqueue(sendWhatsAppRequest({ to: from, body: NOT_REGISTERED_TEXT, kind: 'unregistered', userId: null, meetingId: null }, `unregistered:${from}:${day}`));
+    const { created } = await services.queue.enqueue(sendWhatsAppRequest({ to: from, body: NOT_REGISTERED_TEXT, kind: 'unregistered', userId: null, meetingId: null }, `unregistered:${from}:${day}`, { reply: true }));
     ctx.logger.info({ from: maskPhone(from), answered: created }, 'WhatsApp message from an unregistered number');
     return { unregistered: true };
   }
+}
+
+/** The inbound-message job; the follow-up sees a message first (the answer to "how did it go?"). */
+export function handleInboundJob(interceptors: (services: Services) => InboundInterceptor[]) {
+  return defineJob(HANDLE_INBOUND, (services) => createHandleInboundHandler(services, interceptors(services)));
 }

@@ -1,7 +1,7 @@
 import type { MeetingRow, MessageRow, UserRow } from '../../store/database.js';
 import type { Intent } from '../../domain/inbound-intent.js';
 import type { ChatTurn } from '../../domain/conversation-prompts.js';
-import { sendWhatsAppRequest } from './send-whatsapp.js';
+import { sendWhatsAppRequest } from './send-request.js';
 import type { Services } from '../services.js';
 import type { CrmContextReader } from '../coaching/load-meeting-brief.js';
 
@@ -30,6 +30,7 @@ export async function reply(turn: InboundTurn, body: string, kind: string, meeti
   await turn.services.queue.enqueue(sendWhatsAppRequest(
     { to: turn.user.phone, body, kind, userId: turn.user.id, meetingId },
     `reply:${turn.message.twilio_sid ?? `msg-${turn.message.id}`}`,
+    { reply: true },
   ));
 }
 

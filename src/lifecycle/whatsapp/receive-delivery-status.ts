@@ -1,6 +1,7 @@
-import { createRepositories } from '../../store/repositories.js';
 import { isDeliveryFailure, isDeliveryStatus } from '../../domain/delivery-status.js';
-import { DELIVERY_FAILURE, deliveryFailureRequest } from './handle-delivery-failure.js';
+import { deliveryFailureRequest } from './handle-delivery-failure.js';
+import { DELIVERY_FAILURE } from '../jobs/job-kinds.js';
+import { inTransaction } from '../jobs/in-transaction.js';
 import type { Services } from '../services.js';
 
 export type StatusCallbackResult =
@@ -38,13 +39,9 @@ export async function receiveDeliveryStatus(
   const failure = isDeliveryFailure(status);
   const now = services.clock.now();
 
-  const outcome = await services.store.db.transaction().execute(async (tx) => {
-    const repos = createRepositories(tx, services.store.dialect);
-    const update = await repos.messages.recordDelivery({ sid, status, errorCode: failure ? errorCode : null }, now);
-    if (update === 'updated' && failure) {
-      const request = deliveryFailureRequest(sid);
-      await repos.jobs.enqueue({ ...request, runAt: now, maxAttempts: services.config.jobs.maxAttempts }, now);
-    }
+  const outcome = await inTransaction(services, async ({ store, queue }) => {
+    const update = await store.messages.recordDelivery({ sid, status, errorCode: failure ? errorCode : null }, now);
+    if (update === 'updated' && failure) await queue.enqueue(deliveryFailureRequest(sid));
     return update;
   });
   if (outcome === 'unknown') {
@@ -53,8 +50,7 @@ export async function receiveDeliveryStatus(
   }
   if (outcome === 'unchanged') return { status: 'unchanged' };
   if (failure) {
-    services.logger.info({ sid, status, errorCode, job: DELIVERY_FAILURE }, 'Twilio reports an outgoing WhatsApp message was not delivered');
-    services.queue.wake();
+    services.logger.info({ sid, status, errorCode, job: DELIVERY_FAILURE.name }, 'Twilio reports an outgoing WhatsApp message was not delivered');
   }
   return { status: 'recorded', failure };
 }

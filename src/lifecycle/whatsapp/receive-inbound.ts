@@ -1,6 +1,8 @@
 import type { Services } from '../services.js';
 import type { Enqueue } from './batched-enqueue.js';
-import { HANDLE_INBOUND, type InboundPayload } from './handle-inbound.js';
+import { HANDLE_INBOUND, type InboundPayload } from '../jobs/job-kinds.js';
+import { jobRequest } from '../jobs/job-kind.js';
+import { conversationKey } from './send-request.js';
 
 export type ReceiveResult =
   | { status: 'queued'; jobId: number }
@@ -36,12 +38,7 @@ export async function receiveInbound(
     ...(params.ProfileName ? { profileName: params.ProfileName.slice(0, 100) } : {}),
     ...(SID.test(params.OriginalRepliedMessageSid ?? '') ? { repliedToSid: params.OriginalRepliedMessageSid } : {}),
   };
-  const { job, created } = await enqueue({
-    kind: HANDLE_INBOUND,
-    dedupeKey: `inbound:${sid}`,
-    payload: { ...payload },
-    // A reply hours late is worse than none: give up sooner than side-effect jobs do.
-    maxAttempts: Math.min(services.config.jobs.maxAttempts, 5),
-  });
+  // The conversation's queue key keeps one sender's messages in arrival order across daemons.
+  const { job, created } = await enqueue(jobRequest(HANDLE_INBOUND, payload, { dedupeKey: `inbound:${sid}`, queueKey: conversationKey(payload.from.replace(/[\s()-]/g, '')) }));
   return created ? { status: 'queued', jobId: job.id } : { status: 'duplicate' };
 }

@@ -1,28 +1,12 @@
 import { ProviderError, TransientError } from '../../support/errors.js';
 import { splitMessage } from '../../domain/split-message.js';
 import { maskPhone } from '../../domain/phone.js';
-import type { JobContext, JobHandler } from '../../daemon/job-runner.js';
+import type { JobContext } from '../jobs/job-contract.js';
+import { defineJob } from '../jobs/job-contract.js';
+import { SEND_WHATSAPP, type SendWhatsAppPayload } from '../jobs/job-kinds.js';
 import { templateInstead } from './business-message.js';
 import type { Services } from '../services.js';
 import type { SentPart } from '../../clients/twilio/messenger.js';
-
-/** Payload of a 'send_whatsapp' job: one logical message, sent as one or more WhatsApp parts. */
-export interface SendWhatsAppPayload {
-  /** E.164 number (a "whatsapp:" prefix is tolerated). */
-  to: string;
-  body?: string;
-  /** A Twilio Content template instead of free text (business-initiated outside the 24 h window). */
-  template?: { contentSid: string; variables: Record<string, string> };
-  /**
-   * With free text for a welcome, plan or reminder: the variables of twilio.templates.<kind>,
-   * so a text WhatsApp refuses later (63016 in a status callback) can fall back to the template.
-   */
-  templateVariables?: Record<string, string>;
-  /** What the message is (welcome, plan, reply, reminder, admin...): stored with it. */
-  kind: string;
-  userId?: number | null;
-  meetingId?: number | null;
-}
 
 interface Progress {
   sids: string[];
@@ -41,22 +25,19 @@ const CLOCK_SKEW_MS = 60_000;
  */
 const QUEUE_GRACE_TIMEOUTS = 4;
 
-export function sendWhatsAppRequest(payload: SendWhatsAppPayload, dedupeKey: string, runAt?: number) {
-  return { kind: 'send_whatsapp', dedupeKey, payload: { ...payload }, meetingId: payload.meetingId ?? null, runAt };
-}
-
 /**
  * The durable WhatsApp send. Long text is split under Twilio's 1,600-character limit and sent
  * in order; progress is saved after every part, so a retry resumes where it stopped. When a
  * previous attempt died between sending a part and recording it, Twilio's message log is
  * checked before sending that part again, so the salesperson never gets it twice.
  */
-export function createSendWhatsAppHandler(services: Services): JobHandler {
-  return async (ctx: JobContext) => {
-    const messenger = services.messenger;
-    if (!messenger) throw new TransientError('Twilio is not configured: set twilio.accountSid and twilio.authToken (or TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN)');
-    const payload = ctx.payload as unknown as SendWhatsAppPayload;
-    const to = String(payload.to ?? '').replace(/^whatsapp:/i, '');
+export const sendWhatsAppJob = defineJob(SEND_WHATSAPP, (services) => {
+  const messenger = services.messenger;
+  // Without Twilio the whatsapp lane is not claimed: sends wait until it is configured.
+  if (!messenger) return undefined;
+  return async (ctx) => {
+    const { payload } = ctx;
+    const to = payload.to.replace(/^whatsapp:/i, '');
     if (!/^\+[1-9]\d{6,14}$/.test(to)) throw new Error(`send_whatsapp job ${ctx.job.id} has no valid recipient`);
     const parts: Array<{ body?: string; template?: SendWhatsAppPayload['template'] }> = payload.template
       ? [{ template: payload.template }]
@@ -115,7 +96,7 @@ export function createSendWhatsAppHandler(services: Services): JobHandler {
     }
     return { sids: progress.sids };
   };
-}
+});
 
 /**
  * WhatsApp refused free text at once because the 24-hour window is closed (63016): a welcome,
@@ -123,7 +104,7 @@ export function createSendWhatsAppHandler(services: Services): JobHandler {
  * when the window is known to be closed up front. Returns the template's Content SID, or
  * undefined when there is nothing to fall back to (the job then fails and the admin is told).
  */
-async function holdRefusedText(services: Services, ctx: JobContext, payload: SendWhatsAppPayload, unsent: string, error: unknown): Promise<string | undefined> {
+async function holdRefusedText(services: Services, ctx: JobContext<SendWhatsAppPayload>, payload: SendWhatsAppPayload, unsent: string, error: unknown): Promise<string | undefined> {
   if (!(error instanceof ProviderError && error.providerCode === 63016)) return undefined;
   const user = payload.userId != null ? await services.store.users.byId(payload.userId) : undefined;
   if (!user) return undefined;

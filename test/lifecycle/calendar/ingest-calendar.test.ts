@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { backends } from '../../helpers/stores.js';
 import { BOT, HOUR, MIN, calendarWorlds, snapshotTables } from '../../helpers/calendar-world.js';
 import { ProviderError } from '../../../src/support/errors.js';
-import { createAcceptInviteHandler } from '../../../src/lifecycle/calendar/accept-invite.js';
+import { acceptInviteJob } from '../../../src/lifecycle/calendar/accept-invite.js';
+import { ACCEPT_INVITE } from '../../../src/lifecycle/jobs/job-kinds.js';
+import { readPayload } from '../../../src/lifecycle/jobs/job-payload.js';
 import { silentLogger } from '../../../src/support/logger.js';
-import type { JobContext } from '../../../src/daemon/job-runner.js';
+import type { JobContext } from '../../../src/lifecycle/jobs/job-contract.js';
 import { createGraphCalendar } from '../../../src/clients/graph/graph-calendar.js';
 import { createMsalTokenProvider } from '../../../src/clients/graph/msal-token-provider.js';
 import { createCalendarIngest } from '../../../src/lifecycle/calendar/ingest-calendar.js';
@@ -95,8 +97,8 @@ describe.each(backends)('calendar ingest (%s)', (backend) => {
     const planned = await w.meeting(told);
     // The plan of the second meeting went out already.
     await w.t.store.meetings.transition(planned.id, ['scheduled'], 'plan_sent', w.clock.now());
-    await w.t.store.jobs.enqueue({ kind: 'send_whatsapp', payload: { kind: 'plan', to: user.phone }, runAt: w.clock.now(), dedupeKey: `plan-send:${planned.id}`, meetingId: planned.id, maxAttempts: 3 }, w.clock.now());
-    const [send] = await w.t.store.jobs.claimDue({ owner: 'test', now: w.clock.now(), leaseMs: 60_000, limit: 10, kinds: ['send_whatsapp'] });
+    await w.t.store.jobs.enqueue({ kind: 'send_whatsapp', lane: 'whatsapp', payload: { kind: 'plan', to: user.phone }, runAt: w.clock.now(), dedupeKey: `plan-send:${planned.id}`, meetingId: planned.id, maxAttempts: 3 }, w.clock.now());
+    const [send] = await w.t.store.jobs.claimDue({ owner: 'test', now: w.clock.now(), leaseMs: 60_000, limit: 10, lane: 'whatsapp' });
     await w.t.store.jobs.complete(send!.id, 'test', { sids: ['SM1'] }, w.clock.now());
 
     w.graph.cancelEvent(quiet);
@@ -218,8 +220,8 @@ describe.each(backends)('calendar ingest (%s)', (backend) => {
     const meeting = await w.meeting(id);
     const [job] = await w.jobs(meeting.id, 'accept_invite');
     expect(job).toMatchObject({ dedupe_key: `accept_invite:${id}`, status: 'pending' });
-    const handler = createAcceptInviteHandler(w.services);
-    const ctx = { job: job!, payload: JSON.parse(job!.payload) as Record<string, unknown>, attempt: 1, logger: silentLogger(), clock: w.clock, progress: undefined, saveProgress: async () => true } satisfies JobContext;
+    const handler = acceptInviteJob.handler(w.services)!;
+    const ctx = { job: job!, payload: readPayload(ACCEPT_INVITE, job!), attempt: 1, logger: silentLogger(), clock: w.clock, progress: undefined, saveProgress: async () => true } satisfies JobContext<unknown>;
     expect(await handler(ctx)).toEqual({ accepted: true });
     expect(w.graph.accepted).toEqual([id]);
     const summary = await w.ingest.poll();

@@ -3,11 +3,13 @@ import { backends } from '../../helpers/stores.js';
 import { BOT, HOUR, MIN, calendarWorlds, snapshotTables, type CalendarWorld } from '../../helpers/calendar-world.js';
 import { ProviderError } from '../../../src/support/errors.js';
 import { createCalendarIngest } from '../../../src/lifecycle/calendar/ingest-calendar.js';
-import { createAcceptInviteHandler } from '../../../src/lifecycle/calendar/accept-invite.js';
+import { acceptInviteJob } from '../../../src/lifecycle/calendar/accept-invite.js';
+import { ACCEPT_INVITE } from '../../../src/lifecycle/jobs/job-kinds.js';
+import { readPayload } from '../../../src/lifecycle/jobs/job-payload.js';
 import { registerUser } from '../../../src/lifecycle/users/register-user.js';
 import { SERIES_PLAN_WAIT_MS } from '../../../src/lifecycle/coaching/prepare-plan.js';
 import { silentLogger } from '../../../src/support/logger.js';
-import type { JobContext } from '../../../src/daemon/job-runner.js';
+import type { JobContext } from '../../../src/lifecycle/jobs/job-contract.js';
 
 const open = calendarWorlds();
 
@@ -174,8 +176,8 @@ describe.each(backends)('recurring meetings (%s)', (backend) => {
     expect(jobs.filter((j) => j.kind === 'admin_alert').map((j) => j.dedupe_key)).toEqual([`admin_alert:unmatched:${stranger.masterId}`]);
     const accepts = jobs.filter((j) => j.kind === 'accept_invite');
     expect(accepts.map((j) => j.dedupe_key)).toEqual([`accept_invite:${mine.masterId}`]);
-    const ctx = { job: accepts[0]!, payload: JSON.parse(accepts[0]!.payload) as Record<string, unknown>, attempt: 1, logger: silentLogger(), clock: w.clock, progress: undefined, saveProgress: async () => true } satisfies JobContext;
-    await createAcceptInviteHandler(w.services)(ctx);
+    const ctx = { job: accepts[0]!, payload: readPayload(ACCEPT_INVITE, accepts[0]!), attempt: 1, logger: silentLogger(), clock: w.clock, progress: undefined, saveProgress: async () => true } satisfies JobContext<unknown>;
+    await acceptInviteJob.handler(w.services)!(ctx);
     expect(w.graph.accepted).toEqual([mine.masterId]);
   });
 

@@ -15,7 +15,7 @@ describe.each(backends)('doctor store checks on %s', (backend) => {
   it('flags overdue and recently failed jobs, recent 63016 refusals and unmatched invitations', async () => {
     t = await freshStore(backend);
     await seedMeetings(t.store); // a job failed with 63016 at T0 + 3 s; an unmatched invitation created at T0
-    await t.store.jobs.enqueue({ kind: 'send_whatsapp', runAt: T0 - 3_600_000, dedupeKey: 'late', maxAttempts: 3 }, T0);
+    await t.store.jobs.enqueue({ kind: 'send_whatsapp', lane: 'whatsapp', runAt: T0 - 3_600_000, dedupeKey: 'late', maxAttempts: 3 }, T0);
     const results = await runChecks(storeChecks(t.store, new FakeClock(T0 + 60_000)));
     const by = Object.fromEntries(results.map((r) => [r.name, r]));
     expect(by.Store!.status).toBe('ok');

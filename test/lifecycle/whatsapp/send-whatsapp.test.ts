@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
 import { buildApp, type App } from '../../../src/daemon/build-app.js';
 import { createTwilioMessenger } from '../../../src/clients/twilio/create-twilio-messenger.js';
-import { createSendWhatsAppHandler, type SendWhatsAppPayload } from '../../../src/lifecycle/whatsapp/send-whatsapp.js';
+import { sendWhatsAppJob } from '../../../src/lifecycle/whatsapp/send-whatsapp.js';
+import { SEND_WHATSAPP, type SendWhatsAppPayload } from '../../../src/lifecycle/jobs/job-kinds.js';
+import { readPayload } from '../../../src/lifecycle/jobs/job-payload.js';
 import { startTwilioSimulator, type TwilioSim } from '../../../src/sandbox/twilio-simulator.js';
 import { FakeClock } from '../../../src/support/clock.js';
 import { TransientError } from '../../../src/support/errors.js';
@@ -30,16 +32,16 @@ async function world(backend: 'sqlite' | 'postgres', unsentPosition?: 'first' | 
   const config = configSchema.parse({ twilio: { accountSid: sim.accountSid, authToken: sim.authToken, apiBaseUrl: sim.url, timeoutSeconds: 2 } });
   const messenger = createTwilioMessenger({ accountSid: sim.accountSid, authToken: sim.authToken, whatsappFrom: config.twilio.whatsappFrom, apiBaseUrl: sim.url, timeoutMs: 2000 }, silentLogger());
   const app = await buildApp({ config, logger: silentLogger(), clock, store: t.store, clients: { messenger } });
-  const handler = createSendWhatsAppHandler(app.services);
+  const handler = sendWhatsAppJob.handler(app.services)!;
   const progress = new Map<number, unknown>();
   return {
     sim, app, t, clock,
     async job(payload, key) {
-      return (await t.store.jobs.enqueue({ kind: 'send_whatsapp', payload, runAt: clock.now(), dedupeKey: key, maxAttempts: 8 }, clock.now())).job;
+      return (await t.store.jobs.enqueue({ kind: 'send_whatsapp', payload, runAt: clock.now(), dedupeKey: key, maxAttempts: 8, lane: 'whatsapp' }, clock.now())).job;
     },
     async run(job) {
       return handler({
-        job, payload: JSON.parse(String(job.payload)) as Record<string, unknown>, attempt: 1, logger: silentLogger(), clock,
+        job, payload: readPayload(SEND_WHATSAPP, job), attempt: 1, logger: silentLogger(), clock,
         progress: progress.get(job.id), saveProgress: async (p) => (progress.set(job.id, JSON.parse(JSON.stringify(p))), true),
       });
     },
