@@ -12,7 +12,8 @@ import { createJobQueue } from '../lifecycle/jobs/job-queue.js';
 import { receiveInbound } from '../lifecycle/whatsapp/receive-inbound.js';
 import { createBatchedEnqueue } from '../lifecycle/whatsapp/batched-enqueue.js';
 import { healthStatus } from '../lifecycle/doctor/health-status.js';
-import { createHttpServer } from '../daemon/http-server.js';
+import { createHttpListener } from '../daemon/http/http-listener.js';
+import { twilioRoutes } from '../daemon/http/twilio-routes.js';
 import { verifyTwilioSignature } from '../clients/twilio/verify-signature.js';
 import { signTwilioRequest } from '../sandbox/twilio-webhook.js';
 import { percentile, type BenchFigure } from './bench-result.js';
@@ -47,12 +48,15 @@ export async function runWebhookBench(options: WebhookBenchOptions = {}): Promis
   const config = configSchema.parse({ server: { publicUrl: PUBLIC_URL }, twilio: { authToken } });
   const queue = createJobQueue(store, systemClock, config.jobs.maxAttempts);
   const enqueue = createBatchedEnqueue({ store, clock: systemClock, queue, config });
-  const webhook = createHttpServer({
-    host: '127.0.0.1', port: 0, publicUrl: PUBLIC_URL, maxBodyBytes: config.server.maxBodyBytes, validateSignatures: true,
-    verifySignature: (check) => verifyTwilioSignature({ authToken, ...check }),
-    onInbound: (params) => receiveInbound({ queue, config }, params, enqueue),
+  const logger = silentLogger();
+  const webhook = createHttpListener({
+    host: '127.0.0.1', port: 0, logger,
+    routes: twilioRoutes({
+      publicUrl: PUBLIC_URL, maxBodyBytes: config.server.maxBodyBytes, validateSignatures: true, logger,
+      verifySignature: (check) => verifyTwilioSignature({ authToken, ...check }),
+      onInbound: (params) => receiveInbound({ queue, config }, params, enqueue),
+    }),
     health: () => healthStatus({ store }),
-    logger: silentLogger(),
   });
   const bare = createServer((req, res) => {
     req.resume();

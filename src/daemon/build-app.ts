@@ -14,7 +14,7 @@ import { bindJobs } from '../lifecycle/all-jobs.js';
 import { payloadIf } from '../lifecycle/jobs/job-payload.js';
 import { alertAdmin } from '../lifecycle/whatsapp/alert-admin.js';
 import { JobRunner } from './job-runner.js';
-import { statusCallbackUrl } from './http-server.js';
+import { statusCallbackUrl } from './http/twilio-routes.js';
 
 export interface BuildAppOptions {
   config: Config;

@@ -4,38 +4,46 @@ import { receiveDeliveryStatus } from '../lifecycle/whatsapp/receive-delivery-st
 import { cachedHealthStatus } from '../lifecycle/doctor/health-status.js';
 import { createBatchedEnqueue } from '../lifecycle/whatsapp/batched-enqueue.js';
 import type { App } from './build-app.js';
-import { createHttpServer, type HttpServer, type HttpServerOptions } from './http-server.js';
+import { createHttpListener, type HttpListener, type HttpListenerOptions } from './http/http-listener.js';
+import { WEBHOOK_PATH, publicUrlFor, statusCallbackUrl, twilioRoutes } from './http/twilio-routes.js';
 
 /**
- * The HTTP listener wired from config: server.host/port, signatures checked with
- * twilio.authToken against server.publicUrl, inbound messages and message status callbacks
- * handed to the lifecycle.
+ * The HTTP listener wired from config: server.host/port, the Twilio routes with signatures
+ * checked with twilio.authToken against server.publicUrl, inbound messages and message status
+ * callbacks handed to the lifecycle, and /health from the store.
  * `timeouts` shortens the slow-client limits (tests); the defaults suit production.
  */
-export function createWebhookComponent(app: App, timeouts: Pick<HttpServerOptions, 'headersTimeoutMs' | 'requestTimeoutMs'> = {}): HttpServer {
+export function createWebhookComponent(app: App, timeouts: Pick<HttpListenerOptions, 'headersTimeoutMs' | 'requestTimeoutMs'> = {}): HttpListener {
   const { config, logger } = app.services;
   const log = logger.child({ component: 'http' });
   const authToken = config.twilio.authToken;
   const enqueue = createBatchedEnqueue(app.services);
-  const server = createHttpServer({
+  const listener = createHttpListener({
     host: config.server.host,
     port: config.server.port,
-    publicUrl: config.server.publicUrl,
-    maxBodyBytes: config.server.maxBodyBytes,
-    validateSignatures: config.twilio.validateSignatures,
-    verifySignature: (check) => verifyTwilioSignature({ authToken, ...check }),
-    onInbound: (params) => receiveInbound(app.services, params, enqueue),
-    onStatus: (params) => receiveDeliveryStatus({ ...app.services, logger: log }, params),
+    routes: twilioRoutes({
+      publicUrl: config.server.publicUrl,
+      maxBodyBytes: config.server.maxBodyBytes,
+      validateSignatures: config.twilio.validateSignatures,
+      verifySignature: (check) => verifyTwilioSignature({ authToken, ...check }),
+      onInbound: (params) => receiveInbound(app.services, params, enqueue),
+      onStatus: (params) => receiveDeliveryStatus({ ...app.services, logger: log }, params),
+      logger: log,
+    }),
     health: cachedHealthStatus(app.services),
     logger: log,
     ...timeouts,
   });
-  const start = server.start.bind(server);
-  server.start = async () => {
-    if (config.twilio.validateSignatures && (authToken === '' || config.server.publicUrl === '')) {
+  const start = listener.start.bind(listener);
+  listener.start = async () => {
+    if (!config.twilio.validateSignatures) {
+      log.warn('twilio.validateSignatures is false: anyone who can reach this port can post WhatsApp messages as any user');
+    } else if (authToken === '' || config.server.publicUrl === '') {
       log.warn('the WhatsApp webhook will refuse every message until server.publicUrl and twilio.authToken (TWILIO_AUTH_TOKEN) are set');
     }
     await start();
+    const base = config.server.publicUrl || listener.url();
+    log.info({ url: publicUrlFor(base, WEBHOOK_PATH), statusCallback: statusCallbackUrl(base) }, 'listening for Twilio webhooks');
   };
-  return server;
+  return listener;
 }

@@ -7,7 +7,8 @@ import type { Logger } from '../support/logger.js';
 import { openStore, type Store } from '../store/open-store.js';
 import { buildApp, type App } from '../daemon/build-app.js';
 import { createWebhookComponent } from '../daemon/webhook-component.js';
-import { WEBHOOK_PATH, type HttpServer } from '../daemon/http-server.js';
+import type { HttpListener } from '../daemon/http/http-listener.js';
+import { WEBHOOK_PATH } from '../daemon/http/twilio-routes.js';
 import { createCalendarIngest, type CalendarIngest } from '../lifecycle/calendar/ingest-calendar.js';
 import { startMicrosoftTokenSimulator, type TokenSim } from '../sandbox/microsoft-token-simulator.js';
 import { startGraphSimulator, type GraphSim } from '../sandbox/graph-simulator.js';
@@ -28,7 +29,7 @@ export interface DemoWorld {
   clock: FakeClock;
   store: Store;
   app: App;
-  web: HttpServer;
+  web: HttpListener;
   ingest: CalendarIngest;
   tokens: TokenSim;
   graph: GraphSim;

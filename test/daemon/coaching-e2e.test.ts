@@ -4,7 +4,7 @@ import { FakeClock } from '../../src/support/clock.js';
 import { silentLogger } from '../../src/support/logger.js';
 import { buildApp, type App } from '../../src/daemon/build-app.js';
 import { createWebhookComponent } from '../../src/daemon/webhook-component.js';
-import type { HttpServer } from '../../src/daemon/http-server.js';
+import type { HttpListener } from '../../src/daemon/http/http-listener.js';
 import { planJobRequest } from '../../src/lifecycle/coaching/prepare-plan.js';
 import { startGeminiSimulator, type GeminiSim } from '../../src/sandbox/gemini-simulator.js';
 import { startTwilioSimulator, type TwilioSim } from '../../src/sandbox/twilio-simulator.js';
@@ -26,7 +26,7 @@ describe.each(backends)('coaching end to end (%s)', (backend) => {
   let twilio: TwilioSim;
   let gemini: GeminiSim;
   let app: App;
-  let http: HttpServer;
+  let http: HttpListener;
   let clock: FakeClock;
 
   beforeEach(async () => {

@@ -4,7 +4,8 @@ import { FakeClock } from '../../src/support/clock.js';
 import { silentLogger } from '../../src/support/logger.js';
 import { buildApp, type App } from '../../src/daemon/build-app.js';
 import { createWebhookComponent } from '../../src/daemon/webhook-component.js';
-import { STATUS_PATH, WEBHOOK_PATH, type HttpServer } from '../../src/daemon/http-server.js';
+import type { HttpListener } from '../../src/daemon/http/http-listener.js';
+import { STATUS_PATH, WEBHOOK_PATH } from '../../src/daemon/http/twilio-routes.js';
 import { planJobRequest } from '../../src/lifecycle/coaching/prepare-plan.js';
 import { runChecks } from '../../src/lifecycle/doctor/doctor-checks.js';
 import { storeChecks } from '../../src/lifecycle/doctor/doctor-store-checks.js';
@@ -27,7 +28,7 @@ interface World {
   twilio: TwilioSim;
   gemini: GeminiSim;
   app: App;
-  http: HttpServer;
+  http: HttpListener;
 }
 
 let cleanup: Array<() => Promise<void>> = [];

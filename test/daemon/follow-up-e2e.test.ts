@@ -4,7 +4,8 @@ import { FakeClock } from '../../src/support/clock.js';
 import { silentLogger } from '../../src/support/logger.js';
 import { buildApp, type App } from '../../src/daemon/build-app.js';
 import { createWebhookComponent } from '../../src/daemon/webhook-component.js';
-import { WEBHOOK_PATH, type HttpServer } from '../../src/daemon/http-server.js';
+import type { HttpListener } from '../../src/daemon/http/http-listener.js';
+import { WEBHOOK_PATH } from '../../src/daemon/http/twilio-routes.js';
 import { scheduleFollowUp } from '../../src/lifecycle/follow-up/schedule-follow-up.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { startHubspotSimulator, type HubspotSim } from '../../src/sandbox/hubspot-simulator.js';
@@ -23,7 +24,7 @@ const PHONE = '+14155550100';
 interface Daemon {
   store: Store;
   app: App;
-  web: HttpServer;
+  web: HttpListener;
 }
 
 let cleanup: Array<() => Promise<void>> = [];

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { WEBHOOK_PATH } from '../../src/daemon/http-server.js';
+import { WEBHOOK_PATH } from '../../src/daemon/http/twilio-routes.js';
 import { REPLY_HINT } from '../../src/domain/follow-up-text.js';
 import { sendInboundWhatsApp } from '../../src/sandbox/twilio-webhook.js';
 import { BOT, createLifecycleWorld, type LifecycleWorld } from '../helpers/lifecycle-world.js';

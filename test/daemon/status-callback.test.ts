@@ -4,7 +4,8 @@ import { FakeClock } from '../../src/support/clock.js';
 import { silentLogger } from '../../src/support/logger.js';
 import { buildApp, type App } from '../../src/daemon/build-app.js';
 import { createWebhookComponent } from '../../src/daemon/webhook-component.js';
-import { STATUS_PATH, type HttpServer } from '../../src/daemon/http-server.js';
+import type { HttpListener } from '../../src/daemon/http/http-listener.js';
+import { STATUS_PATH } from '../../src/daemon/http/twilio-routes.js';
 import { startTwilioSimulator, type TwilioSim } from '../../src/sandbox/twilio-simulator.js';
 import { newSid } from '../../src/sandbox/twilio-sim-messages.js';
 import { postSignedForm } from '../../src/sandbox/twilio-webhook.js';
@@ -20,7 +21,7 @@ describe.each(backends)('Twilio status callback route (%s)', (backend) => {
   let t: TestStore;
   let twilio: TwilioSim;
   let app: App;
-  let http: HttpServer;
+  let http: HttpListener;
   let clock: FakeClock;
   let userId: number;
 

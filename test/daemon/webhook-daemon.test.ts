@@ -3,7 +3,7 @@ import { configSchema } from '../../src/config/schema.js';
 import { silentLogger } from '../../src/support/logger.js';
 import { buildApp } from '../../src/daemon/build-app.js';
 import { buildDaemonComponents } from '../../src/daemon/daemon-components.js';
-import type { HttpServer } from '../../src/daemon/http-server.js';
+import type { HttpListener } from '../../src/daemon/http/http-listener.js';
 import { startDaemon, type Daemon } from '../../src/daemon/start-daemon.js';
 import { startTwilioSimulator, type TwilioSim } from '../../src/sandbox/twilio-simulator.js';
 import { sendInboundWhatsApp } from '../../src/sandbox/twilio-webhook.js';
@@ -29,7 +29,7 @@ describe('rolplay start serves the WhatsApp webhook', () => {
     });
     const app = await buildApp({ config, logger: silentLogger(), store: t.store });
     await t.store.users.upsert({ email: 'sam@example.com', name: 'Sam', phone: '+14155550100', timezone: 'UTC' }, Date.now());
-    const http = buildDaemonComponents(app).find((c) => c.name === 'http') as HttpServer;
+    const http = buildDaemonComponents(app).find((c) => c.name === 'http') as HttpListener;
     daemon = await startDaemon(app, { components: [http] });
 
     const health = await fetch(`${http.url()}/health`);

@@ -4,7 +4,7 @@ import { createLogger } from '../../src/support/logger.js';
 import { FakeClock } from '../../src/support/clock.js';
 import { buildApp, type App } from '../../src/daemon/build-app.js';
 import { createWebhookComponent } from '../../src/daemon/webhook-component.js';
-import type { HttpServer } from '../../src/daemon/http-server.js';
+import type { HttpListener } from '../../src/daemon/http/http-listener.js';
 import type { Database } from '../../src/store/database.js';
 import { seeded } from '../../src/sandbox/http-sim.js';
 import { startTwilioSimulator, type TwilioSim } from '../../src/sandbox/twilio-simulator.js';
@@ -35,7 +35,7 @@ describe.each(backends)('webhook abuse (%s)', (backend) => {
   let t: TestStore | undefined;
   let twilio: TwilioSim | undefined;
   let app: App | undefined;
-  let http: HttpServer | undefined;
+  let http: HttpListener | undefined;
   afterEach(async () => {
     await http?.stop();
     await app?.close();

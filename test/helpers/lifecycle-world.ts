@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { WEBHOOK_PATH } from '../../src/daemon/http-server.js';
+import { WEBHOOK_PATH } from '../../src/daemon/http/twilio-routes.js';
 import { REPLY_HINT } from '../../src/domain/follow-up-text.js';
 import { seeded, type Fault } from '../../src/sandbox/http-sim.js';
 import { startGeminiSimulator, type GeminiSim } from '../../src/sandbox/gemini-simulator.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { WEBHOOK_PATH } from '../../src/daemon/http-server.js';
+import { WEBHOOK_PATH } from '../../src/daemon/http/twilio-routes.js';
 import { sendInboundWhatsApp } from '../../src/sandbox/twilio-webhook.js';
 import { createLifecycleWorld, type LifecycleWorld } from '../helpers/lifecycle-world.js';
 import { freshStore, type TestStore } from '../helpers/stores.js';

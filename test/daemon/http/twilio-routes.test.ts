@@ -1,9 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpServer, publicUrlFor, statusCallbackUrl, type HttpServer } from '../../src/daemon/http-server.js';
-import type { ReceiveResult } from '../../src/lifecycle/whatsapp/receive-inbound.js';
-import { createLogger, silentLogger } from '../../src/support/logger.js';
+import { createHttpListener, type HttpListener } from '../../../src/daemon/http/http-listener.js';
+import { publicUrlFor, statusCallbackUrl, twilioRoutes, type TwilioRoutesOptions } from '../../../src/daemon/http/twilio-routes.js';
+import type { ReceiveResult } from '../../../src/lifecycle/whatsapp/receive-inbound.js';
+import { createLogger, silentLogger } from '../../../src/support/logger.js';
 
 const TOKEN = 'test-auth-token';
 const PUBLIC = 'https://coach.example.com';
@@ -19,23 +20,27 @@ const verify = ({ url, params, signature }: { url: string; params: Record<string
   return a.length === b.length && timingSafeEqual(a, b);
 };
 
-let server: HttpServer | undefined;
+let server: HttpListener | undefined;
 const received: Array<Record<string, string>> = [];
 
-async function start(overrides: Partial<Parameters<typeof createHttpServer>[0]> = {}) {
+/** The Twilio routes on a real listener on a free port, with a fake lifecycle behind them. */
+async function start(overrides: Partial<TwilioRoutesOptions> = {}) {
   received.length = 0;
   const seen = new Set<string>();
-  server = createHttpServer({
-    host: '127.0.0.1', port: 0, publicUrl: PUBLIC, maxBodyBytes: 2048, validateSignatures: true, verifySignature: verify, logger: silentLogger(),
-    onInbound: async (params): Promise<ReceiveResult> => {
-      if (!params.MessageSid) return { status: 'invalid', problem: 'MessageSid is missing' };
-      if (seen.has(params.MessageSid)) return { status: 'duplicate' };
-      seen.add(params.MessageSid);
-      received.push(params);
-      return { status: 'queued', jobId: received.length };
-    },
-    health: async () => ({ ok: true, jobs: { pending: 0 } }),
-    ...overrides,
+  const logger = overrides.logger ?? silentLogger();
+  server = createHttpListener({
+    host: '127.0.0.1', port: 0, logger, health: async () => ({ ok: true }),
+    routes: twilioRoutes({
+      publicUrl: PUBLIC, maxBodyBytes: 2048, validateSignatures: true, verifySignature: verify, logger,
+      onInbound: async (params): Promise<ReceiveResult> => {
+        if (!params.MessageSid) return { status: 'invalid', problem: 'MessageSid is missing' };
+        if (seen.has(params.MessageSid)) return { status: 'duplicate' };
+        seen.add(params.MessageSid);
+        received.push(params);
+        return { status: 'queued', jobId: received.length };
+      },
+      ...overrides,
+    }),
   });
   await server.start();
   return server.url();
@@ -55,7 +60,7 @@ async function post(url: string, body: string, headers: Record<string, string>) 
 const form = (p: Record<string, string>) => new URLSearchParams(p).toString();
 const signedHeaders = (p: Record<string, string>) => ({ 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign(`${PUBLIC}/whatsapp-webhook`, p) });
 
-describe('HTTP listener', () => {
+describe('Twilio routes', () => {
   it('acknowledges a signed webhook with empty TwiML and hands the fields over', async () => {
     const url = await start();
     const res = await post(url, form(params), signedHeaders(params));
@@ -152,18 +157,6 @@ describe('HTTP listener', () => {
   it('accepts unsigned requests only when signature checks are turned off', async () => {
     const url = await start({ validateSignatures: false });
     expect((await post(url, form(params), { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(200);
-  });
-
-  it('reports health as JSON, 503 when the store is unwell', async () => {
-    const url = await start();
-    const ok = await fetch(`${url}/health`);
-    expect(ok.status).toBe(200);
-    expect(await ok.json()).toEqual({ status: 'ok', jobs: { pending: 0 } });
-    await server!.stop();
-    const url2 = await start({ health: async () => ({ ok: false, error: 'database is locked' }) });
-    const bad = await fetch(`${url2}/health`);
-    expect(bad.status).toBe(503);
-    expect(await bad.json()).toMatchObject({ status: 'error' });
   });
 
   it('refuses a signed request with a field named __proto__ added (it must count in the signature)', async () => {
