@@ -69,6 +69,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('one conversation in order on th
       const f = bySid.get(line);
       return !c || !f || c.id > f.id || f.kind !== 'roleplay';
     }).map(({ l }) => l.index);
+    if (outOfOrder.length > 0) console.log("ORDER", JSON.stringify(pairs.map(({ l, command, line }) => [l.index, bySid.get(command)?.id, bySid.get(line)?.id, bySid.get(command)?.kind, bySid.get(line)?.kind])));
     expect(outOfOrder).toEqual([]);
     // The replies went out in the conversation's order too: the role-play's opening first.
     for (const { l } of pairs) {
