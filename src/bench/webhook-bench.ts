@@ -54,7 +54,7 @@ export async function runWebhookBench(options: WebhookBenchOptions = {}): Promis
     routes: twilioRoutes({
       publicUrl: PUBLIC_URL, maxBodyBytes: config.server.maxBodyBytes, validateSignatures: true, logger,
       verifySignature: (check) => verifyTwilioSignature({ authToken, ...check }),
-      onInbound: (params) => receiveInbound({ queue, config }, params, enqueue),
+      onInbound: (params) => receiveInbound({ queue, config, clock: systemClock }, params, enqueue),
     }),
     health: () => healthStatus({ store }),
   });

@@ -105,6 +105,11 @@ export const configSchema = z.object({
     historyTurns: z.number().int().min(0).max(50).default(12),
     /** Longest WhatsApp reply from the coach or the role-played client, in characters. */
     maxReplyChars: z.number().int().min(200).max(1600).default(1000),
+    /**
+     * An inbound message is handled this long after it arrived, so that an earlier message of the
+     * same salesperson that reached another daemon (or was stored a moment later) still goes first.
+     */
+    orderWindowMs: z.number().int().min(0).max(10_000).default(500),
   }).prefault({}),
   jobs: z.object({
     maxAttempts: z.number().int().min(1).max(50).default(8),

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Updateable } from 'kysely';
 import type { Database, JobRow, JobStatus, JobsTable } from './database.js';
 import type { Dialect } from './migrations.js';
-import { inTransaction, keyIsBusy, keysWithWaitingJobs, lockQueueKey, promoteNext } from './job-queue-keys.js';
+import { headOf, inTransaction, keyIsBusy, keysWithWaitingJobs, lockQueueKey, overtake, promoteNext } from './job-queue-keys.js';
 import { claimDueJobs, nextWakeInLanes, type ClaimOptions, type LeaseOptions } from './job-claims.js';
 import { cancelMeetingJobs, rescheduleMeetingJobs, reviveMeetingJobs } from './meeting-jobs.js';
 
@@ -81,7 +81,10 @@ export class JobsRepo {
       await lockQueueKey(tx, key);
       // Read after the lock: on PostgreSQL (READ COMMITTED) each statement sees what committed
       // before it, including the previous holder's jobs.
-      return this.insert(tx, input, (await keyIsBusy(tx, key)) ? 'waiting' : 'pending', now);
+      const head = await headOf(tx, key);
+      const result = await this.insert(tx, input, head || (await keyIsBusy(tx, key)) ? 'waiting' : 'pending', now);
+      if (result.created && head && (await overtake(tx, head, result.job.id, input.runAt, now))) result.job = { ...result.job, status: 'pending' };
+      return result;
     });
   }
 

@@ -209,7 +209,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         // lanes read pending jobs across lanes by run_at.
         await sql`create index jobs_claim on jobs (lane, priority, run_at, id) where status = 'pending'`.execute(db);
         await sql`create index jobs_lease on jobs (lane, lease_until) where status = 'running'`.execute(db);
-        await sql`create index jobs_queue on jobs (queue_key, id) where queue_key is not null and status in ('waiting', 'pending', 'running')`.execute(db);
+        await sql`create index jobs_queue on jobs (queue_key, run_at, id) where queue_key is not null and status in ('waiting', 'pending', 'running')`.execute(db);
       },
     },
   };

@@ -113,7 +113,9 @@ function openPostgres(url: string, pgModule: typeof pg): { db: Kysely<Database>;
     getTypeParser: (oid: number, format?: 'text' | 'binary') =>
       oid === 20 ? bigintAsNumber : pgModule.types.getTypeParser(oid, format as 'text'),
   };
-  const pool = new pgModule.Pool({ connectionString: url, max: 8, types: types as pg.CustomTypesConfig, connectionTimeoutMillis: 10_000 });
+  // 16: the job lanes run up to ~70 jobs at once, and a webhook's insert must not queue behind
+  // them for a connection (three daemons use 48 of PostgreSQL's default 100).
+  const pool = new pgModule.Pool({ connectionString: url, max: 16, types: types as pg.CustomTypesConfig, connectionTimeoutMillis: 10_000 });
   pool.on('error', () => undefined); // idle-client errors surface on the next query instead of crashing the process
   // A connection the server drops (restart, failover: 57P01) fails its query, then emits
   // 'error' once the socket closes; while checked out it has no listener, which would crash

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { receiveInbound } from '../../src/lifecycle/whatsapp/receive-inbound.js';
-import type { InboundPayload } from '../../src/lifecycle/whatsapp/handle-inbound.js';
+import type { InboundPayload } from '../../src/lifecycle/jobs/job-kinds.js';
 import { verifyTwilioSignature } from '../../src/clients/twilio/verify-signature.js';
 import { startTwilioSimulator, type TwilioSim } from '../../src/sandbox/twilio-simulator.js';
 import { inboundWhatsAppParams, signTwilioRequest } from '../../src/sandbox/twilio-webhook.js';
@@ -28,8 +28,8 @@ const body = (name: string) => loadFixture('twilio', name).body;
 /** What rolplay's webhook hands the lifecycle for a fixture form (the job payload it queues). */
 async function parsed(name: string): Promise<InboundPayload> {
   let payload: InboundPayload | undefined;
-  const config = { twilio: { accountSid: 'ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX' }, jobs: { maxAttempts: 8 } } as never;
-  const result = await receiveInbound({ config, queue: undefined as never }, form(name), async (request) => {
+  const config = { twilio: { accountSid: 'ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX' }, jobs: { maxAttempts: 8 }, conversation: { orderWindowMs: 500 } } as never;
+  const result = await receiveInbound({ config, queue: undefined as never, clock: { now: () => 0 } as never }, form(name), async (request) => {
     payload = request.payload as unknown as InboundPayload;
     return { job: { id: 1 } as never, created: true };
   });

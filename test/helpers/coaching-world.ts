@@ -97,6 +97,8 @@ export async function coachingWorld(options: { backend?: 'sqlite' | 'postgres'; 
     },
     async inbound(body, opts = {}) {
       const result = await receiveInbound(services, { MessageSid: opts.sid ?? nextSid(), From: `whatsapp:${opts.from ?? user.phone}`, To: 'whatsapp:+14155238886', Body: body, NumMedia: '0' });
+      // Handled once conversation.orderWindowMs has passed since it arrived.
+      await clock.advance(config.conversation.orderWindowMs);
       await run();
       return result;
     },

@@ -34,8 +34,10 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('one conversation in order on th
     const w = world;
     const daemons = [0, 1, 2].map((i) => w.spawn(i));
     await Promise.all(daemons.map((d) => d.waitFor((e) => e.msg === 'rolplay started', 20_000)));
-    for (let i = 0; (await w.store.db.selectFrom('meetings').select('id').execute()).length < USERS; i++) {
-      if (i > 200) throw new Error('the meetings were not ingested');
+    // Steady state: every meeting ingested and its plan sent (planLeadHours 0 sends them at once).
+    const plansSent = async () => (await w.store.db.selectFrom('meetings').select('id').where('status', '=', 'plan_sent').execute()).length;
+    for (let i = 0; (await plansSent()) < USERS; i++) {
+      if (i > 300) throw new Error('the meetings were not ingested and planned');
       await new Promise((r) => setTimeout(r, 100));
     }
 
@@ -69,7 +71,6 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('one conversation in order on th
       const f = bySid.get(line);
       return !c || !f || c.id > f.id || f.kind !== 'roleplay';
     }).map(({ l }) => l.index);
-    if (outOfOrder.length > 0) console.log("ORDER", JSON.stringify(pairs.map(({ l, command, line }) => [l.index, bySid.get(command)?.id, bySid.get(line)?.id, bySid.get(command)?.kind, bySid.get(line)?.kind])));
     expect(outOfOrder).toEqual([]);
     // The replies went out in the conversation's order too: the role-play's opening first.
     for (const { l } of pairs) {

@@ -34,6 +34,34 @@ describe.each(backends)('per-key job order on %s', (backend) => {
     expect((await claim()).map((j) => j.dedupe_key)).toEqual(['m2']);
   });
 
+  it('lets a job that arrived earlier but was stored later go first, until the head has started', async () => {
+    t = await freshStore(backend);
+    // m2 reached one daemon at T0 + 520 (runs from then), m1 another at T0 + 500 but was stored after it.
+    const [m2, m1] = await enqueue(job('m2', SARA, { runAt: T0 + 520 }), job('m1', SARA, { runAt: T0 + 500 }));
+    expect([m2!.status, m1!.status]).toEqual(['pending', 'pending']);
+    expect(await statuses()).toEqual({ m2: 'waiting', m1: 'pending' });
+    // Later arrivals queue in arrival order (run_at), not in the order they were stored.
+    await enqueue(job('m4', SARA, { runAt: T0 + 700 }), job('m3', SARA, { runAt: T0 + 600 }));
+    const order: string[] = [];
+    for (let now = T0 + 1000; order.length < 4; now += 10) {
+      for (const j of await claim(10, now)) {
+        order.push(j.dedupe_key);
+        await t.store.jobs.complete(j.id, 'w', null, now);
+      }
+    }
+    expect(order).toEqual(['m1', 'm2', 'm3', 'm4']);
+  });
+
+  it('does not let a later-stored job overtake a head that has started (claimed, or tried and retrying)', async () => {
+    t = await freshStore(backend);
+    const [m2] = await enqueue(job('m2', SARA, { runAt: T0 + 520 }));
+    const [claimed] = await claim(10, T0 + 520);
+    expect(claimed!.id).toBe(m2!.id);
+    expect(await t.store.jobs.retryAt(m2!.id, 'w', T0 + 5000, 'Gemini busy', T0 + 600)).toBe(true);
+    await enqueue(job('m1', SARA, { runAt: T0 + 500 }));
+    expect(await statuses()).toEqual({ m2: 'pending', m1: 'waiting' });
+  });
+
   it('promotes the next job when one fails, and keeps followers waiting while one retries or defers', async () => {
     t = await freshStore(backend);
     const [m1, m2] = await enqueue(job('m1'), job('m2'), job('m3'));

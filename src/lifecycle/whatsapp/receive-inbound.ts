@@ -17,7 +17,7 @@ const SID = /^[A-Z]{2}[0-9a-fA-F]{32}$/;
  * message is recognised and a crash right after Twilio's acknowledgement loses nothing.
  */
 export async function receiveInbound(
-  services: Pick<Services, 'queue' | 'config'>,
+  services: Pick<Services, 'queue' | 'config' | 'clock'>,
   params: Record<string, string>,
   enqueue: Enqueue = (request) => services.queue.enqueue(request),
 ): Promise<ReceiveResult> {
@@ -38,7 +38,11 @@ export async function receiveInbound(
     ...(params.ProfileName ? { profileName: params.ProfileName.slice(0, 100) } : {}),
     ...(SID.test(params.OriginalRepliedMessageSid ?? '') ? { repliedToSid: params.OriginalRepliedMessageSid } : {}),
   };
-  // The conversation's queue key keeps one sender's messages in arrival order across daemons.
-  const { job, created } = await enqueue(jobRequest(HANDLE_INBOUND, payload, { dedupeKey: `inbound:${sid}`, queueKey: conversationKey(payload.from.replace(/[\s()-]/g, '')) }));
+  // The conversation's queue key keeps one sender's messages in arrival order across daemons:
+  // each may start only conversation.orderWindowMs after it arrived, and within the key they go
+  // by that time, so a message that arrived first but was stored last (another daemon, a slower
+  // request) is still handled first.
+  const runAt = services.clock.now() + services.config.conversation.orderWindowMs;
+  const { job, created } = await enqueue(jobRequest(HANDLE_INBOUND, payload, { dedupeKey: `inbound:${sid}`, runAt, queueKey: conversationKey(payload.from.replace(/[\s()-]/g, '')) }));
   return created ? { status: 'queued', jobId: job.id } : { status: 'duplicate' };
 }
