@@ -27,6 +27,9 @@ export interface LoadBenchOptions {
   geminiLatencyMaxMs: number;
   /** gemini.concurrency of the daemons under test; 0 = the config's default. */
   geminiConcurrency: number;
+  /** jobs.concurrency.conversation and .whatsapp of the daemons under test; 0 = the defaults. */
+  conversationLane: number;
+  whatsappLane: number;
   /** Server for the PostgreSQL runs (a database is created and dropped on it); '' skips them. */
   postgresUrl: string;
 }
@@ -49,7 +52,11 @@ export const defaultLoadOptions: LoadBenchOptions = {
   twilioLatencyMaxMs: 60,
   geminiLatencyMinMs: 40,
   geminiLatencyMaxMs: 120,
-  geminiConcurrency: 0,
+  // The default of 4 suits a small Gemini quota; 500 answers/s at these latencies need ~40 calls
+  // in flight, so the daemon under test is configured as an operator with that quota would.
+  geminiConcurrency: 64,
+  conversationLane: 64,
+  whatsappLane: 32,
   postgresUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
 };
 
@@ -84,12 +91,13 @@ const BODY = 'How should I answer the pricing objection Acme raised in our last 
  * in others, and a bare node:http server measured the same way in the same run.
  */
 export async function runLoadBench(options: LoadBenchOptions = defaultLoadOptions): Promise<BenchFigure[]> {
-  const latency = `Twilio sim ${options.twilioLatencyMinMs}-${options.twilioLatencyMaxMs} ms, Gemini sim ${options.geminiLatencyMinMs}-${options.geminiLatencyMaxMs} ms`;
+  const latency = `Twilio sim ${options.twilioLatencyMinMs}-${options.twilioLatencyMaxMs} ms, Gemini sim ${options.geminiLatencyMinMs}-${options.geminiLatencyMaxMs} ms; ` +
+    `gemini.concurrency ${options.geminiConcurrency || 'default'}, lanes conversation ${options.conversationLane || 'default'} / whatsapp ${options.whatsappLane || 'default'}`;
   return withChildren(async (children) => {
     const rig = await startLoadRig(children, {
       twilioMs: [options.twilioLatencyMinMs, options.twilioLatencyMaxMs],
       geminiMs: [options.geminiLatencyMinMs, options.geminiLatencyMaxMs],
-    }, options.geminiConcurrency || undefined);
+    }, { geminiConcurrency: options.geminiConcurrency || undefined, conversationLane: options.conversationLane || undefined, whatsappLane: options.whatsappLane || undefined });
     // Whatever else runs on the machine takes from every figure below: say how busy it was.
     const machine = `Real daemon: the machine (${cpus().length} cores)`;
     const figures: BenchFigure[] = [{ section: machine, name: 'load average (1 min) before the load bench', value: loadavg()[0]!, unit: 'runnable' }];

@@ -72,7 +72,7 @@ export interface DaemonsUnderTest {
  * loopback port, pointed at the simulators, signatures checked against PUBLIC_URL, log level
  * warn. Resolves once every /health answers 200.
  */
-export async function startDaemons(children: Children, store: BenchStore, rig: Pick<LoadRig, 'sims' | 'geminiConcurrency'>, count = 1): Promise<DaemonsUnderTest> {
+export async function startDaemons(children: Children, store: BenchStore, rig: Pick<LoadRig, 'sims' | 'geminiConcurrency' | 'conversationLane' | 'whatsappLane'>, count = 1): Promise<DaemonsUnderTest> {
   const { sims } = rig;
   const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
   const processes = ports.map((port, i) => {
@@ -83,6 +83,7 @@ export async function startDaemons(children: Children, store: BenchStore, rig: P
       server: { host: '127.0.0.1', port, publicUrl: PUBLIC_URL },
       twilio: { accountSid: sims.twilio.accountSid, authToken: sims.twilio.authToken, apiBaseUrl: sims.twilio.url, validateSignatures: true },
       gemini: { apiKey: sims.gemini.apiKey, baseUrl: sims.gemini.url, ...(rig.geminiConcurrency ? { concurrency: rig.geminiConcurrency } : {}) },
+      jobs: { concurrency: { ...(rig.conversationLane ? { conversation: rig.conversationLane } : {}), ...(rig.whatsappLane ? { whatsapp: rig.whatsappLane } : {}) } },
       log: { level: 'warn' },
     }, null, 2));
     return children.node(BIN, ['start', '--config', config], { ROLPLAY_LOG_LEVEL: 'warn' });

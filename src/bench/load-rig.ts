@@ -24,6 +24,8 @@ export interface LoadRig {
   sims: SimsInfo;
   /** gemini.concurrency of every daemon under test (undefined: the config's default). */
   geminiConcurrency?: number;
+  conversationLane?: number;
+  whatsappLane?: number;
   bareUrl: string;
   /** Messages the Twilio simulator accepted, from index `from` on, and how many it holds. */
   messages(from: number): Promise<{ total: number; messages: AcceptedMessage[] }>;
@@ -31,7 +33,7 @@ export interface LoadRig {
   round(load: Omit<LoadSpec, 'mode'>, probeUrls?: string[]): Promise<{ load: LoadResult; probe?: ProbeResult }>;
 }
 
-export async function startLoadRig(children: Children, latency: SimLatency, geminiConcurrency?: number): Promise<LoadRig> {
+export async function startLoadRig(children: Children, latency: SimLatency, tuning: Pick<LoadRig, 'geminiConcurrency' | 'conversationLane' | 'whatsappLane'> = {}): Promise<LoadRig> {
   const simsProcess = children.node(script('load-sims'), [JSON.stringify({ twilioLatencyMs: latency.twilioMs, geminiLatencyMs: latency.geminiMs })]);
   const bare = children.node(script('bare-server'));
   const sims = (await simsProcess.nextLine(15_000, (l) => l.ready === true)) as unknown as SimsInfo;
@@ -39,7 +41,7 @@ export async function startLoadRig(children: Children, latency: SimLatency, gemi
   let requestId = 0;
   return {
     sims,
-    geminiConcurrency,
+    ...tuning,
     bareUrl,
     async messages(from) {
       const id = ++requestId;

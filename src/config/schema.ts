@@ -108,8 +108,10 @@ export const configSchema = z.object({
     /**
      * An inbound message is handled this long after it arrived, so that an earlier message of the
      * same salesperson that reached another daemon (or was stored a moment later) still goes first.
+     * Unset: 500 ms with PostgreSQL (several daemons), 0 with SQLite (one daemon, which stores
+     * a sender's messages in the order they arrive). See inboundOrderWindowMs.
      */
-    orderWindowMs: z.number().int().min(0).max(10_000).default(500),
+    orderWindowMs: z.number().int().min(0).max(10_000).optional(),
   }).prefault({}),
   jobs: z.object({
     maxAttempts: z.number().int().min(1).max(50).default(8),
@@ -176,3 +178,8 @@ export const isConfigured = {
   twilio: (c: Config) => c.twilio.accountSid !== '' && c.twilio.authToken !== '',
   hubspot: (c: Config) => c.hubspot.accessToken !== '',
 };
+
+/** conversation.orderWindowMs, or its default for the store in use (see the schema). */
+export function inboundOrderWindowMs(config: Pick<Config, 'conversation' | 'database'>): number {
+  return config.conversation.orderWindowMs ?? (config.database.url ? 500 : 0);
+}

@@ -13,6 +13,11 @@ export interface ClaimOptions extends LeaseOptions {
   /** Only this lane's jobs: each lane is its own pool, so a backlog in one never delays another. */
   lane: string;
   limit: number;
+  /**
+   * Also take back jobs whose lease ran out (default true). Leases run for minutes, so a runner
+   * claiming many times a second looks for them about once a second, not at every claim.
+   */
+  expired?: boolean;
 }
 
 /*
@@ -35,9 +40,14 @@ const skipLocked = (dialect: Dialect): RawBuilder<unknown> => sql.raw(dialect ==
  */
 export async function claimDueJobs(db: Kysely<Database>, dialect: Dialect, options: ClaimOptions): Promise<JobRow[]> {
   const { lane, now, limit } = options;
+  if (options.expired === false) return claimPending(db, dialect, options, []);
   const expired = sql`select id from ${jobsBy(dialect, 'jobs_lease')} where status = 'running' and lane = ${lane} and lease_until <= ${now} order by lease_until limit ${limit}${skipLocked(dialect)}`;
   // RETURNING shows the new lease, so these are put in the order they were due.
-  const claimed: JobRow[] = inClaimOrder(await take(db, expired, options));
+  return claimPending(db, dialect, options, inClaimOrder(await take(db, expired, options)));
+}
+
+async function claimPending(db: Kysely<Database>, dialect: Dialect, options: ClaimOptions, claimed: JobRow[]): Promise<JobRow[]> {
+  const { lane, now, limit } = options;
   for (const priority of [0, 1]) {
     if (claimed.length >= limit) return claimed;
     const due = sql`select id from ${jobsBy(dialect, 'jobs_claim')} where status = 'pending' and lane = ${lane} and priority = ${priority} and run_at <= ${now} order by run_at, id limit ${limit - claimed.length}${skipLocked(dialect)}`;

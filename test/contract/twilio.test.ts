@@ -28,7 +28,7 @@ const body = (name: string) => loadFixture('twilio', name).body;
 /** What rolplay's webhook hands the lifecycle for a fixture form (the job payload it queues). */
 async function parsed(name: string): Promise<InboundPayload> {
   let payload: InboundPayload | undefined;
-  const config = { twilio: { accountSid: 'ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX' }, jobs: { maxAttempts: 8 }, conversation: { orderWindowMs: 500 } } as never;
+  const config = { twilio: { accountSid: 'ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX' }, jobs: { maxAttempts: 8 }, conversation: {}, database: { url: '' } } as never;
   const result = await receiveInbound({ config, queue: undefined as never, clock: { now: () => 0 } as never }, form(name), async (request) => {
     payload = request.payload as unknown as InboundPayload;
     return { job: { id: 1 } as never, created: true };

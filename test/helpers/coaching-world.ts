@@ -1,4 +1,4 @@
-import { configSchema, type ConfigInput } from '../../src/config/schema.js';
+import { inboundOrderWindowMs, configSchema, type ConfigInput } from '../../src/config/schema.js';
 import { FakeClock, systemClock } from '../../src/support/clock.js';
 import { silentLogger } from '../../src/support/logger.js';
 import { JobRunner } from '../../src/daemon/job-runner.js';
@@ -98,7 +98,7 @@ export async function coachingWorld(options: { backend?: 'sqlite' | 'postgres'; 
     async inbound(body, opts = {}) {
       const result = await receiveInbound(services, { MessageSid: opts.sid ?? nextSid(), From: `whatsapp:${opts.from ?? user.phone}`, To: 'whatsapp:+14155238886', Body: body, NumMedia: '0' });
       // Handled once conversation.orderWindowMs has passed since it arrived.
-      await clock.advance(config.conversation.orderWindowMs);
+      await clock.advance(inboundOrderWindowMs(config));
       await run();
       return result;
     },

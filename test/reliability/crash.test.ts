@@ -21,7 +21,9 @@ afterEach(async () => {
 describe('crash test', () => {
   it(`SIGKILL at random moments (seed ${SEED}) over ${MEETINGS} lifecycles: each completes with exactly one plan, reminder and note`, async () => {
     // Every provider answers 20-150 ms after acting, so a kill often lands between the two.
-    world = await createLifecycleWorld({ meetings: MEETINGS, firstStartInMs: 6000, spacingMs: 100, durationMs: 20_000, latencyMs: [20, 150] });
+    // Meetings last 40 s: a plan job killed several times in a row waits out a 5 s lease each
+    // time, and must still go out before its meeting ends (else it is skipped, as it should be).
+    world = await createLifecycleWorld({ meetings: MEETINGS, firstStartInMs: 6000, spacingMs: 100, durationMs: 40_000, latencyMs: [20, 150] });
     const random = seeded(SEED);
     let up = false;
     world.startResponder(() => (up ? [0] : []));

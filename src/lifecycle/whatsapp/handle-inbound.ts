@@ -58,7 +58,7 @@ export function createHandleInboundHandler(services: Services, interceptors: Inb
     const message = recorded ?? (ctx.attempt > 1 ? await services.store.messages.bySid(payload.messageSid) : undefined);
     if (!message) return { duplicate: true };
 
-    const turn: InboundTurn = { services, user, message, intent, meeting: meeting ?? undefined, readCrm, repliedToSid: payload.repliedToSid };
+    const turn: InboundTurn = { services, user, message, intent, meeting: meeting ?? undefined, readCrm, repliedToSid: payload.repliedToSid, orderAt: Number(ctx.job.run_at) };
     const released = await releaseDeferred(services, user);
     // The reply that opened the window gets the held-back texts; "plan" would only repeat them.
     if (released > 0 && (intent.kind === 'text' || intent.kind === 'plan') && !inRoleplay) return { released };
@@ -90,7 +90,7 @@ export function createHandleInboundHandler(services: Services, interceptors: Inb
     const recorded = await services.store.messages.record({ direction: 'in', userId: null, meetingId: null, phone: from, body: '', twilioSid: payload.messageSid, kind: 'unregistered' }, now);
     if (!recorded && ctx.attempt === 1) return { duplicate: true };
     const day = new Date(now).toISOString().slice(0, 10);
-    const { created } = await services.queue.enqueue(sendWhatsAppRequest({ to: from, body: NOT_REGISTERED_TEXT, kind: 'unregistered', userId: null, meetingId: null }, `unregistered:${from}:${day}`, { reply: true }));
+    const { created } = await services.queue.enqueue(sendWhatsAppRequest({ to: from, body: NOT_REGISTERED_TEXT, kind: 'unregistered', userId: null, meetingId: null }, `unregistered:${from}:${day}`, { reply: true, runAt: Number(ctx.job.run_at) }));
     ctx.logger.info({ from: maskPhone(from), answered: created }, 'WhatsApp message from an unregistered number');
     return { unregistered: true };
   }

@@ -17,6 +17,11 @@ export interface InboundTurn {
   readCrm: CrmContextReader | undefined;
   /** The outbound message the user quoted with WhatsApp's reply, if any. */
   repliedToSid?: string;
+  /**
+   * The inbound job's place in its conversation (its run_at): the reply takes the same place, so
+   * it goes out right after this message and before the next one is handled.
+   */
+  orderAt?: number;
 }
 
 /** Kinds of stored messages that are conversation turns (not plans, templates or alerts). */
@@ -30,7 +35,7 @@ export async function reply(turn: InboundTurn, body: string, kind: string, meeti
   await turn.services.queue.enqueue(sendWhatsAppRequest(
     { to: turn.user.phone, body, kind, userId: turn.user.id, meetingId },
     `reply:${turn.message.twilio_sid ?? `msg-${turn.message.id}`}`,
-    { reply: true },
+    { reply: true, runAt: turn.orderAt },
   ));
 }
 

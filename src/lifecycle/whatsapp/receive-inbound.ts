@@ -1,4 +1,5 @@
 import type { Services } from '../services.js';
+import { inboundOrderWindowMs } from '../../config/schema.js';
 import type { Enqueue } from './batched-enqueue.js';
 import { HANDLE_INBOUND, type InboundPayload } from '../jobs/job-kinds.js';
 import { jobRequest } from '../jobs/job-kind.js';
@@ -42,7 +43,7 @@ export async function receiveInbound(
   // each may start only conversation.orderWindowMs after it arrived, and within the key they go
   // by that time, so a message that arrived first but was stored last (another daemon, a slower
   // request) is still handled first.
-  const runAt = services.clock.now() + services.config.conversation.orderWindowMs;
+  const runAt = services.clock.now() + inboundOrderWindowMs(services.config);
   const { job, created } = await enqueue(jobRequest(HANDLE_INBOUND, payload, { dedupeKey: `inbound:${sid}`, runAt, queueKey: conversationKey(payload.from.replace(/[\s()-]/g, '')) }));
   return created ? { status: 'queued', jobId: job.id } : { status: 'duplicate' };
 }
