@@ -111,6 +111,7 @@ export async function createLifecycleWorld(options: LifecycleWorldOptions): Prom
     gemini: { apiKey: gemini.apiKey, baseUrl: gemini.url, ...options.config?.gemini },
     schedule: { planLeadHours: 0, reminderDelayMinutes: 0, nudgeAfterHours: 4 },
     jobs: { leaseSeconds: 5, ...options.config?.jobs },
+    ...(options.config?.conversation ? { conversation: options.config.conversation } : {}),
   });
   const store = await openStore(options.databaseUrl ? { databaseUrl: options.databaseUrl } : { dataDir: join(dir, 'data') });
   cleanup.push(() => store.close());
