@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 
 /**
@@ -136,18 +135,6 @@ export async function withChildren<T>(fn: (children: Children) => Promise<T>): P
   }
   if (interrupted) process.exit(130);
   return result as T;
-}
-
-/** A TCP port free on 127.0.0.1 right now (the daemon is given it: at log level warn it does not print the one it bound). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openStore, type Store } from '../store/open-store.js';
-import { freePort, sleep, type Children, type JsonChild } from './load-children.js';
+import { sleep, type Children, type JsonChild } from './load-children.js';
+import { freePort } from '../support/free-port.js';
 import type { LoadRig } from './load-rig.js';
 
 const BIN = fileURLToPath(new URL('../../bin/rolplay.js', import.meta.url));

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { spawnRolplay, type DaemonProcess } from '../helpers/daemon-process.js';
 import { tempConfig } from '../helpers/run-cli.js';
@@ -8,6 +7,7 @@ import { inboundWhatsAppParams, postSignedForm, signTwilioRequest, type PostResu
 import { sendWhatsAppRequest } from '../../src/lifecycle/whatsapp/send-request.js';
 import { enqueueInput } from '../../src/lifecycle/jobs/job-queue.js';
 import type { JobRow } from '../../src/store/database.js';
+import { freePort } from '../../src/support/free-port.js';
 
 export const PHONE = '+14155550100';
 
@@ -93,16 +93,6 @@ export async function createTwilioDaemonWorld(options: { leaseSeconds?: number }
   };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Polls a condition the daemon makes true in another process (no fixed sleeps). */
 export async function until<T>(probe: () => T | Promise<T>, timeoutMs: number, what: string): Promise<NonNullable<T>> {

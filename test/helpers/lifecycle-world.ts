@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { WEBHOOK_PATH } from '../../src/daemon/http/twilio-routes.js';
 import { REPLY_HINT } from '../../src/domain/follow-up-text.js';
@@ -13,6 +12,7 @@ import { sendInboundWhatsApp } from '../../src/sandbox/twilio-webhook.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { spawnRolplay, type DaemonProcess } from './daemon-process.js';
 import { tempConfig } from './run-cli.js';
+import { freePort } from '../../src/support/free-port.js';
 
 /**
  * Many whole meeting lifecycles run by real `rolplay start` child processes against the five
@@ -235,15 +235,3 @@ export async function createLifecycleWorld(options: LifecycleWorldOptions): Prom
   };
 }
 
-/** A port that was free a moment ago (the daemons bind it again after every restart). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
