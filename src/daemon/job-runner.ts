@@ -152,6 +152,8 @@ export class JobRunner {
     const { store, clock, logger } = this.options;
     this.timer?.cancel();
     this.timer = undefined;
+    // stop() may have come between wake() and this tick: claim nothing once shutdown began.
+    if (!this.running) return;
     try {
       await this.prepare();
       const now = clock.now();
@@ -162,6 +164,7 @@ export class JobRunner {
       }
       let claimedAny = false;
       for (const lane of this.lanes.toClaim(now)) {
+        if (!this.running) return;
         const free = this.lanes.free(lane);
         const marks = this.lanes.marksOf(lane);
         const jobs = await this.claim(lane, free, now);

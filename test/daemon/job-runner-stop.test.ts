@@ -22,6 +22,19 @@ async function settle(clock: FakeClock, ms = 0) {
 }
 
 describe('JobRunner when stopping and when the store refuses', () => {
+  it('claims nothing when stop() comes between a wake-up and the tick it scheduled', async () => {
+    t = await freshStore();
+    const clock = new FakeClock(T0);
+    const ran: string[] = [];
+    const r = runner(t.store, { k: async ({ job }) => { ran.push(job.dedupe_key); } }, clock);
+    await t.store.jobs.enqueue({ lane: 'timely', kind: 'k', runAt: T0, dedupeKey: 'late', maxAttempts: 3 }, T0);
+    r.start();
+    await r.stop();
+    await settle(clock, 1000);
+    expect(ran).toEqual([]);
+    expect(await t.store.jobs.byDedupeKey('late')).toMatchObject({ status: 'pending', attempts: 0 });
+  });
+
   it('claims nothing once stop() has begun, while the job in flight finishes', async () => {
     t = await freshStore();
     const clock = new FakeClock(T0);
