@@ -2,6 +2,7 @@ import { confirmationText } from '../../domain/follow-up-text.js';
 import type { Outcome } from '../../domain/outcome.js';
 import { tellSalesperson, type FollowUpContext } from './follow-up-context.js';
 import { takeNextQueuedQuestion } from './send-reminder.js';
+import { inTransaction } from '../jobs/in-transaction.js';
 import { SEND_NUDGE } from '../jobs/job-kinds.js';
 import type { Services } from '../services.js';
 
@@ -23,12 +24,14 @@ export interface CompletionResult {
 export async function completeMeeting(services: Services, fu: FollowUpContext, outcome: Outcome, result: CompletionResult): Promise<boolean> {
   const { meeting } = fu;
   const confirmKey = `outcome:${meeting.id}`;
-  const already = await services.store.jobs.byDedupeKey(confirmKey);
-  if (!already) {
-    const next = await takeNextQueuedQuestion(services, fu.user.id);
+  // Taking the next held-back question and queueing the confirmation that asks it commit
+  // together, so a crash in between cannot mark a question asked that nobody asked.
+  await inTransaction(services, async (tx) => {
+    if (await tx.store.jobs.byDedupeKey(confirmKey)) return;
+    const next = await takeNextQueuedQuestion(tx, fu.user.id);
     const text = confirmationText({ title: meeting.title, outcome, loggedFor: result.loggedFor, tasks: result.tasks, problem: result.problem, next });
-    await tellSalesperson(services, fu, 'outcome', text, confirmKey);
-  }
+    await tellSalesperson(tx, fu, 'outcome', text, confirmKey);
+  });
   const now = services.clock.now();
   const done = await services.store.meetings.transition(meeting.id, ['reminder_sent'], 'completed', now, {
     completed_at: now,

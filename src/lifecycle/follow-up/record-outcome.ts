@@ -6,6 +6,7 @@ import {
 } from '../../domain/outcome.js';
 import type { UserRow } from '../../store/database.js';
 import { defineJob } from '../jobs/job-contract.js';
+import { inTransaction } from '../jobs/in-transaction.js';
 import { jobRequest } from '../jobs/job-kind.js';
 import { LOG_HUBSPOT_NOTE, RECORD_OUTCOME } from '../jobs/job-kinds.js';
 import { completeMeeting } from './complete-meeting.js';
@@ -53,11 +54,14 @@ export async function tryHandleOutcome(services: Services, user: UserRow, text: 
     await tellSalesperson(services, fu, 'outcome', what, `outcome-repeat:${messageSid}`);
     return true;
   }
-  if (!(await store.followUp.claimReply(meeting.id, body, clock.now()))) {
-    // Another delivery of a reply got there first; that one carries the outcome.
-    return true;
-  }
-  await services.queue.enqueue(jobRequest(RECORD_OUTCOME, { meetingId: meeting.id, messageSid }, { dedupeKey: `${RECORD_OUTCOME.name}:${meeting.id}`, meetingId: meeting.id }));
+  const claimed = meeting;
+  // The claim and its job commit together: a daemon killed between the two would otherwise leave
+  // a claimed reply that no job records, and the redelivery would only hear "already have it".
+  await inTransaction(services, async (tx) => {
+    // Another delivery of a reply got there first when the claim fails; that one carries the outcome.
+    if (!(await tx.store.followUp.claimReply(claimed.id, body, clock.now()))) return;
+    await tx.queue.enqueue(jobRequest(RECORD_OUTCOME, { meetingId: claimed.id, messageSid }, { dedupeKey: `${RECORD_OUTCOME.name}:${claimed.id}`, meetingId: claimed.id }));
+  });
   return true;
 }
 
