@@ -23,7 +23,12 @@ describe('crash test', () => {
     // Every provider answers 20-150 ms after acting, so a kill often lands between the two.
     // Meetings last 40 s: a plan job killed several times in a row waits out a 5 s lease each
     // time, and must still go out before its meeting ends (else it is skipped, as it should be).
-    world = await createLifecycleWorld({ meetings: MEETINGS, firstStartInMs: 6000, spacingMs: 100, durationMs: 40_000, latencyMs: [20, 150] });
+    // Plans get 16 workers: each kill strands the running ones for a 5 s lease, and with the default
+    // 4 a loaded machine could not get all 100 plans out before their meetings ended.
+    world = await createLifecycleWorld({
+      meetings: MEETINGS, firstStartInMs: 6000, spacingMs: 100, durationMs: 40_000, latencyMs: [20, 150],
+      config: { gemini: { concurrency: 16 }, jobs: { concurrency: { plans: 16 } } },
+    });
     const random = seeded(SEED);
     let up = false;
     world.startResponder(() => (up ? [0] : []));
