@@ -46,6 +46,14 @@ describe('deploy/Dockerfile', () => {
     expect(script).toMatch(/npm prune --omit=dev\b/);
   });
 
+  it('.dockerignore keeps what the build copies and leaves out installs, builds, data and secrets', () => {
+    const fromContext = stages.flatMap((stage) => argsOf(stage, 'COPY').filter((args) => !args.startsWith('--from=')).flatMap((args) => args.split(/\s+/).slice(0, -1)));
+    expect(fromContext.filter(dockerignored)).toEqual([]);
+    for (const path of ['node_modules', 'dist/bundle/main.js', '.git', 'rolplay.db', 'deploy/rolplay.env', 'config.json', 'src/config.json', '.env']) {
+      expect(dockerignored(path), path).toBe(true);
+    }
+  });
+
   it('ships what the npm package ships, plus package.json and the production node_modules', () => {
     expect(copied(runtime)).toEqual(expect.arrayContaining(['package.json', 'node_modules', ...packageJson.files]));
   });
@@ -93,6 +101,26 @@ describe('deploy/Dockerfile', () => {
     expect(await runHealthcheck(env)).toBe(1);
   });
 });
+
+/**
+ * Whether .dockerignore leaves `path` out of the build context: Go filepath.Match patterns
+ * anchored at the context root, `**` for any number of folders, a folder's pattern covering
+ * what is inside it (https://docs.docker.com/build/concepts/context/#dockerignore-files).
+ */
+function dockerignored(path: string): boolean {
+  const patterns = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  if (patterns.some((p) => p.startsWith('!'))) throw new Error('exceptions (!) in .dockerignore: teach this matcher about them');
+  return patterns.some((pattern) => {
+    const body = pattern.replace(/^\/|\/$/g, '').split(/(\*\*\/|\*\*|\*|\?)/).map((part) => {
+      if (part === '**/') return '(?:.*/)?';
+      if (part === '**') return '.*';
+      if (part === '*') return '[^/]*';
+      if (part === '?') return '[^/]';
+      return part.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }).join('');
+    return new RegExp(`^${body}(?:/.*)?$`).test(path);
+  });
+}
 
 function runHealthcheck(env: Record<string, string>): Promise<number | null> {
   const [, ...args] = execForm(healthcheck);
