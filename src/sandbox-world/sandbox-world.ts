@@ -124,6 +124,8 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
     return { configPath: options.configPath, dataDir: options.dataDir, ports, daemonUrl, tokens, graph, twilio, hubspot, gemini, contacts, close };
   } catch (error) {
     await close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' && wanted) throw new UsageError(`a port from ${wanted.daemon} to ${wanted.gemini} is in use (${(error as Error).message}): choose another --port-base, or leave it out for free ports`, { cause: error });
     throw error;
   }
 }
