@@ -69,8 +69,9 @@ export async function runSandboxSession(io: CliIo, globals: GlobalOptions, opts:
 /**
  * Prints each message rolplay sends, as the Twilio simulator accepts it. Also plays the parts
  * of Twilio that happen later: queued messages are delivered and their status callbacks posted
- * to the daemon every second (Twilio: queued -> sent -> delivered, each reported to
- * StatusCallback). The simulators' request logs (kept for tests) are emptied as they go.
+ * to the daemon every second (Twilio's "Message status values" and "Track the message status of
+ * outbound messages" pages: queued -> sent -> delivered, each change POSTed to StatusCallback).
+ * The simulators' request logs (kept for tests) are emptied as they go.
  */
 function startFeed(world: SandboxWorld, out: (line: string) => void): NodeJS.Timeout[] {
   let seen = 0;

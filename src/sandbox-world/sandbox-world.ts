@@ -1,5 +1,5 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { configSchema } from '../config/schema.js';
 import type { Logger } from '../support/logger.js';
 import { freePort } from '../support/free-port.js';
@@ -11,6 +11,7 @@ import { startGraphSimulator, type GraphSim } from '../sandbox/graph-simulator.j
 import { startTwilioSimulator, type TwilioSim } from '../sandbox/twilio-simulator.js';
 import { startHubspotSimulator, type HubspotSim } from '../sandbox/hubspot-simulator.js';
 import { startGeminiSimulator, type GeminiSim } from '../sandbox/gemini-simulator.js';
+import { CONTROL_FILE } from './sandbox-control.js';
 import { SANDBOX_BOT, SANDBOX_DOMAIN, SANDBOX_ADMIN, SANDBOX_CLIENTS, SANDBOX_SELLER } from './sandbox-people.js';
 
 /** Marks a data folder as the sandbox's own, so a new session may wipe it (and never anything else). */
@@ -137,10 +138,29 @@ function prepareDataDir(dataDir: string): void {
     if (entries.length > 0 && !entries.includes(MARKER)) {
       throw new UsageError(`${dataDir} exists and is not a rolplay sandbox folder: choose another with --data-dir (the sandbox wipes its folder at every start)`);
     }
+    const running = runningSandboxPid(dataDir);
+    if (running !== undefined) throw new UsageError(`a sandbox (pid ${running}) is running on ${dataDir}: quit it first, or give this one another --config-out or --data-dir`);
     rmSync(dataDir, { recursive: true, force: true });
   }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  writeFileSync(`${dataDir}/${MARKER}`, 'This folder belongs to `rolplay sandbox`, which empties it at every start.\n');
+  writeFileSync(join(dataDir, MARKER), 'This folder belongs to `rolplay sandbox`, which empties it at every start.\n');
+}
+
+/** The pid of a live sandbox whose control file is in dataDir, if any. */
+function runningSandboxPid(dataDir: string): number | undefined {
+  let pid: unknown;
+  try {
+    pid = (JSON.parse(readFileSync(join(dataDir, CONTROL_FILE), 'utf8')) as { pid?: unknown }).pid;
+  } catch {
+    return undefined;
+  }
+  if (typeof pid !== 'number' || pid === process.pid) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
 }
 
 /** Fixed ports from --port-base, or undefined: each simulator then takes a free port. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,5 +51,16 @@ describe('sandbox world', () => {
     await expect(startSandboxWorld({ ...paths(), portBase: base, logger: silentLogger() }))
       .rejects.toThrow(new RegExp(`^a port from ${base} to ${base + 6} is in use \\(listen EADDRINUSE.*\\): choose another --port-base, or leave it out for free ports$`));
     await expect(startSandboxWorld({ ...paths(), portBase: 80, logger: silentLogger() })).rejects.toThrow('--port-base: expected a port from 1024 to 65528');
+  });
+
+  it('refuses to wipe the folder of a sandbox that is still running', async () => {
+    const { dataDir } = paths();
+    mkdirSync(dataDir);
+    writeFileSync(join(dataDir, 'ROLPLAY-SANDBOX'), '');
+    // Another live process (the test runner's parent) holds the control file.
+    writeFileSync(join(dataDir, 'sandbox-control.json'), JSON.stringify({ url: 'http://127.0.0.1:1', token: 'x', pid: process.ppid }));
+    await expect(startSandboxWorld({ configPath: join(dataDir, '..', 'other.json'), dataDir, logger: silentLogger() }))
+      .rejects.toThrow(`a sandbox (pid ${process.ppid}) is running on ${dataDir}: quit it first, or give this one another --config-out or --data-dir`);
+    expect(existsSync(join(dataDir, 'sandbox-control.json'))).toBe(true);
   });
 });
