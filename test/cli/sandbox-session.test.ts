@@ -62,7 +62,9 @@ describe('rolplay sandbox', () => {
     await daemon.waitFor((e) => e.msg === 'rolplay started', 20_000);
 
     // Terminal 1's prompt: an invitation from the registered salesperson.
-    sandbox.child.stdin.write('invite "Acme renewal" --client ann.lee@acme.example --in 4s --for 3s\n');
+    // Long enough for the question below to come before the meeting ends (after its reminder,
+    // any message is the answer to the reminder), even on a loaded machine.
+    sandbox.child.stdin.write('invite "Acme renewal" --client ann.lee@acme.example --in 2s --for 12s\n');
     await until(() => sandbox.output().includes('Invited the bot to "Acme renewal"'), 5000, 'the invite confirmation');
     // The live feed shows the plan as the Twilio simulator receives it.
     await until(() => sandbox.output().includes('*Coaching plan: Acme renewal*'), 15_000, 'the plan in the live feed');
@@ -80,6 +82,7 @@ describe('rolplay sandbox', () => {
     expect(say.code).toBe(0);
     expect(say.stdout).toContain('Sara Lopez (+14155550123) -> rolplay: what should I ask Ann?');
     await until(async () => (await sent()).filter((m) => m.to === SARA).length > before, 10_000, 'an answer to the question');
+    expect((await sent()).at(-1)!.body).not.toMatch(/^How did/);
 
     // After the meeting: the reminder, her answer, and the note on Ann's HubSpot contact.
     await until(async () => (await sent()).some((m) => m.body.startsWith('How did Acme renewal with Ann Lee go?')), 20_000, 'the reminder');
@@ -110,19 +113,13 @@ describe('rolplay sandbox', () => {
     expect(after.stderr).toBe(`rolplay: the sandbox of ${config} is not running: start it with \`rolplay sandbox\`\n`);
   }, 90_000);
 
-  it('stops when its standard input ends, and refuses to wipe a folder that is not its own', async () => {
+  it('stops when its standard input ends', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rolplay-sandbox-'));
     const sandbox = spawnSandbox(['--config-out', join(dir, 'sb.json')]);
     track(sandbox);
     await until(() => sandbox.output().includes('Sandbox ready.'), 15_000, 'the sandbox banner');
     sandbox.child.stdin.end();
     expect(await sandbox.exited).toBe(0);
-
-    writeFileSync(join(dir, 'notes.txt'), 'mine');
-    const refused = spawnSandbox(['--config-out', join(dir, 'sb.json'), '--data-dir', dir]);
-    track(refused);
-    expect(await refused.exited).toBe(1);
-    expect(refused.output()).toBe(`rolplay: ${dir} exists and is not a rolplay sandbox folder: choose another with --data-dir (the sandbox wipes its folder at every start)\n`);
-    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
+    expect(sandbox.output()).toContain('Sandbox stopped.');
   }, 40_000);
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,5 +62,14 @@ describe('sandbox world', () => {
     await expect(startSandboxWorld({ configPath: join(dataDir, '..', 'other.json'), dataDir, logger: silentLogger() }))
       .rejects.toThrow(`a sandbox (pid ${process.ppid}) is running on ${dataDir}: quit it first, or give this one another --config-out or --data-dir`);
     expect(existsSync(join(dataDir, 'sandbox-control.json'))).toBe(true);
+  });
+
+  it('refuses to wipe a folder it did not create', async () => {
+    const { configPath, dataDir } = paths();
+    mkdirSync(dataDir);
+    writeFileSync(join(dataDir, 'notes.txt'), 'mine');
+    await expect(startSandboxWorld({ configPath, dataDir, logger: silentLogger() }))
+      .rejects.toThrow(`${dataDir} exists and is not a rolplay sandbox folder: choose another with --data-dir (the sandbox wipes its folder at every start)`);
+    expect(readFileSync(join(dataDir, 'notes.txt'), 'utf8')).toBe('mine');
   });
 });
