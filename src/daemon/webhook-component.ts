@@ -31,7 +31,7 @@ export function createWebhookComponent(app: App, timeouts: Pick<HttpListenerOpti
       onInbound: (params) => receiveInbound(app.services, params, enqueue),
       onStatus: (params) => receiveDeliveryStatus({ ...app.services, logger: log }, params),
       logger: log,
-    }), ...(scrape ? [metricsRoute({ token: config.server.metricsToken, scrape })] : [])],
+    }), ...(scrape ? [metricsRoute({ token: config.server.metricsToken, scrape, logger: log })] : [])],
     health: cachedHealthStatus(app.services),
     logger: log,
     metrics: app.services.metrics,

@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { errorMessage } from '../../support/errors.js';
+import type { Logger } from '../../support/logger.js';
 import type { HttpRoute } from './http-listener.js';
 import { respond } from './respond.js';
 
@@ -9,6 +11,7 @@ export interface MetricsRouteOptions {
   /** server.metricsToken: "" serves anyone who can reach the port. */
   token: string;
   scrape: () => Promise<{ contentType: string; body: string }>;
+  logger: Logger;
 }
 
 /**
@@ -30,7 +33,16 @@ export function metricsRoute(options: MetricsRouteOptions): HttpRoute {
           return respond(res, 401, 'text/plain', 'unauthorized: send Authorization: Bearer <server.metricsToken>', { 'WWW-Authenticate': challenge });
         }
       }
-      const { contentType, body } = await options.scrape();
+      let scraped: { contentType: string; body: string };
+      try {
+        scraped = await options.scrape();
+      } catch (error) {
+        // The job count could not be read (store locked or gone): Prometheus records the
+        // scrape as failed (up == 0) and tries again at its next interval.
+        options.logger.warn({ err: errorMessage(error) }, 'metrics scrape failed: the job counts could not be read');
+        return respond(res, 503, 'text/plain', 'metrics unavailable: the store could not be read');
+      }
+      const { contentType, body } = scraped;
       // prom-client's content type already names its charset; respond() would add another.
       res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
       res.end(body);

@@ -18,7 +18,10 @@ async function start(token: string, seen: Array<{ route: string; status: string 
     host: '127.0.0.1',
     port: 0,
     routes: [
-      metricsRoute({ token, scrape: async () => ({ contentType: 'text/plain; version=0.0.4; charset=utf-8', body: EXPOSITION }) }),
+      metricsRoute({ token, logger: silentLogger(), scrape: async () => {
+        if (token === 'broken') throw new Error('database is locked');
+        return { contentType: 'text/plain; version=0.0.4; charset=utf-8', body: EXPOSITION };
+      } }),
       {
         path: '/hook',
         methods: ['POST'],
@@ -64,6 +67,13 @@ describe('GET /metrics', () => {
     const url = await start('');
     expect((await get(url)).status).toBe(200);
     expect((await fetch(`${url}/metrics`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('answers 503 when the store cannot be counted', async () => {
+    const url = await start('broken');
+    const res = await get(url, 'Bearer broken');
+    expect(res.status).toBe(503);
+    expect(await res.text()).toBe('metrics unavailable: the store could not be read');
   });
 
   it('counts requests by route pattern and status, never by the URL asked for', async () => {
