@@ -18,7 +18,7 @@ export function startCommand(io: CliIo, globals: () => GlobalOptions): Command {
       // Loaded here, not at the top: they pull in every SDK, which other commands do not need.
       const { buildApp } = await import('../daemon/build-app.js');
       const { runOnce, startDaemon } = await import('../daemon/start-daemon.js');
-      const app = await buildApp({ config: ctx.config, logger: ctx.logger });
+      const app = await buildApp({ config: ctx.config, logger: ctx.logger, serveMetrics: !opts.once });
       if (opts.once) {
         try {
           await runOnce(app);

@@ -41,6 +41,8 @@ const entries: Array<[string, string, (value: string) => Parsed]> = [
   ['ROLPLAY_SERVER_HOST', 'server.host', text],
   ['ROLPLAY_SERVER_PORT', 'server.port', integer],
   ['ROLPLAY_PUBLIC_URL', 'server.publicUrl', text],
+  ['ROLPLAY_SERVER_METRICS', 'server.metrics', bool],
+  ['ROLPLAY_SERVER_METRICS_TOKEN', 'server.metricsToken', text],
   ['MICROSOFT_TENANT_ID', 'microsoft.tenantId', text],
   ['MICROSOFT_CLIENT_ID', 'microsoft.clientId', text],
   ['MICROSOFT_CLIENT_SECRET', 'microsoft.clientSecret', text],

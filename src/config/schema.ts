@@ -32,6 +32,10 @@ export const configSchema = z.object({
     port: z.number().int().min(0).max(65535).default(5000),
     publicUrl: url('the address Twilio calls, used to check webhook signatures').default(''),
     maxBodyBytes: positiveInt.default(64 * 1024),
+    /** GET /metrics in Prometheus text format; off: that path is 404. */
+    metrics: z.boolean().default(false),
+    /** When set, /metrics wants `Authorization: Bearer <metricsToken>`. */
+    metricsToken: secret,
   }).prefault({}),
   microsoft: z.object({
     tenantId: z.string().default(''),
@@ -169,6 +173,7 @@ export const SECRET_KEYS = new Set([
   'twilio.authToken',
   'hubspot.accessToken',
   'database.url',
+  'server.metricsToken',
 ]);
 
 /** Which services have enough settings to be called. */

@@ -3,6 +3,7 @@ import { isConfigured } from '../config/schema.js';
 import { systemClock, type Clock } from '../support/clock.js';
 import { errorMessage } from '../support/errors.js';
 import type { Logger } from '../support/logger.js';
+import { noopMetrics, type Metrics } from '../support/metrics.js';
 import { openStore, type Store } from '../store/open-store.js';
 import { createTwilioMessenger } from '../clients/twilio/create-twilio-messenger.js';
 import { createHubspotCrm } from '../clients/hubspot/hubspot-crm.js';
@@ -10,7 +11,7 @@ import { createGeminiModelFromConfig } from '../clients/gemini/gemini-model.js';
 import { createGraphCalendarFromConfig } from '../clients/graph/graph-calendar.js';
 import { createJobQueue } from '../lifecycle/jobs/job-queue.js';
 import type { Services } from '../lifecycle/services.js';
-import { bindJobs } from '../lifecycle/all-jobs.js';
+import { allJobs, bindJobs } from '../lifecycle/all-jobs.js';
 import { payloadIf } from '../lifecycle/jobs/job-payload.js';
 import { alertAdmin } from '../lifecycle/whatsapp/alert-admin.js';
 import { JobRunner } from './job-runner.js';
@@ -23,12 +24,19 @@ export interface BuildAppOptions {
   /** An already open store (tests); otherwise opened from config. */
   store?: Store;
   /** Replace clients built from config (tests pass fakes or simulator-backed ones). */
-  clients?: Partial<Omit<Services, 'config' | 'clock' | 'logger' | 'store' | 'queue'>>;
+  clients?: Partial<Omit<Services, 'config' | 'clock' | 'logger' | 'store' | 'queue' | 'metrics'>>;
+  /**
+   * `rolplay start` (not --once): with server.metrics on, build the Prometheus registry that
+   * GET /metrics serves. Other commands never load prom-client.
+   */
+  serveMetrics?: boolean;
 }
 
 export interface App {
-  services: Services;
+  services: Services & { metrics: Metrics };
   runner: JobRunner;
+  /** The text exposition for GET /metrics; absent when metrics are not served. */
+  scrapeMetrics?: () => Promise<{ contentType: string; body: string }>;
   close(): Promise<void>;
 }
 
@@ -40,13 +48,21 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   // Assigned once below; the queue needs a way to wake the runner it is handed to.
   // eslint-disable-next-line prefer-const
   let runner: JobRunner | undefined;
+  const prometheus = options.serveMetrics && config.server.metrics
+    ? (await import('./metrics/prometheus-metrics.js')).createPrometheusMetrics({
+        jobCounts: () => store.jobs.countByKindAndStatus(),
+        kinds: allJobs.map((j) => j.kind.name),
+      })
+    : undefined;
+  const metrics: Metrics = prometheus ?? noopMetrics;
   const queue = createJobQueue(store, clock, config.jobs.maxAttempts, (lane) => runner?.wake(lane === undefined ? undefined : [lane]));
-  const services: Services = {
+  const services: Services & { metrics: Metrics } = {
     config,
     clock,
     logger,
     store,
     queue,
+    metrics,
     messenger: isConfigured.twilio(config)
       ? createTwilioMessenger({
           accountSid: config.twilio.accountSid,
@@ -62,7 +78,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     crm: isConfigured.hubspot(config)
       ? createHubspotCrm({ accessToken: config.hubspot.accessToken, basePath: config.hubspot.basePath || undefined, timeoutMs: config.hubspot.timeoutSeconds * 1000, logger: logger.child({ component: 'hubspot' }) })
       : undefined,
-    model: isConfigured.gemini(config) ? createGeminiModelFromConfig(config, clock, logger.child({ component: 'gemini' })) : undefined,
+    model: isConfigured.gemini(config) ? createGeminiModelFromConfig(config, clock, logger.child({ component: 'gemini' }), (usage) => metrics.geminiTokens(usage)) : undefined,
     calendar: isConfigured.microsoft(config) ? createGraphCalendarFromConfig(config, logger.child({ component: 'graph' })) : undefined,
     ...options.clients,
   };
@@ -75,6 +91,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     concurrency: config.jobs.concurrency,
     leaseMs: config.jobs.leaseSeconds * 1000,
     backoff: { baseMs: config.jobs.retryBaseSeconds * 1000, maxMs: config.jobs.retryMaxSeconds * 1000 },
+    metrics,
     onFailed: async (job, error) => {
       const kind = jobs.find((j) => j.kind.name === job.kind)?.kind;
       const payload = kind ? payloadIf(kind, job) : undefined;
@@ -85,6 +102,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   return {
     services,
     runner,
+    scrapeMetrics: prometheus?.scrape,
     close: async () => {
       await runner?.stop();
       if (!options.store) await store.close();

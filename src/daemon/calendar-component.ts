@@ -29,5 +29,5 @@ export function createCalendarComponent(app: App, options: { schedule?: PollSche
       })
     : undefined;
   const ingest = createCalendarIngest({ ...services, calendar, logger }, { lease: lease ? () => lease.current : undefined });
-  return new CalendarPoller({ ingest, pollSeconds: config.microsoft.pollSeconds, clock, logger, lease, schedule: options.schedule });
+  return new CalendarPoller({ ingest, pollSeconds: config.microsoft.pollSeconds, clock, logger, lease, schedule: options.schedule, metrics: services.metrics });
 }

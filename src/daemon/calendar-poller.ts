@@ -2,6 +2,7 @@ import { Cron } from 'croner';
 import { ProviderError, errorMessage } from '../support/errors.js';
 import type { Clock } from '../support/clock.js';
 import type { Logger } from '../support/logger.js';
+import type { Metrics } from '../support/metrics.js';
 import type { CalendarIngest, CalendarPollSummary } from '../lifecycle/calendar/ingest-calendar.js';
 import type { DaemonComponent } from './daemon-component.js';
 import type { LeaderLease } from './leader-lease.js';
@@ -19,6 +20,8 @@ export interface CalendarPollerOptions {
   lease?: LeaderLease;
   /** Default: croner, every pollSeconds. Tests pass their own and call pollNow(). */
   schedule?: PollSchedule;
+  /** Each poll's duration and result, and whether this daemon leads the poll. */
+  metrics?: Pick<Metrics, 'calendarPolled' | 'pollLeadership'>;
 }
 
 const MAX_BACKOFF_MS = 15 * 60_000;
@@ -44,6 +47,8 @@ export class CalendarPoller implements DaemonComponent {
   constructor(private readonly options: CalendarPollerOptions) {}
 
   async start(): Promise<void> {
+    // Without a lease (SQLite: one daemon per file) this daemon is the one that polls.
+    if (!this.options.lease) this.options.metrics?.pollLeadership({ leader: true });
     const schedule = this.options.schedule ?? cronSchedule;
     this.schedule = schedule(this.options.pollSeconds, async () => {
       await this.pollNow();
@@ -55,6 +60,7 @@ export class CalendarPoller implements DaemonComponent {
     this.schedule = undefined;
     await this.inFlight;
     await this.options.lease?.release();
+    this.options.metrics?.pollLeadership({ leader: false });
   }
 
   async runOnce(): Promise<void> {
@@ -77,15 +83,23 @@ export class CalendarPoller implements DaemonComponent {
   }
 
   private async run(force: boolean): Promise<CalendarPollSummary | undefined> {
-    const { clock, logger, lease, ingest } = this.options;
+    const { clock, logger, lease, ingest, metrics } = this.options;
     if (!force && clock.now() < this.pausedUntil) return undefined;
-    if (lease && !(await lease.ensure())) {
-      logger.debug('another daemon leads the calendar poll; this one waits');
-      return undefined;
+    if (lease) {
+      const held = await lease.ensure();
+      metrics?.pollLeadership({ leader: held !== undefined, epoch: held?.epoch });
+      if (!held) {
+        logger.debug('another daemon leads the calendar poll; this one waits');
+        return undefined;
+      }
     }
     const started = clock.now();
+    // Real elapsed time for the histogram, whatever clock the poller is given.
+    const t0 = performance.now();
+    const polled = (result: 'ok' | 'error') => metrics?.calendarPolled({ result, seconds: (performance.now() - t0) / 1000 });
     try {
       const summary = await ingest.poll();
+      polled('ok');
       this.failures = 0;
       this.pausedUntil = 0;
       const c = summary.counts;
@@ -95,6 +109,7 @@ export class CalendarPoller implements DaemonComponent {
       }, 'calendar poll');
       return summary;
     } catch (error) {
+      polled('error');
       this.failures++;
       const wait = this.backoff(error);
       this.pausedUntil = clock.now() + wait;

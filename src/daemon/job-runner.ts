@@ -3,6 +3,7 @@ import type { Logger } from '../support/logger.js';
 import type { Clock, TimerHandle } from '../support/clock.js';
 import { errorMessage } from '../support/errors.js';
 import type { BackoffPolicy } from '../support/backoff.js';
+import type { Metrics } from '../support/metrics.js';
 import type { JobRow } from '../store/database.js';
 import type { Store } from '../store/open-store.js';
 import type { RunnableJob } from '../lifecycle/jobs/job-contract.js';
@@ -26,6 +27,8 @@ export interface JobRunnerOptions {
   /** Called once when a job gives up for good (e.g. tell the admin). */
   onFailed?: (job: JobRow, error: unknown) => Promise<void>;
   owner?: string;
+  /** Each outcome's duration and attempts, and permanent failures by provider and code. */
+  metrics?: Pick<Metrics, 'jobFinished' | 'permanentFailure'>;
 }
 
 /** How often waiting jobs whose queue has no head are looked for (a safety net; see repairQueues). */
@@ -219,8 +222,11 @@ export class JobRunner {
   private async execute(job: JobRow): Promise<JobOutcome> {
     this.runningIds.add(job.id);
     if (job.queue_key) this.keyedLanes.add(job.lane);
+    const started = performance.now();
     try {
-      return await runClaimedJob(job, this.byKind.get(job.kind), { ...this.options, owner: this.owner });
+      const outcome = await runClaimedJob(job, this.byKind.get(job.kind), { ...this.options, owner: this.owner });
+      this.options.metrics?.jobFinished({ kind: job.kind, result: outcome, seconds: (performance.now() - started) / 1000, attempts: job.attempts });
+      return outcome;
     } finally {
       this.runningIds.delete(job.id);
     }

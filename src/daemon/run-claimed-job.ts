@@ -2,6 +2,7 @@ import type { Logger } from '../support/logger.js';
 import type { Clock, TimerHandle } from '../support/clock.js';
 import { TransientError, errorMessage, isRetryable, retryAfterOf } from '../support/errors.js';
 import { backoffDelay, type BackoffPolicy } from '../support/backoff.js';
+import { failureLabels, type Metrics } from '../support/metrics.js';
 import type { JobRow } from '../store/database.js';
 import type { Store } from '../store/open-store.js';
 import type { RunnableJob } from '../lifecycle/jobs/job-contract.js';
@@ -19,6 +20,7 @@ export interface RunDeps {
   backoff?: Partial<BackoffPolicy>;
   maxIdleMs?: number;
   onFailed?: (job: JobRow, error: unknown) => Promise<void>;
+  metrics?: Pick<Metrics, 'permanentFailure'>;
 }
 
 export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 5000, maxMs: 3_600_000 };
@@ -124,6 +126,7 @@ async function giveUp(job: JobRow, error: unknown, logger: Logger, deps: RunDeps
   const { store, clock, owner } = deps;
   return record(logger, async () => {
     await store.jobs.fail(job.id, owner, message, clock.now());
+    deps.metrics?.permanentFailure(failureLabels(error));
     logger.error({ err: message }, isRetryable(error) ? 'job failed after its last attempt' : 'job failed permanently');
     try {
       await deps.onFailed?.(job, error);

@@ -6,6 +6,7 @@ import { createBatchedEnqueue } from '../lifecycle/whatsapp/batched-enqueue.js';
 import type { App } from './build-app.js';
 import { createHttpListener, type HttpListener, type HttpListenerOptions } from './http/http-listener.js';
 import { WEBHOOK_PATH, publicUrlFor, statusCallbackUrl, twilioRoutes } from './http/twilio-routes.js';
+import { METRICS_PATH, metricsRoute } from './http/metrics-route.js';
 
 /**
  * The HTTP listener wired from config: server.host/port, the Twilio routes with signatures
@@ -18,10 +19,11 @@ export function createWebhookComponent(app: App, timeouts: Pick<HttpListenerOpti
   const log = logger.child({ component: 'http' });
   const authToken = config.twilio.authToken;
   const enqueue = createBatchedEnqueue(app.services);
+  const scrape = app.scrapeMetrics;
   const listener = createHttpListener({
     host: config.server.host,
     port: config.server.port,
-    routes: twilioRoutes({
+    routes: [...twilioRoutes({
       publicUrl: config.server.publicUrl,
       maxBodyBytes: config.server.maxBodyBytes,
       validateSignatures: config.twilio.validateSignatures,
@@ -29,9 +31,10 @@ export function createWebhookComponent(app: App, timeouts: Pick<HttpListenerOpti
       onInbound: (params) => receiveInbound(app.services, params, enqueue),
       onStatus: (params) => receiveDeliveryStatus({ ...app.services, logger: log }, params),
       logger: log,
-    }),
+    }), ...(scrape ? [metricsRoute({ token: config.server.metricsToken, scrape, logger: log })] : [])],
     health: cachedHealthStatus(app.services),
     logger: log,
+    metrics: app.services.metrics,
     ...timeouts,
   });
   const start = listener.start.bind(listener);
@@ -44,6 +47,13 @@ export function createWebhookComponent(app: App, timeouts: Pick<HttpListenerOpti
     await start();
     const base = config.server.publicUrl || listener.url();
     log.info({ url: publicUrlFor(base, WEBHOOK_PATH), statusCallback: statusCallbackUrl(base) }, 'listening for Twilio webhooks');
+    if (!scrape) return;
+    const metricsUrl = listener.url() + METRICS_PATH;
+    if (config.server.metricsToken !== '' || /^(127\.|::1$|localhost$)/.test(config.server.host)) {
+      log.info({ url: metricsUrl, bearerToken: config.server.metricsToken !== '' }, 'serving Prometheus metrics');
+    } else {
+      log.warn({ url: metricsUrl }, 'GET /metrics answers anyone who can reach this port: set server.metricsToken (ROLPLAY_SERVER_METRICS_TOKEN) or keep the port private');
+    }
   };
   return listener;
 }

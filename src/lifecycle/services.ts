@@ -6,6 +6,7 @@ import type { Messenger } from '../clients/twilio/messenger.js';
 import type { Crm } from '../clients/hubspot/crm.js';
 import type { LanguageModel } from '../clients/gemini/language-model.js';
 import type { CalendarSource } from '../clients/graph/calendar-source.js';
+import type { Metrics } from '../support/metrics.js';
 import type { JobQueue } from './jobs/job-queue.js';
 
 /**
@@ -26,4 +27,6 @@ export interface Services {
   model?: LanguageModel;
   /** Microsoft Graph: the bot mailbox's calendar (delta reads, accepting invitations). */
   calendar?: CalendarSource;
+  /** What the daemon reports on GET /metrics (build-app always sets it; a no-op with server.metrics off). */
+  metrics?: Metrics;
 }

@@ -264,6 +264,12 @@ export class JobsRepo {
     return q.orderBy('run_at').orderBy('id').limit(filter.limit ?? 1000).execute();
   }
 
+  /** One grouped read of the whole table (GET /metrics asks at most every few seconds). */
+  async countByKindAndStatus(): Promise<Array<{ kind: string; status: string; n: number }>> {
+    const rows = await this.db.selectFrom('jobs').select(['kind', 'status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy(['kind', 'status']).execute();
+    return rows.map((r) => ({ kind: r.kind, status: r.status, n: Number(r.n) }));
+  }
+
   async countByStatus(): Promise<Record<string, number>> {
     const rows = await this.db.selectFrom('jobs').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));

@@ -5,7 +5,7 @@ export type { Logger } from 'pino';
 /** Field names that hold secrets wherever they appear in a log object. */
 const SECRET_KEYS = [
   'authToken', 'clientSecret', 'apiKey', 'accessToken', 'password', 'authorization',
-  'Authorization', 'access_token', 'client_secret', 'x-goog-api-key',
+  'Authorization', 'access_token', 'client_secret', 'x-goog-api-key', 'metricsToken',
 ];
 
 export interface LoggerOptions {

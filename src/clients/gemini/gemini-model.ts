@@ -3,6 +3,7 @@ import pLimit from 'p-limit';
 import type { Clock } from '../../support/clock.js';
 import type { Logger } from '../../support/logger.js';
 import type { Config } from '../../config/schema.js';
+import type { GeminiTokenUsage } from '../../support/metrics.js';
 import { ModelBlockedError, ModelOutputError, type JsonRequest, type LanguageModel, type ModelTurn, type TextRequest } from './language-model.js';
 import { readAnswer, type GeminiAnswer } from './gemini-answer.js';
 import { ProviderError } from '../../support/errors.js';
@@ -27,6 +28,8 @@ export interface GeminiModelOptions {
   backoffBaseMs?: number;
   /** generationConfig.maxOutputTokens of a first try (default 8,192); a cut answer is asked again with four times that. */
   maxOutputTokens?: number;
+  /** Told the tokens of every answer, from its usageMetadata (GET /metrics counts them). */
+  onUsage?: (usage: GeminiTokenUsage) => void;
 }
 
 interface GenerateExtra {
@@ -42,7 +45,7 @@ interface GenerateExtra {
 const DEFAULT_MAX_OUTPUT_TOKENS = 8192;
 const MAX_OUTPUT_TOKENS_CEILING = 65_536;
 
-export function createGeminiModelFromConfig(config: Config, clock: Clock, logger: Logger): LanguageModel {
+export function createGeminiModelFromConfig(config: Config, clock: Clock, logger: Logger, onUsage?: (usage: GeminiTokenUsage) => void): LanguageModel {
   return createGeminiModel({
     apiKey: config.gemini.apiKey,
     model: config.gemini.model,
@@ -51,6 +54,7 @@ export function createGeminiModelFromConfig(config: Config, clock: Clock, logger
     concurrency: config.gemini.concurrency,
     clock,
     logger,
+    onUsage,
   });
 }
 
@@ -94,7 +98,7 @@ export function createGeminiModel(options: GeminiModelOptions): LanguageModel {
             httpOptions: { fetch: capture },
           },
         }));
-        logUsage(log, options.model, response);
+        reportUsage(log, options.model, response, options.onUsage);
         return readAnswer(response);
       } catch (error) {
         if (error instanceof ModelOutputError || error instanceof ModelBlockedError) throw error;
@@ -170,9 +174,15 @@ function stripFences(text: string): string {
   return m ? m[1]! : text;
 }
 
-function logUsage(log: Logger, model: string, response: GenerateContentResponse): void {
+/**
+ * usageMetadata as the API reference names it (https://ai.google.dev/api/generate-content#UsageMetadata):
+ * promptTokenCount, candidatesTokenCount, thoughtsTokenCount, totalTokenCount; any may be
+ * missing (an answer cut before any text has no candidatesTokenCount).
+ */
+function reportUsage(log: Logger, model: string, response: GenerateContentResponse, onUsage: GeminiModelOptions['onUsage']): void {
   const u = response.usageMetadata;
   log.debug({ model, promptTokens: u?.promptTokenCount, outputTokens: u?.candidatesTokenCount, totalTokens: u?.totalTokenCount }, 'Gemini call');
+  if (u) onUsage?.({ prompt: u.promptTokenCount ?? 0, output: u.candidatesTokenCount ?? 0, thoughts: u.thoughtsTokenCount ?? 0 });
 }
 
 function sleep(clock: Clock, ms: number): Promise<void> {

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from '../../support/logger.js';
 import { errorMessage, isRetryable, retryAfterOf } from '../../support/errors.js';
+import type { Metrics } from '../../support/metrics.js';
 import type { DaemonComponent } from '../daemon-component.js';
 import { respond } from './respond.js';
 
@@ -29,7 +30,12 @@ export interface HttpListenerOptions {
   headersTimeoutMs?: number;
   /** ...and its whole request, body included; default 15 s. */
   requestTimeoutMs?: number;
+  /** Counts every answer by route pattern and status. */
+  metrics?: Pick<Metrics, 'httpRequest'>;
 }
+
+/** The route label of a path no route serves (the URL itself is never a label: anyone can make up URLs). */
+export const UNMATCHED_ROUTE = 'unmatched';
 
 export interface HttpListener extends DaemonComponent {
   /** http://host:port actually bound (port 0 picks a free one); the configured one before start. */
@@ -44,6 +50,7 @@ export interface HttpListener extends DaemonComponent {
  */
 export function createHttpListener(options: HttpListenerOptions): HttpListener {
   const log = options.logger;
+  const metrics = options.metrics;
   const headersTimeout = options.headersTimeoutMs ?? 10_000;
   const requestTimeout = options.requestTimeoutMs ?? 15_000;
   // A Map, not an object: a path like /__proto__ must not find anything.
@@ -59,8 +66,13 @@ export function createHttpListener(options: HttpListenerOptions): HttpListener {
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
     // Any other method on /health is a 404, as it has always been (the fuzz test pins it).
-    if (path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) return void answerHealth(res, options.health);
-    const route = routes.get(path);
+    const health = path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD');
+    const route = health ? undefined : routes.get(path);
+    if (metrics) {
+      const label = health ? HEALTH_PATH : route ? route.path : UNMATCHED_ROUTE;
+      res.once('close', () => metrics.httpRequest({ route: label, status: res.headersSent ? String(res.statusCode) : 'aborted' }));
+    }
+    if (health) return void answerHealth(res, options.health);
     if (!route) return respond(res, 404, 'text/plain', 'not found');
     if (!route.methods.includes(req.method ?? '')) {
       return respond(res, 405, 'text/plain', `use ${route.methods.join(' or ')}`, { Allow: route.methods.join(', ') });

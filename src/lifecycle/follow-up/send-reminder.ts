@@ -7,6 +7,11 @@ import { loadFollowUp, tellSalesperson } from './follow-up-context.js';
 import { reminderDueAt } from './schedule-follow-up.js';
 import type { Services } from '../services.js';
 
+/** The dedupe key of a meeting's reminder message (its template fallback adds ":template"). */
+export function reminderSendKey(meetingId: number): string {
+  return `reminder:${meetingId}`;
+}
+
 /** A reminder this far past its time (the daemon was down) says when the meeting was. */
 export const LATE_AFTER_MS = 30 * 60_000;
 
@@ -39,7 +44,7 @@ export const sendReminderJob = defineJob(SEND_REMINDER, (services) => async ({ p
       return { queued: true };
     }
     const text = late ? lateReminderText(meeting.title, fu.client, meeting.end_at, user.timezone) : reminderText(meeting.title, fu.client);
-    await tellSalesperson(services, fu, 'reminder', text, `reminder:${meeting.id}`);
+    await tellSalesperson(services, fu, 'reminder', text, reminderSendKey(meeting.id));
     await scheduleNudge(services, meeting.id, now);
     return { sent: true, late };
 });

@@ -7,6 +7,9 @@ import { SEND_WHATSAPP, type SendWhatsAppPayload } from '../jobs/job-kinds.js';
 import { templateInstead } from './business-message.js';
 import type { Services } from '../services.js';
 import type { SentPart } from '../../clients/twilio/messenger.js';
+import type { JobRow } from '../../store/database.js';
+import { reminderSendKey } from '../follow-up/send-reminder.js';
+import { reminderDueAt } from '../follow-up/schedule-follow-up.js';
 
 interface Progress {
   sids: string[];
@@ -92,6 +95,8 @@ export const sendWhatsAppJob = defineJob(SEND_WHATSAPP, (services) => {
       progress.sendingAt = undefined;
       await ctx.saveProgress(progress);
       await record(services, payload, to, part.body ?? '[template]', sid, ctx.job.id);
+      // A metric never fails a send that went out.
+      if (i === 0) await reportReminderLateness(services, ctx.job, payload).catch(() => undefined);
       ctx.logger.info({ to: maskPhone(to), kind: payload.kind, part: i + 1, of: parts.length, sid }, 'WhatsApp message sent');
     }
     return { sids: progress.sids };
@@ -125,6 +130,19 @@ async function findEarlierSend(services: Services, to: string, part: { body?: st
     if (!(await services.store.messages.bySid(m.sid))) return m.sid;
   }
   return undefined;
+}
+
+/**
+ * A meeting's reminder reached Twilio: how long after its due time (GET /metrics). Only the
+ * reminder itself counts (its own send, or its template when WhatsApp refused the text at
+ * once), not the text delivered later when the salesperson writes.
+ */
+async function reportReminderLateness(services: Services, job: JobRow, payload: SendWhatsAppPayload): Promise<void> {
+  if (!services.metrics || payload.kind !== 'reminder' || payload.meetingId == null) return;
+  const key = reminderSendKey(payload.meetingId);
+  if (job.dedupe_key !== key && job.dedupe_key !== `${key}:template`) return;
+  const meeting = await services.store.meetings.byId(payload.meetingId);
+  if (meeting) services.metrics.reminderSent((services.clock.now() - reminderDueAt(services, meeting)) / 1000);
 }
 
 async function record(services: Services, payload: SendWhatsAppPayload, to: string, body: string, sid: string, jobId: number): Promise<void> {
