@@ -202,6 +202,18 @@ describe('meetings terminal UI', () => {
     }
   });
 
+  it('says at once that an unmatched meeting cannot be replayed, without asking y/N', async () => {
+    const replay = vi.fn(async (id: number) => `Plan for meeting ${id} regenerated and sent.`);
+    const { ui } = setup({ replay, now: T0 + 2 * 3_600_000 + 45 * 60_000 });
+    await until(ui, (f) => /› 3 .*Stranger call/.test(f));
+    await press(ui, 'r');
+    const frame = await until(ui, (f) => f.includes('cannot be replayed'));
+    expect(frame).toContain('Meeting 3 cannot be replayed: stranger@elsewhere.com is not a registered salesperson');
+    expect(frame).not.toContain('(y/N)');
+    await press(ui, 'y');
+    expect(replay).not.toHaveBeenCalled();
+  });
+
   it.each([['q'], [ESC]])('quits on %j: later keys do nothing', async (key) => {
     const { ui } = setup();
     await until(ui, (f) => f.includes('Acme renewal'));
