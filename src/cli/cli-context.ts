@@ -30,7 +30,7 @@ export const processIo = (): CliIo => ({ stdout: process.stdout, stderr: process
 export function cliContext(globals: GlobalOptions, io: CliIo, defaultLevel?: string): CliContext {
   const loaded = loadConfig({ configPath: globals.config, env: io.env, cwd: io.cwd });
   const level = globals.logLevel ?? io.env.ROLPLAY_LOG_LEVEL ?? defaultLevel ?? loaded.config.log.level;
-  const logger = createLogger({ level });
+  const logger = createLogger({ level, env: io.env });
   return { loaded, config: loaded.config, logger, io };
 }
 

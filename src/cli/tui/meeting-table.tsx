@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import type { MeetingStatus } from '../../store/database.js';
 import { clientLabel, type MeetingSummary } from '../../lifecycle/reading/list-meetings.js';
 import { cellWidth, fitCells } from '../cell-width.js';
+import { useColour } from './colours.js';
 import { columnLayout, type ColumnDemands, type ColumnKey } from './column-layout.js';
 import { localTimeFormatter, salespersonLabel, seriesLabel, titleLabel } from '../format-meeting.js';
 
@@ -51,14 +52,15 @@ export function MeetingTable({ rows, cursor, offset, height, width, timeZone }: 
   const layout = columnLayout(width, demands);
   const visible = rows.slice(offset, offset + height);
   const time = localTimeFormatter(timeZone);
+  const colour = useColour();
   const cell = (m: MeetingSummary, key: ColumnKey, w: number) => {
     switch (key) {
       case 'id': return fit(String(m.id), w);
       case 'start': return fit(layout.shortStart ? time(m.startAt).slice(5) : time(m.startAt), w);
-      case 'person': return <Text color={m.user ? undefined : 'red'}>{m.user ? fit(m.user.name, w) : fitUnmatched(m.organizerEmail, w)}</Text>;
+      case 'person': return <Text color={colour(m.user ? undefined : 'red')}>{m.user ? fit(m.user.name, w) : fitUnmatched(m.organizerEmail, w)}</Text>;
       case 'clients': return fit(clientLabel(m.clients), w);
       case 'title': return <Title meeting={m} width={w} />;
-      case 'status': return <Text color={STATUS_COLOURS[m.status]}>{fit(m.status, w)}</Text>;
+      case 'status': return <Text color={colour(STATUS_COLOURS[m.status])}>{fit(m.status, w)}</Text>;
       case 'markers': return <><Marker on={m.markers.plan} letter="P" /> <Marker on={m.markers.reminder} letter="R" /> <Marker on={m.markers.note} letter="N" /></>;
     }
   };
@@ -90,11 +92,13 @@ function fitUnmatched(email: string, width: number): string {
 
 /** The title, after the series mark ("↻ 3/12") in colour when the column has room for both. */
 function Title({ meeting, width }: { meeting: MeetingSummary; width: number }) {
+  const colour = useColour();
   const mark = seriesLabel(meeting.series);
   if (mark === '' || width < cellWidth(mark) + 4) return <>{fit(titleLabel(meeting), width)}</>;
-  return <><Text color="cyan">{mark}</Text>{' '}{fit(meeting.title, width - cellWidth(mark) - 1)}</>;
+  return <><Text color={colour('cyan')}>{mark}</Text>{' '}{fit(meeting.title, width - cellWidth(mark) - 1)}</>;
 }
 
 function Marker({ on, letter }: { on: boolean; letter: string }) {
-  return on ? <Text color="green">{letter}</Text> : <Text dimColor>·</Text>;
+  const colour = useColour();
+  return on ? <Text color={colour('green')}>{letter}</Text> : <Text dimColor>·</Text>;
 }

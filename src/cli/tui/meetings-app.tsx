@@ -8,6 +8,7 @@ import { MeetingTable } from './meeting-table.js';
 import { MeetingDetailView, detailLines } from './meeting-detail-view.js';
 import { currentStatus, initialState, reduce, splitKeys, type UiState } from './meetings-state.js';
 import { cellWidth } from '../cell-width.js';
+import { useColour } from './colours.js';
 
 export interface MeetingsAppProps {
   /** Loads the table; the UI's own status and unmatched toggles come on top of the CLI filters. */
@@ -28,6 +29,7 @@ export interface MeetingsAppProps {
  */
 export function MeetingsApp({ loadMeetings, loadDetail, replay, refreshMs = 2000, timeZone, now = Date.now }: MeetingsAppProps) {
   const { exit } = useApp();
+  const colour = useColour();
   const { stdout } = useStdout();
   const width = stdout.columns || 100;
   // Redraw at the new width as soon as the terminal is resized.
@@ -102,17 +104,17 @@ export function MeetingsApp({ loadMeetings, loadDetail, replay, refreshMs = 2000
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
-        <Text bold color="blue">rolplay meetings</Text>
+        <Text bold color={colour('blue')}>rolplay meetings</Text>
         <Text dimColor>  {state.meetings === undefined ? 'loading…' : `${state.rows.length} of ${state.meetings.length}`} · {filters}</Text>
       </Text>
-      {state.error ? <Text color="red">Cannot read meetings: {state.error}</Text> : null}
+      {state.error ? <Text color={colour('red')}>Cannot read meetings: {state.error}</Text> : null}
       {inDetail
         ? <MeetingDetailView lines={detailLines(state.detail!, timeZone)} offset={state.detailOffset} height={height} />
         : state.meetings !== undefined && state.rows.length === 0
           ? <Text dimColor>No meetings match{state.query || status || state.unmatched ? ' these filters' : ' yet: they appear once a registered salesperson invites the bot'}.</Text>
           : <MeetingTable rows={state.rows} cursor={state.cursor} offset={state.offset} height={height} width={width} timeZone={timeZone} />}
       {state.mode === 'search' ? <Text>/{state.query}<Text inverse> </Text> <Text dimColor>(Enter to keep, Esc to clear)</Text></Text> : null}
-      {message ? <Text color="yellow">{message}</Text> : null}
+      {message ? <Text color={colour('yellow')}>{message}</Text> : null}
       <Text dimColor wrap="truncate">{helpLine(Boolean(inDetail), width)}</Text>
     </Box>
   );
