@@ -1,5 +1,6 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
 import { colorWanted } from './color-env.js';
+import { humanLogLine } from './human-log-line.js';
 
 export type { Logger } from 'pino';
 
@@ -14,6 +15,8 @@ export interface LoggerOptions {
   /** Human-readable lines (pino-pretty) instead of JSON; default: when stderr is a TTY. */
   pretty?: boolean;
   destination?: DestinationStream;
+  /** Human lines (`rolplay: warning: ...`) to this stream, TTY or not: for CLI commands other than start. */
+  human?: { write(text: string): unknown };
   /** For ROLPLAY_LOG_LEVEL, NO_COLOR and FORCE_COLOR; default process.env. */
   env?: NodeJS.ProcessEnv;
 }
@@ -29,6 +32,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const paths = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`].map((p) => (key.includes('-') ? p.replace(key, `["${key}"]`) : p)));
   const base = { level, redact: { paths, censor: '[redacted]' }, base: undefined };
   if (options.destination) return pino(base, options.destination);
+  const human = options.human;
+  if (human) return pino(base, { write: (line: string) => void human.write(`${humanLogLine(line)}\n`) });
   const pretty = options.pretty ?? Boolean(process.stderr.isTTY);
   if (pretty) {
     return pino({ ...base, transport: { target: 'pino-pretty', options: prettyOptions(env) } });
