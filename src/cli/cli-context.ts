@@ -25,12 +25,14 @@ export const processIo = (): CliIo => ({ stdout: process.stdout, stderr: process
 
 /**
  * Loads config and a logger for one command. Commands that print results keep logs at "warn"
- * unless asked, so their own output stays readable; the daemon logs at the configured level.
+ * unless asked, so their own output stays readable, and log human lines (`rolplay: warning:
+ * ...`); the daemon (`daemon: true`) logs JSON at the configured level.
  */
-export function cliContext(globals: GlobalOptions, io: CliIo, defaultLevel?: string): CliContext {
+export function cliContext(globals: GlobalOptions, io: CliIo, defaultLevel?: string, options: { daemon?: boolean } = {}): CliContext {
   const loaded = loadConfig({ configPath: globals.config, env: io.env, cwd: io.cwd });
   const level = globals.logLevel ?? io.env.ROLPLAY_LOG_LEVEL ?? defaultLevel ?? loaded.config.log.level;
-  const logger = createLogger({ level });
+  // The daemon logs JSON (pretty on a TTY) for log collectors; a command's warnings are for a person.
+  const logger = createLogger({ level, env: io.env, human: options.daemon ? undefined : io.stderr });
   return { loaded, config: loaded.config, logger, io };
 }
 

@@ -19,7 +19,7 @@ export function demoCommand(io: CliIo, globals: () => GlobalOptions): Command {
       print(io, 'driven by the real SDK clients; hours pass on a compressed clock.');
       try {
         const result = await runDemo({
-          logger: createLogger({ level, pretty: false }),
+          logger: createLogger({ level, human: io.stderr }),
           print: (line = '') => print(io, line),
           geminiApiKey: io.env.GEMINI_API_KEY || undefined,
           geminiModel: io.env.GEMINI_MODEL || undefined,

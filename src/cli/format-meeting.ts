@@ -127,6 +127,7 @@ export function detailSections(d: MeetingDetail, timeZone?: string): Array<{ tit
   const time = localTimeFormatter(timeZone);
   const who = d.user ? `${d.user.name} <${d.user.email}>, WhatsApp ${d.user.phone}` : `${d.organizerEmail} (unmatched: not a registered salesperson; add them with \`rolplay user add\`)`;
   const overview = [
+    `ID:          ${d.id}`,
     `Title:       ${d.title}`,
     `When:        ${time(d.startAt)} - ${time(d.endAt).slice(11)}`,
     `Status:      ${d.status}   (plan/reminder/note: ${markerLabel(d.markers)})`,

@@ -1,8 +1,10 @@
+import { cellWidth } from './cell-width.js';
+
 /** An aligned plain-text table (for pipes and --no-tui); cells are flattened to one line. */
 export function formatTable(headers: string[], rows: string[][]): string {
   const clean = (cell: string) => (/[\s]/.test(cell) && /\s\s|[\t\n\r]|^\s|\s$/.test(cell) ? cell.replace(/\s+/g, ' ').trim() : cell);
-  // Code points, not UTF-16 units, so names with emoji or astral characters still line up.
-  const width = (s: string) => (/[\uD800-\uDFFF]/.test(s) ? [...s].length : s.length);
+  // Terminal cells, not characters: a 王伟明 or an emoji takes two cells, a combining mark none.
+  const width = cellWidth;
   const body = rows.map((r) => r.map(clean));
   const widths = headers.map((h) => width(h));
   for (const r of body) {

@@ -13,14 +13,17 @@ const OUTCOME_TEXT: Record<string, string> = {
   restored: 'restored (it had been cancelled)',
   cancelled: 'cancelled',
   skipped: 'skipped',
+  completed: 'already over: stored as history, completed (no plan, no reminder)',
+  awaiting_outcome: 'ended within the last day: stored as history, no plan; the reminder asks how it went when `rolplay start` runs',
 };
 
 export function importCommand(io: CliIo, globals: () => GlobalOptions): Command {
   return new Command('import')
     .description('import meetings from the seed\'s /outlook-webhook JSON (one object or an array; "-" reads standard input), through the same ingest as Outlook invitations')
     .argument('<file>', 'a JSON file, or - for standard input')
+    .option('--include-past', 'store meetings that are already over as history (no plan): completed, or awaiting the outcome when they ended within the last day')
     .option('--json', 'print one result per item as JSON')
-    .action(async (file: string, opts: { json?: boolean }) => {
+    .action(async (file: string, opts: { json?: boolean; includePast?: boolean }) => {
       const payload = parseJsonText(await readInput(file), file === '-' ? 'standard input' : file);
       const ctx = cliContext(globals(), io, 'warn');
       const store = await openCliStore(ctx);
@@ -31,7 +34,7 @@ export function importCommand(io: CliIo, globals: () => GlobalOptions): Command 
         const { importMeetings } = await import('../lifecycle/calendar/import-meetings.js');
         const app = await buildApp({ config: ctx.config, logger: ctx.logger, store });
         try {
-          results = await importMeetings(app.services, payload);
+          results = await importMeetings(app.services, payload, { includePast: opts.includePast });
         } finally {
           await app.close();
         }
@@ -45,11 +48,23 @@ export function importCommand(io: CliIo, globals: () => GlobalOptions): Command 
           if (r.outcome === 'rejected') io.stderr.write(`rolplay: item ${r.index}: ${r.field}: ${r.reason}\n`);
           else print(io, `item ${r.index}: ${r.meetingId !== undefined ? `meeting ${r.meetingId} ` : ''}"${r.title}": ${OUTCOME_TEXT[r.outcome] ?? r.outcome}${r.reason ? ` (${r.reason})` : ''}`);
         }
-        const kept = results.length - rejected.length;
-        print(io, `${kept} of ${results.length} items imported${rejected.length > 0 ? `; ${rejected.length} rejected (see above)` : ''}. Plans go out when \`rolplay start\` runs.`);
+        print(io, importSummary(results));
       }
       if (rejected.length > 0) throw new RolplayError(`${rejected.length} of ${results.length} items were rejected; the others were imported`, { code: 'IMPORT_PARTIAL', exitCode: 1 });
     });
+}
+
+/** "3 of 5 items imported; 1 skipped (...); 1 rejected (see above)." Skipped items are not imported. */
+export function importSummary(results: ImportItemResult[]): string {
+  const count = (outcome: string) => results.filter((r) => r.outcome === outcome).length;
+  const skipped = count('skipped');
+  const rejected = count('rejected');
+  const ended = results.some((r) => r.outcome === 'skipped' && r.reason === 'already ended');
+  const parts = [`${results.length - skipped - rejected} of ${results.length} items imported`];
+  if (skipped > 0) parts.push(`${skipped} skipped${ended ? ' (meetings already over: --include-past stores them as history)' : ''}`);
+  if (rejected > 0) parts.push(`${rejected} rejected (see above)`);
+  const next = count('new') > 0 ? ' Plans go out when `rolplay start` runs.' : count('awaiting_outcome') > 0 ? ' Reminders go out when `rolplay start` runs.' : '';
+  return `${parts.join('; ')}.${next}`;
 }
 
 async function readInput(file: string): Promise<string> {

@@ -1,4 +1,6 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { colorWanted } from './color-env.js';
+import { humanLogLine } from './human-log-line.js';
 
 export type { Logger } from 'pino';
 
@@ -13,6 +15,10 @@ export interface LoggerOptions {
   /** Human-readable lines (pino-pretty) instead of JSON; default: when stderr is a TTY. */
   pretty?: boolean;
   destination?: DestinationStream;
+  /** Human lines (`rolplay: warning: ...`) to this stream, TTY or not: for CLI commands other than start. */
+  human?: { write(text: string): unknown };
+  /** For ROLPLAY_LOG_LEVEL, NO_COLOR and FORCE_COLOR; default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -21,15 +27,23 @@ export interface LoggerOptions {
  * (which can embed passwords) are never logged whole.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const level = options.level ?? process.env.ROLPLAY_LOG_LEVEL ?? 'info';
+  const env = options.env ?? process.env;
+  const level = options.level ?? env.ROLPLAY_LOG_LEVEL ?? 'info';
   const paths = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`].map((p) => (key.includes('-') ? p.replace(key, `["${key}"]`) : p)));
   const base = { level, redact: { paths, censor: '[redacted]' }, base: undefined };
   if (options.destination) return pino(base, options.destination);
+  const human = options.human;
+  if (human) return pino(base, { write: (line: string) => void human.write(`${humanLogLine(line)}\n`) });
   const pretty = options.pretty ?? Boolean(process.stderr.isTTY);
   if (pretty) {
-    return pino({ ...base, transport: { target: 'pino-pretty', options: { destination: 2, colorize: true, ignore: 'pid,hostname' } } });
+    return pino({ ...base, transport: { target: 'pino-pretty', options: prettyOptions(env) } });
   }
   return pino(base, pino.destination({ dest: 2, sync: true }));
+}
+
+/** pino-pretty's options: colours unless NO_COLOR says otherwise (pretty output goes to a TTY). */
+export function prettyOptions(env: NodeJS.ProcessEnv) {
+  return { destination: 2, colorize: colorWanted(env, true), ignore: 'pid,hostname' };
 }
 
 /** A logger that drops everything: for tests and for commands that print their own output. */

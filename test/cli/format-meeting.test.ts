@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { localTimeFormatter } from '../../src/cli/format-meeting.js';
 import { formatTable } from '../../src/cli/format-table.js';
+import { cellWidth, fitCells } from '../../src/cli/cell-width.js';
 
 describe('localTimeFormatter', () => {
   it.each(['UTC', 'Europe/Madrid', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', 'America/St_Johns'])('agrees with Intl across DST changes in %s', (timeZone) => {
@@ -18,11 +19,38 @@ describe('localTimeFormatter', () => {
 });
 
 describe('formatTable', () => {
-  it('aligns by code points and flattens whitespace in cells', () => {
-    expect(formatTable(['A', 'BB', 'C'], [['x  y', 'émoji 😀', 'z'], [' lead', 'b', 'tail\nend ']])).toBe([
-      'A     BB       C',
-      'x y   émoji 😀  z',
-      'lead  b        tail end',
+  it('flattens whitespace in cells', () => {
+    expect(formatTable(['A', 'BB', 'C'], [['x  y', 'b', 'z'], [' lead', 'b', 'tail\nend ']])).toBe([
+      'A     BB  C',
+      'x y   b   z',
+      'lead  b   tail end',
     ].join('\n'));
+  });
+
+  it('aligns by terminal cells: wide CJK and emoji take two, combining marks none', () => {
+    const table = formatTable(['NAME', 'EMAIL', 'TZ'], [
+      ['Sara Lopez', 'sara@company.com', 'UTC'],
+      ['王伟明', 'wang@company.com', 'Asia/Shanghai'],
+      ['Ana 😀', 'ana@acme.com', 'UTC'],
+      ['Zoe\u0301 👩‍💻', 'zoe@acme.com', 'UTC'],
+    ]);
+    const lines = table.split('\n');
+    // Every EMAIL cell starts at the same terminal column (cells: 10 for the widest name + 2).
+    for (const line of lines) {
+      const at = line.search(/(EMAIL|\S+@\S+)/);
+      expect(cellWidth(line.slice(0, at)), line).toBe(12);
+    }
+    expect(lines[2]).toBe('王伟明      wang@company.com  Asia/Shanghai');
+  });
+});
+
+describe('fitCells', () => {
+  it('pads and cuts by cells without splitting a character', () => {
+    expect(fitCells('王伟明', 8)).toBe('王伟明  ');
+    expect(fitCells('王伟明', 5)).toBe('王伟…');
+    expect(fitCells('王伟明', 4)).toBe('王… ');
+    expect(fitCells('Zoe\u0301 Lopez', 5)).toBe('Zoe\u0301 …');
+    expect(fitCells('👩‍💻 dev', 3)).toBe('👩‍💻…');
+    for (const w of [1, 2, 3, 4, 5, 6, 9]) expect(cellWidth(fitCells('王伟明 and 😀 Zoe\u0301', w))).toBe(w);
   });
 });

@@ -37,6 +37,15 @@ describe('rolplay meetings replay', () => {
     expect(twilio.messages).toHaveLength(0);
   });
 
+  it('prints warnings as human lines on a piped stderr, not JSON', async () => {
+    const { path, seeded } = await setup();
+    gemini.script({ error: 429, retryDelaySeconds: 0.05 });
+    const run = await runCli(['--config', path, 'meetings', 'replay', String(seeded.meetings.planned.id), '--dry-run'], { ROLPLAY_LOG_LEVEL: 'warn' });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^rolplay: warning: Gemini call failed; retrying: Gemini is rate limiting rolplay .* \(component=gemini, status=429, waitMs=\d+, attempt=1\)\n$/);
+    expect(run.stderr).not.toContain('{');
+  });
+
   it('sends the regenerated plan on WhatsApp at once and says so', async () => {
     const { path, seeded } = await setup();
     const run = await runCli(['--config', path, 'meetings', 'replay', String(seeded.meetings.planned.id)]);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempConfig } from '../helpers/run-cli.js';
 import { openStore } from '../../src/store/open-store.js';
+import { cellWidth } from '../../src/cli/cell-width.js';
 
 describe('rolplay user', () => {
   it('adds a user with E.164 phone and lower-cased email, queues the welcome without Twilio, lists as JSON', async () => {
@@ -15,6 +16,18 @@ describe('rolplay user', () => {
     const list = await runCli(['--config', path, 'user', 'list', '--json']);
     expect(list.code).toBe(0);
     expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ email: 'sara@company.com', name: 'Sara Lopez', phone: '+14155552671', timezone: 'UTC' })]);
+  });
+
+  it('lists as a table aligned by terminal cells: a 王伟明 row does not shift the columns after it', async () => {
+    const { path } = tempConfig();
+    await runCli(['--config', path, 'user', 'add', '--name', 'Sara Lopez', '--email', 'sara@company.com', '--phone', '+14155552671', '--no-welcome']);
+    await runCli(['--config', path, 'user', 'add', '--name', '王伟明', '--email', 'wang@company.com', '--phone', '+14155552672', '--no-welcome']);
+    const lines = (await runCli(['--config', path, 'user', 'list'])).stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    // The WHATSAPP column starts at the same terminal cell on every line (王伟明 is six cells wide).
+    const at = (line: string, text: string) => cellWidth(line.slice(0, line.indexOf(text)));
+    expect(at(lines[1]!, '+14155552671')).toBe(at(lines[0]!, 'WHATSAPP'));
+    expect(at(lines[2]!, '+14155552672')).toBe(at(lines[0]!, 'WHATSAPP'));
   });
 
   it('updates an existing email and says so', async () => {

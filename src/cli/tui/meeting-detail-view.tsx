@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import type { MeetingDetail } from '../../lifecycle/reading/meeting-details.js';
 import { detailSections } from '../format-meeting.js';
 import { STATUS_COLOURS } from './meeting-table.js';
+import { useColour } from './colours.js';
 
 export interface DetailLine {
   text: string;
@@ -33,11 +34,12 @@ export interface MeetingDetailViewProps {
 }
 
 export function MeetingDetailView({ lines, offset, height }: MeetingDetailViewProps) {
+  const colour = useColour();
   const visible = lines.slice(offset, offset + height);
   return (
     <Box flexDirection="column">
       {visible.map((line, i) => (
-        <Text key={offset + i} bold={line.heading} underline={line.heading} color={line.colour} wrap="truncate">
+        <Text key={offset + i} bold={line.heading} underline={line.heading} color={colour(line.colour)} wrap="truncate">
           {line.text === '' ? ' ' : line.text}
         </Text>
       ))}

@@ -1,6 +1,10 @@
+import { Fragment, useMemo } from 'react';
 import { Box, Text } from 'ink';
 import type { MeetingStatus } from '../../store/database.js';
 import { clientLabel, type MeetingSummary } from '../../lifecycle/reading/list-meetings.js';
+import { cellWidth, fitCells } from '../cell-width.js';
+import { useColour } from './colours.js';
+import { columnLayout, type ColumnDemands, type ColumnKey } from './column-layout.js';
 import { localTimeFormatter, salespersonLabel, seriesLabel, titleLabel } from '../format-meeting.js';
 
 export const STATUS_COLOURS: Record<MeetingStatus, string> = {
@@ -11,29 +15,9 @@ export const STATUS_COLOURS: Record<MeetingStatus, string> = {
   cancelled: 'gray',
 };
 
-interface Columns {
-  start: number;
-  person: number;
-  clients: number;
-  title: number;
-  status: number;
-  markers: number;
-}
-
-/** Fixed columns for time, status and markers; names and title share what the terminal has left. */
-export function columnWidths(width: number): Columns {
-  const fixed = { start: 16, status: 13, markers: 5 };
-  const gaps = 2 /* cursor */ + 5 * 1;
-  const rest = Math.max(30, width - fixed.start - fixed.status - fixed.markers - gaps);
-  const person = Math.max(8, Math.floor(rest * 0.22));
-  const clients = Math.max(8, Math.floor(rest * 0.3));
-  return { ...fixed, person, clients, title: Math.max(8, rest - person - clients) };
-}
-
+/** One line of exactly `width` terminal cells (the measure ink wraps and truncates by). */
 export function fit(text: string, width: number): string {
-  const chars = [...text.replace(/\s+/g, ' ')];
-  if (chars.length <= width) return chars.join('') + ' '.repeat(width - chars.length);
-  return `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
+  return fitCells(text.replace(/\s+/g, ' '), width);
 }
 
 export interface MeetingTableProps {
@@ -46,26 +30,51 @@ export interface MeetingTableProps {
   timeZone?: string;
 }
 
+const HEADERS: Record<ColumnKey, string> = {
+  id: 'ID', start: 'START', person: 'SALESPERSON', clients: 'CLIENTS', title: 'TITLE', status: 'STATUS', markers: 'P R N',
+};
+
+/** What each column's content needs, over every row (so widths hold still while scrolling). */
+export function columnDemands(rows: MeetingSummary[]): ColumnDemands {
+  const demands: ColumnDemands = { id: 2, person: cellWidth(HEADERS.person), clients: cellWidth(HEADERS.clients), title: cellWidth(HEADERS.title), status: cellWidth(HEADERS.status) };
+  for (const m of rows) {
+    demands.id = Math.max(demands.id, String(m.id).length);
+    demands.person = Math.max(demands.person, cellWidth(salespersonLabel(m)));
+    demands.clients = Math.max(demands.clients, cellWidth(clientLabel(m.clients)));
+    demands.title = Math.max(demands.title, cellWidth(titleLabel(m)));
+    demands.status = Math.max(demands.status, m.status.length);
+  }
+  return demands;
+}
+
 export function MeetingTable({ rows, cursor, offset, height, width, timeZone }: MeetingTableProps) {
-  const w = columnWidths(width);
+  const demands = useMemo(() => columnDemands(rows), [rows]);
+  const layout = columnLayout(width, demands);
   const visible = rows.slice(offset, offset + height);
   const time = localTimeFormatter(timeZone);
+  const colour = useColour();
+  const cell = (m: MeetingSummary, key: ColumnKey, w: number) => {
+    switch (key) {
+      case 'id': return fit(String(m.id), w);
+      case 'start': return fit(layout.shortStart ? time(m.startAt).slice(5) : time(m.startAt), w);
+      case 'person': return <Text color={colour(m.user ? undefined : 'red')}>{m.user ? fit(m.user.name, w) : fitUnmatched(m.organizerEmail, w)}</Text>;
+      case 'clients': return fit(clientLabel(m.clients), w);
+      case 'title': return <Title meeting={m} width={w} />;
+      case 'status': return <Text color={colour(STATUS_COLOURS[m.status])}>{fit(m.status, w)}</Text>;
+      case 'markers': return <><Marker on={m.markers.plan} letter="P" /> <Marker on={m.markers.reminder} letter="R" /> <Marker on={m.markers.note} letter="N" /></>;
+    }
+  };
   return (
     <Box flexDirection="column">
-      <Text bold>
-        {'  '}{fit('START', w.start)} {fit('SALESPERSON', w.person)} {fit('CLIENTS', w.clients)} {fit('TITLE', w.title)} {fit('STATUS', w.status)} {fit('P R N', w.markers)}
+      <Text bold wrap="truncate">
+        {'  '}{layout.columns.map(({ key, width: w }) => fit(HEADERS[key], w)).join(' ')}
       </Text>
       {visible.map((m, i) => {
         const selected = offset + i === cursor;
         return (
           <Text key={m.id} inverse={selected} wrap="truncate">
             {selected ? '› ' : '  '}
-            {fit(time(m.startAt), w.start)}{' '}
-            <Text color={m.user ? undefined : 'red'}>{fit(salespersonLabel(m), w.person)}</Text>{' '}
-            {fit(clientLabel(m.clients), w.clients)}{' '}
-            <Title meeting={m} width={w.title} />{' '}
-            <Text color={STATUS_COLOURS[m.status]}>{fit(m.status, w.status)}</Text>{' '}
-            <Marker on={m.markers.plan} letter="P" /> <Marker on={m.markers.reminder} letter="R" /> <Marker on={m.markers.note} letter="N" />
+            {layout.columns.map(({ key, width: w }, n) => <Fragment key={key}>{n > 0 ? ' ' : ''}{cell(m, key, w)}</Fragment>)}
           </Text>
         );
       })}
@@ -73,13 +82,23 @@ export function MeetingTable({ rows, cursor, offset, height, width, timeZone }: 
   );
 }
 
+/** "someone@elsewh… (unmatched)": the address is cut before the mark that says why the row is red. */
+function fitUnmatched(email: string, width: number): string {
+  const mark = ' (unmatched)';
+  const full = `${email}${mark}`;
+  if (cellWidth(full) <= width || width < mark.length + 6) return fit(full, width);
+  return fit(email, width - mark.length) + mark;
+}
+
 /** The title, after the series mark ("↻ 3/12") in colour when the column has room for both. */
 function Title({ meeting, width }: { meeting: MeetingSummary; width: number }) {
+  const colour = useColour();
   const mark = seriesLabel(meeting.series);
-  if (mark === '' || width < mark.length + 4) return <>{fit(titleLabel(meeting), width)}</>;
-  return <><Text color="cyan">{mark}</Text>{' '}{fit(meeting.title, width - mark.length - 1)}</>;
+  if (mark === '' || width < cellWidth(mark) + 4) return <>{fit(titleLabel(meeting), width)}</>;
+  return <><Text color={colour('cyan')}>{mark}</Text>{' '}{fit(meeting.title, width - cellWidth(mark) - 1)}</>;
 }
 
 function Marker({ on, letter }: { on: boolean; letter: string }) {
-  return on ? <Text color="green">{letter}</Text> : <Text dimColor>·</Text>;
+  const colour = useColour();
+  return on ? <Text color={colour('green')}>{letter}</Text> : <Text dimColor>·</Text>;
 }

@@ -6,7 +6,9 @@ import type { MeetingDetail } from '../../lifecycle/reading/meeting-details.js';
 import { errorMessage } from '../../support/errors.js';
 import { MeetingTable } from './meeting-table.js';
 import { MeetingDetailView, detailLines } from './meeting-detail-view.js';
-import { currentStatus, initialState, reduce, splitKeys } from './meetings-state.js';
+import { currentStatus, initialState, reduce, splitKeys, type UiState } from './meetings-state.js';
+import { cellWidth } from '../cell-width.js';
+import { useColour } from './colours.js';
 
 export interface MeetingsAppProps {
   /** Loads the table; the UI's own status and unmatched toggles come on top of the CLI filters. */
@@ -27,10 +29,20 @@ export interface MeetingsAppProps {
  */
 export function MeetingsApp({ loadMeetings, loadDetail, replay, refreshMs = 2000, timeZone, now = Date.now }: MeetingsAppProps) {
   const { exit } = useApp();
+  const colour = useColour();
   const { stdout } = useStdout();
   const width = stdout.columns || 100;
-  const height = Math.max(5, (stdout.rows || 24) - 6);
-  const [state, dispatch] = useReducer(reduce, height, initialState);
+  // Redraw at the new width as soon as the terminal is resized.
+  const [, redraw] = useReducer((n: number) => n + 1, 0);
+  useEffect(() => {
+    stdout.on('resize', redraw);
+    return () => void stdout.off('resize', redraw);
+  }, [stdout]);
+  const rows = stdout.rows || 24;
+  const [state, dispatch] = useReducer(reduce, Math.max(5, rows - 6), initialState);
+  const message = state.mode === 'confirm' ? confirmText(state.confirm) : state.notice;
+  // A message that wraps on a narrow terminal takes rows from the table, so the frame still fits.
+  const height = Math.max(3, rows - 5 - (message ? Math.ceil(cellWidth(message) / width) : 1));
   const status = currentStatus(state);
   const detailId = useRef<number | undefined>(undefined);
   detailId.current = state.mode === 'detail' || state.mode === 'confirm' ? state.detail?.id : undefined;
@@ -91,26 +103,34 @@ export function MeetingsApp({ loadMeetings, loadDetail, replay, refreshMs = 2000
 
   return (
     <Box flexDirection="column">
-      <Text>
-        <Text bold color="blue">rolplay meetings</Text>
+      <Text wrap="truncate">
+        <Text bold color={colour('blue')}>rolplay meetings</Text>
         <Text dimColor>  {state.meetings === undefined ? 'loading…' : `${state.rows.length} of ${state.meetings.length}`} · {filters}</Text>
       </Text>
-      {state.error ? <Text color="red">Cannot read meetings: {state.error}</Text> : null}
+      {state.error ? <Text color={colour('red')}>Cannot read meetings: {state.error}</Text> : null}
       {inDetail
         ? <MeetingDetailView lines={detailLines(state.detail!, timeZone)} offset={state.detailOffset} height={height} />
         : state.meetings !== undefined && state.rows.length === 0
           ? <Text dimColor>No meetings match{state.query || status || state.unmatched ? ' these filters' : ' yet: they appear once a registered salesperson invites the bot'}.</Text>
           : <MeetingTable rows={state.rows} cursor={state.cursor} offset={state.offset} height={height} width={width} timeZone={timeZone} />}
       {state.mode === 'search' ? <Text>/{state.query}<Text inverse> </Text> <Text dimColor>(Enter to keep, Esc to clear)</Text></Text> : null}
-      {state.mode === 'confirm' && state.confirm
-        ? <Text color="yellow">Replay the plan for meeting {state.confirm.id} "{state.confirm.title}"? It is regenerated and sent again on WhatsApp. (y/N)</Text>
-        : null}
-      {state.notice && state.mode !== 'confirm' ? <Text color="yellow">{state.notice}</Text> : null}
-      <Text dimColor>
-        {inDetail
-          ? '↑/↓ scroll · r replay · Esc back · q quit'
-          : '↑/↓ move · Enter details · / search · s status · u unmatched · r replay · q quit'}
-      </Text>
+      {message ? <Text color={colour('yellow')}>{message}</Text> : null}
+      <Text dimColor wrap="truncate">{helpLine(Boolean(inDetail), width)}</Text>
     </Box>
   );
+}
+
+function confirmText(confirm: UiState['confirm']): string | undefined {
+  return confirm && `Replay the plan for meeting ${confirm.id} "${confirm.title}"? It is regenerated and sent again on WhatsApp. (y/N)`;
+}
+
+const HELP: Record<'list' | 'detail', [string, string]> = {
+  list: ['↑/↓ move · Enter details · / search · s status · u unmatched · r replay · q quit', '↑↓ ⏎ details / search s status u r q'],
+  detail: ['↑/↓ scroll · r replay · Esc back · q quit', '↑↓ scroll r replay Esc q'],
+};
+
+/** The key help, shortened on a narrow terminal rather than wrapped. */
+function helpLine(inDetail: boolean, width: number): string {
+  const [long, short] = inDetail ? HELP.detail : HELP.list;
+  return long.length <= width ? long : short;
 }

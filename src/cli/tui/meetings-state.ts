@@ -131,6 +131,8 @@ function onKey(state: UiState, key: KeyPress, canReplay: boolean): UiState {
     const target = state.mode === 'detail' ? state.detail : state.rows[state.cursor];
     if (!target) return state;
     if (!canReplay) return { ...state, notice: 'Replay is not available here.' };
+    // Replay writes to the salesperson: without one it cannot work, so say so before asking.
+    if (!target.user) return { ...state, notice: `Meeting ${target.id} cannot be replayed: ${target.organizerEmail} is not a registered salesperson (add them with \`rolplay user add\`).` };
     return { ...state, mode: 'confirm', notice: undefined, confirm: { id: target.id, title: target.title } };
   }
   if (state.mode === 'detail') {

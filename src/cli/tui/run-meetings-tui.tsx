@@ -3,6 +3,8 @@ import type { Store } from '../../store/open-store.js';
 import { listMeetings, type MeetingFilter } from '../../lifecycle/reading/list-meetings.js';
 import { meetingDetails } from '../../lifecycle/reading/meeting-details.js';
 import { MeetingsApp } from './meetings-app.js';
+import { ColoursOn } from './colours.js';
+import { colorWanted } from '../../support/color-env.js';
 
 export interface RunMeetingsTuiOptions {
   store: Store;
@@ -10,6 +12,8 @@ export interface RunMeetingsTuiOptions {
   filter: MeetingFilter;
   replay?: (id: number) => Promise<string>;
   refreshMs?: number;
+  /** For NO_COLOR (and FORCE_COLOR, which ink's chalk reads itself). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -18,17 +22,20 @@ export interface RunMeetingsTuiOptions {
  */
 export async function runMeetingsTui(options: RunMeetingsTuiOptions): Promise<void> {
   const { store, filter } = options;
+  const colours = colorWanted(options.env ?? process.env, true);
   const app = render(
-    <MeetingsApp
-      loadMeetings={({ status, unmatched }) => listMeetings(store, {
-        ...filter,
-        status: status ? [status] : filter.status,
-        unmatched: unmatched || filter.unmatched,
-      })}
-      loadDetail={(id) => meetingDetails(store, id)}
-      replay={options.replay}
-      refreshMs={options.refreshMs ?? 2000}
-    />,
+    <ColoursOn.Provider value={colours}>
+      <MeetingsApp
+        loadMeetings={({ status, unmatched }) => listMeetings(store, {
+          ...filter,
+          status: status ? [status] : filter.status,
+          unmatched: unmatched || filter.unmatched,
+        })}
+        loadDetail={(id) => meetingDetails(store, id)}
+        replay={options.replay}
+        refreshMs={options.refreshMs ?? 2000}
+      />
+    </ColoursOn.Provider>,
     { exitOnCtrlC: true },
   );
   await app.waitUntilExit();

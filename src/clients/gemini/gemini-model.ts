@@ -111,7 +111,7 @@ export function createGeminiModel(options: GeminiModelOptions): LanguageModel {
         });
         const wait = failure.retryAfterMs ?? backoffDelay(attempt + 1, { baseMs: backoffBaseMs, maxMs: Number.POSITIVE_INFINITY, jitter: 0.25 });
         if (!failure.retryable || attempt >= maxRetries || wait > maxInlineWaitMs) throw failure;
-        log.warn({ status: failure.status, waitMs: Math.round(wait), attempt: attempt + 1 }, 'Gemini call failed; retrying');
+        log.warn({ err: failure.message, status: failure.status, waitMs: Math.round(wait), attempt: attempt + 1 }, 'Gemini call failed; retrying');
         await sleep(options.clock, wait);
       }
     }

@@ -48,7 +48,7 @@ export async function upsertCalendarMeeting(deps: Deps, event: CalendarEvent, tr
 
 async function insert(deps: Deps, event: CalendarEvent, user: UserRow | undefined, clients: CalendarEvent['attendees']): Promise<EventOutcome> {
   const now = deps.clock.now();
-  const meeting = await deps.store.meetings.insert({ ...fieldsOf(event, user), source: 'graph', status: 'scheduled', created_at: now, updated_at: now });
+  const meeting = await deps.store.meetings.insert({ ...meetingFields(event, user), source: 'graph', status: 'scheduled', created_at: now, updated_at: now });
   await setClients(deps, meeting.id, clients, now);
   if (!user) {
     await tellAdminUnmatched(deps, meeting);
@@ -63,7 +63,7 @@ async function insert(deps: Deps, event: CalendarEvent, user: UserRow | undefine
 async function update(deps: Deps, existing: MeetingRow, event: CalendarEvent, user: UserRow | undefined, clients: CalendarEvent['attendees']): Promise<EventOutcome> {
   const { store, clock } = deps;
   const now = clock.now();
-  const fields = fieldsOf(event, user);
+  const fields = meetingFields(event, user);
   const patch: MeetingUpdate = {};
   for (const key of Object.keys(fields) as Array<keyof typeof fields>) {
     if (key !== 'change_key' && fields[key] !== existing[key]) (patch as Record<string, unknown>)[key] = fields[key];
@@ -108,7 +108,8 @@ async function setClients(deps: Deps, meetingId: number, attendees: CalendarEven
   return true;
 }
 
-function fieldsOf(event: CalendarEvent, user: UserRow | undefined) {
+/** The meeting row's columns that come from the calendar event (and its matched organizer). */
+export function meetingFields(event: CalendarEvent, user: UserRow | undefined) {
   return {
     event_id: event.id,
     ical_uid: event.iCalUId,

@@ -97,7 +97,7 @@ export const sendWhatsAppJob = defineJob(SEND_WHATSAPP, (services) => {
       await record(services, payload, to, part.body ?? '[template]', sid, ctx.job.id);
       // A metric never fails a send that went out.
       if (i === 0) await reportReminderLateness(services, ctx.job, payload).catch(() => undefined);
-      ctx.logger.info({ to: maskPhone(to), kind: payload.kind, part: i + 1, of: parts.length, sid }, 'WhatsApp message sent');
+      ctx.logger.info({ to: maskPhone(to), messageKind: payload.kind, part: i + 1, of: parts.length, sid }, 'WhatsApp message sent');
     }
     return { sids: progress.sids };
   };
@@ -114,7 +114,7 @@ async function holdRefusedText(services: Services, ctx: JobContext<SendWhatsAppP
   const user = payload.userId != null ? await services.store.users.byId(payload.userId) : undefined;
   if (!user) return undefined;
   const contentSid = await templateInstead(services, { payload, user, text: unsent, dedupeKey: ctx.job.dedupe_key });
-  if (contentSid) ctx.logger.info({ to: maskPhone(payload.to), kind: payload.kind }, 'WhatsApp refused free text outside the 24-hour window; the template went out and the text waits for their reply');
+  if (contentSid) ctx.logger.info({ to: maskPhone(payload.to), messageKind: payload.kind }, 'WhatsApp refused free text outside the 24-hour window; the template went out and the text waits for their reply');
   return contentSid;
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { geminiModelWorld, planRequest } from '../../helpers/gemini-model-world.js';
 import { ModelOutputError } from '../../../src/clients/gemini/language-model.js';
 import { ProviderError } from '../../../src/support/errors.js';
+import { captureLogger, duplicateKeys } from '../../helpers/log-capture.js';
 
 const w = geminiModelWorld();
 const model = w.model.bind(w);
@@ -57,6 +58,18 @@ describe('Gemini model over @google/genai', () => {
     w.sim.script({ error: 503, retryAfterHeader: '45' });
     const error = await model().generateText({ system: 's', contents: [{ role: 'user', text: 'x' }] }).catch((e: unknown) => e) as ProviderError;
     expect(error).toMatchObject({ retryable: true, status: 503, retryAfterMs: 45_000 });
+  });
+
+  it('logs each retry as a warning with the error (err), like the other warnings', async () => {
+    w.sim.script({ error: 503 }, { text: 'ok' });
+    const log = captureLogger('warn');
+    expect(await model({ logger: log.logger }).generateText({ system: 's', contents: [{ role: 'user', text: 'x' }] })).toBe('ok');
+    const [warning, ...rest] = log.records();
+    expect(rest).toEqual([]);
+    expect(warning).toMatchObject({ msg: 'Gemini call failed; retrying', status: 503, attempt: 1 });
+    expect(warning!.err).toEqual(expect.stringMatching(/503/));
+    expect(JSON.stringify(warning)).not.toContain(w.sim.apiKey);
+    for (const line of log.lines()) expect(duplicateKeys(line)).toEqual([]);
   });
 
   it('retries 500s a bounded number of times, then gives up retryable', async () => {
