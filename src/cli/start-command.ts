@@ -2,6 +2,7 @@ import { constants as osConstants } from 'node:os';
 import { Command } from 'commander';
 import { errorMessage } from '../support/errors.js';
 import { cliContext, type CliIo, type GlobalOptions } from './cli-context.js';
+import { explainListenError } from './listen-error.js';
 
 /**
  * How long SIGINT/SIGTERM waits for in-flight work before exiting anyway: under the 5 s that
@@ -32,7 +33,7 @@ export function startCommand(io: CliIo, globals: () => GlobalOptions): Command {
         daemon = await startDaemon(app);
       } catch (error) {
         await app.close();
-        throw error;
+        throw explainListenError(error, ctx.loaded) ?? error;
       }
       await new Promise<void>((resolve) => {
         let signalled = false;
