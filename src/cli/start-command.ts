@@ -1,6 +1,6 @@
 import { constants as osConstants } from 'node:os';
 import { Command } from 'commander';
-import { errorMessage } from '../support/errors.js';
+import { RolplayError, errorMessage } from '../support/errors.js';
 import { cliContext, type CliIo, type GlobalOptions } from './cli-context.js';
 import { explainListenError } from './listen-error.js';
 
@@ -21,11 +21,14 @@ export function startCommand(io: CliIo, globals: () => GlobalOptions): Command {
       const { runOnce, startDaemon } = await import('../daemon/start-daemon.js');
       const app = await buildApp({ config: ctx.config, logger: ctx.logger });
       if (opts.once) {
+        let failures: string[];
         try {
-          await runOnce(app);
+          ({ failures } = await runOnce(app));
         } finally {
           await app.close();
         }
+        // Exit 1 so cron (or a systemd timer) notices; the log has the details.
+        if (failures.length > 0) throw new RolplayError(failures.map((f) => `start --once: ${f}`).join('\n'), { code: 'ONCE_FAILED', exitCode: 1 });
         return;
       }
       let daemon;
