@@ -111,7 +111,11 @@ function defaultDataDir(env: NodeJS.ProcessEnv): string | undefined {
 /** Cross-field checks and canonical forms the schema alone cannot express. */
 function normalise(config: Config, where: string, sources: Record<string, string>, env: NodeJS.ProcessEnv): string[] {
   const problems: string[] = [];
-  if (sources.dataDir === undefined) config.dataDir = defaultDataDir(env) ?? config.dataDir;
+  const xdgDataDir = sources.dataDir === undefined ? defaultDataDir(env) : undefined;
+  if (xdgDataDir) {
+    config.dataDir = xdgDataDir;
+    sources.dataDir = 'env:XDG_DATA_HOME';
+  }
   config.bot.email = config.bot.email.toLowerCase();
   config.microsoft.internalDomains = config.microsoft.internalDomains.map((d) => d.toLowerCase().replace(/^@/, ''));
   config.defaults.country = config.defaults.country.toUpperCase();

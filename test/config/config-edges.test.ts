@@ -87,7 +87,10 @@ describe('dataDir default', () => {
   const empty = () => mkdtempSync(join(tmpdir(), 'rolplay-xdg-'));
 
   it('is $XDG_DATA_HOME/rolplay when XDG_DATA_HOME is set', () => {
-    expect(loadConfig({ env: { ...noEnv, XDG_DATA_HOME: '/srv/xdg-data' }, cwd: empty() }).config.dataDir).toBe('/srv/xdg-data/rolplay');
+    const loaded = loadConfig({ env: { ...noEnv, XDG_DATA_HOME: '/srv/xdg-data' }, cwd: empty() });
+    expect(loaded.config.dataDir).toBe('/srv/xdg-data/rolplay');
+    // `config show` says where it came from.
+    expect(loaded.sources.dataDir).toBe('env:XDG_DATA_HOME');
   });
 
   it('is ~/.local/share/rolplay otherwise, and when XDG_DATA_HOME is relative (the XDG spec says to ignore it)', () => {
