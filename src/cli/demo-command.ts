@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { createLogger } from '../support/logger.js';
 import { RolplayError, errorMessage } from '../support/errors.js';
-import { print, type CliIo, type GlobalOptions } from './cli-context.js';
+import { print, requestedLogLevel, type CliIo, type GlobalOptions } from './cli-context.js';
 
 /**
  * `rolplay demo`: needs no config at all (it is the first command after install); the
@@ -12,7 +12,7 @@ export function demoCommand(io: CliIo, globals: () => GlobalOptions): Command {
     .description('watch one meeting\'s whole lifecycle in a few seconds, against local simulators on a temporary store (no config, no accounts, nothing leaves this machine)')
     .action(async () => {
       const { runDemo } = await import('../demo/run-demo.js');
-      const level = globals().logLevel ?? io.env.ROLPLAY_LOG_LEVEL ?? 'silent';
+      const level = requestedLogLevel(globals(), io.env) ?? 'silent';
       print(io, 'rolplay demo: a salesperson registers, invites the bot to a client meeting, gets a coaching plan,');
       print(io, 'asks a question, role-plays, and after the meeting answers the reminder; the outcome lands in HubSpot.');
       print(io, 'Simulated Microsoft Graph (and its token endpoint), Twilio, HubSpot and Gemini run on this machine,');

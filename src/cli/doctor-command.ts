@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError, RolplayError, errorMessage } from '../support/errors.js';
 import { SECRET_KEYS, type Config } from '../config/schema.js';
+import { findPlaceholders } from '../config/placeholders.js';
 import { systemClock } from '../support/clock.js';
 import { openStore, type Store } from '../store/open-store.js';
 import { redactSecrets, runChecks, type CheckResult, type DoctorCheck } from '../lifecycle/doctor/doctor-checks.js';
@@ -41,6 +42,9 @@ export function doctorCommand(io: CliIo, globals: () => GlobalOptions): Command 
         if (!opts.json) print(io, line(clean));
       };
       done({ name: 'Config', status: 'ok', detail: `${ctx.loaded.path ?? 'no config file (defaults and environment)'} is valid` });
+      for (const p of findPlaceholders(ctx.config)) {
+        done({ name: 'Config', status: 'fail', detail: `${p.key} is ${JSON.stringify(p.value)}, a placeholder from config.example.json: set it to ${p.fix}` });
+      }
 
       let store: Store | undefined;
       try {

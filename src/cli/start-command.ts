@@ -1,7 +1,8 @@
 import { constants as osConstants } from 'node:os';
 import { Command } from 'commander';
-import { errorMessage } from '../support/errors.js';
+import { RolplayError, errorMessage } from '../support/errors.js';
 import { cliContext, type CliIo, type GlobalOptions } from './cli-context.js';
+import { explainListenError } from './listen-error.js';
 
 /**
  * How long SIGINT/SIGTERM waits for in-flight work before exiting anyway: under the 5 s that
@@ -20,11 +21,14 @@ export function startCommand(io: CliIo, globals: () => GlobalOptions): Command {
       const { runOnce, startDaemon } = await import('../daemon/start-daemon.js');
       const app = await buildApp({ config: ctx.config, logger: ctx.logger, serveMetrics: !opts.once });
       if (opts.once) {
+        let failures: string[];
         try {
-          await runOnce(app);
+          ({ failures } = await runOnce(app));
         } finally {
           await app.close();
         }
+        // Exit 1 so cron (or a systemd timer) notices; the log has the details.
+        if (failures.length > 0) throw new RolplayError(failures.map((f) => `start --once: ${f}`).join('\n'), { code: 'ONCE_FAILED', exitCode: 1 });
         return;
       }
       let daemon;
@@ -32,7 +36,7 @@ export function startCommand(io: CliIo, globals: () => GlobalOptions): Command {
         daemon = await startDaemon(app);
       } catch (error) {
         await app.close();
-        throw error;
+        throw explainListenError(error, ctx.loaded) ?? error;
       }
       await new Promise<void>((resolve) => {
         let signalled = false;

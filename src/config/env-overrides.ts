@@ -1,3 +1,5 @@
+import { logLevelProblem } from './log-level.js';
+
 /**
  * Environment variables that override config.json. The seed's names come first (existing
  * deployments set them); every secret and every endpoint has one.
@@ -20,6 +22,10 @@ const bool = (value: string): Parsed => {
   if (['1', 'true', 'yes', 'on'].includes(v)) return { ok: true, value: true };
   if (['0', 'false', 'no', 'off'].includes(v)) return { ok: true, value: false };
   return { ok: false, reason: `expected true or false, found "${value}"` };
+};
+const level = (value: string): Parsed => {
+  const problem = logLevelProblem(value.trim());
+  return problem ? { ok: false, reason: problem } : { ok: true, value: value.trim() };
 };
 const list = (value: string): Parsed => ({ ok: true, value: value.split(',').map((s) => s.trim()).filter(Boolean) });
 
@@ -59,7 +65,7 @@ const entries: Array<[string, string, (value: string) => Parsed]> = [
   ['ROLPLAY_REMINDER_DELAY_MINUTES', 'schedule.reminderDelayMinutes', number],
   ['ROLPLAY_DEFAULT_COUNTRY', 'defaults.country', text],
   ['ROLPLAY_DEFAULT_TIMEZONE', 'defaults.timezone', text],
-  ['ROLPLAY_LOG_LEVEL', 'log.level', text],
+  ['ROLPLAY_LOG_LEVEL', 'log.level', level],
 ];
 
 export const ENV_OVERRIDES: EnvOverride[] = entries.map(([name, key, parse]) => ({ name, key, parse }));

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { z } from 'zod';
+import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from '../support/errors.js';
 import { parsePhone, toWhatsAppAddress } from '../domain/phone.js';
-import { configSchema, SECRET_KEYS, type Config } from './schema.js';
+import { configSchema, type Config } from './schema.js';
+import { describe, formatIssue, origin } from './config-issues.js';
 import { ENV_OVERRIDES } from './env-overrides.js';
 
 export interface LoadConfigOptions {
@@ -59,10 +59,10 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   }
   const where = path ?? 'config';
   const result = configSchema.safeParse(raw);
-  if (!result.success) problems.push(...result.error.issues.map((issue) => formatIssue(where, issue, raw)));
+  if (!result.success) problems.push(...result.error.issues.flatMap((issue) => formatIssue(where, issue, raw, sources)));
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   const config = result.data;
-  problems.push(...normalise(config, where));
+  problems.push(...normalise(config, where, sources, env));
   if (problems.length > 0) throw new ConfigError(problems);
   return { config, path, sources };
 }
@@ -80,7 +80,8 @@ function readConfigFile(path: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`${path}: not valid JSON (${(error as Error).message}); fix the file or copy config.example.json`);
+    const { line, column, reason } = jsonErrorPlace(text, (error as Error).message);
+    throw new ConfigError(`${path}:${line}:${column}: not valid JSON (${reason} at line ${line}, column ${column}); fix the file or copy config.example.json`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new ConfigError(`${path}: expected a JSON object at the top level, found ${describe(parsed)}`);
@@ -88,9 +89,33 @@ function readConfigFile(path: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
+/**
+ * Line and column (both from 1) of a JSON.parse error. V8 reports a character offset
+ * ("... in JSON at position 16"; newer versions add "(line 3 column 5)"), or none at the end of
+ * the input; editors and humans count lines.
+ */
+export function jsonErrorPlace(text: string, message: string): { line: number; column: number; reason: string } {
+  const position = /at position (\d+)/.exec(message);
+  const offset = position ? Math.min(Number(position[1]), text.length) : text.length;
+  const before = text.slice(0, offset).split('\n');
+  const reason = message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '').replace(/ of JSON input$/, ' of the file');
+  return { line: before.length, column: (before[before.length - 1] ?? '').length + 1, reason };
+}
+
+/** The default data folder: $XDG_DATA_HOME/rolplay when that is set (to an absolute path, as the XDG spec requires). */
+function defaultDataDir(env: NodeJS.ProcessEnv): string | undefined {
+  const xdg = env.XDG_DATA_HOME;
+  return xdg && isAbsolute(xdg) ? join(xdg, 'rolplay') : undefined;
+}
+
 /** Cross-field checks and canonical forms the schema alone cannot express. */
-function normalise(config: Config, where: string): string[] {
+function normalise(config: Config, where: string, sources: Record<string, string>, env: NodeJS.ProcessEnv): string[] {
   const problems: string[] = [];
+  const xdgDataDir = sources.dataDir === undefined ? defaultDataDir(env) : undefined;
+  if (xdgDataDir) {
+    config.dataDir = xdgDataDir;
+    sources.dataDir = 'env:XDG_DATA_HOME';
+  }
   config.bot.email = config.bot.email.toLowerCase();
   config.microsoft.internalDomains = config.microsoft.internalDomains.map((d) => d.toLowerCase().replace(/^@/, ''));
   config.defaults.country = config.defaults.country.toUpperCase();
@@ -101,7 +126,7 @@ function normalise(config: Config, where: string): string[] {
     if (value === '') continue;
     const phone = parsePhone(value, config.defaults.country);
     if (!phone.ok) {
-      problems.push(`${where}: ${key}: ${phone.reason}`);
+      problems.push(`${origin(where, key, sources)}: ${phone.reason}`);
       continue;
     }
     if (key === 'admin.whatsapp') config.admin.whatsapp = phone.e164;
@@ -116,42 +141,9 @@ export function expandHome(path: string, home: string = homedir()): string {
   return resolve(path);
 }
 
-function formatIssue(where: string, issue: z.core.$ZodIssue, raw: Record<string, unknown>): string {
-  const key = issue.path.map(String).join('.');
-  if (issue.code === 'unrecognized_keys') {
-    const names = issue.keys.map((k) => (key ? `${key}.${k}` : k)).join(', ');
-    return `${where}: ${names}: unknown key (see config.example.json for the keys rolplay reads)`;
-  }
-  const found = getPath(raw, key);
-  const shown = SECRET_KEYS.has(key) ? '[redacted]' : describe(found);
-  let message = issue.message;
-  if (issue.code === 'invalid_type') message = `expected ${issue.expected}`;
-  if (issue.code === 'too_small' || issue.code === 'too_big') message = issue.message.replace(/^Too (small|big): expected number to be /, 'expected a number ');
-  return `${where}: ${key || '(top level)'}: ${message}, found ${shown}`;
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
-  return `${typeof value} ${String(value)}`;
-}
-
 function leafKeys(value: unknown, prefix = ''): string[] {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return prefix ? [prefix] : [];
   return Object.entries(value).flatMap(([k, v]) => leafKeys(v, prefix ? `${prefix}.${k}` : k));
-}
-
-function getPath(obj: Record<string, unknown>, dotted: string): unknown {
-  if (dotted === '') return obj;
-  let current: unknown = obj;
-  for (const part of dotted.split('.')) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[part];
-  }
-  return current;
 }
 
 function setPath(obj: Record<string, unknown>, dotted: string, value: unknown): void {

@@ -1,9 +1,12 @@
 import { z } from 'zod';
+import { LOG_LEVELS } from './log-level.js';
 
 /**
  * The one schema behind config.json, the environment overrides, `config show` and the
  * error messages. Key names are a public contract (users' files depend on them): add keys,
- * never rename. Secrets are strings that default to "" (= not configured).
+ * never rename. Secrets are strings that default to "" (= not configured). Every object is
+ * strict: a misspelled key (`gemini.concurency`) is an error with a "did you mean", never
+ * silently ignored (see config-issues.ts).
  */
 const secret = z.string().default('');
 const url = (what: string) =>
@@ -17,17 +20,17 @@ function lane(fallback: number) {
   return z.number().int().min(1).max(512).default(fallback);
 }
 
-export const configSchema = z.object({
-  bot: z.object({
+export const configSchema = z.strictObject({
+  bot: z.strictObject({
     email: z.email({ message: 'expected the bot mailbox address, e.g. coach-bot@yourcompany.com' }).default('coach-bot@example.com'),
   }).prefault({}),
   dataDir: z.string().min(1).default('~/.local/share/rolplay'),
-  database: z.object({
+  database: z.strictObject({
     url: z.string().refine((v) => v === '' || /^postgres(ql)?:\/\//.test(v), {
       message: 'expected a postgres:// URL, or "" for the embedded SQLite store',
     }).default(''),
   }).prefault({}),
-  server: z.object({
+  server: z.strictObject({
     host: z.string().min(1).default('0.0.0.0'),
     port: z.number().int().min(0).max(65535).default(5000),
     publicUrl: url('the address Twilio calls, used to check webhook signatures').default(''),
@@ -37,11 +40,11 @@ export const configSchema = z.object({
     /** When set, /metrics wants `Authorization: Bearer <metricsToken>`. */
     metricsToken: secret,
   }).prefault({}),
-  microsoft: z.object({
+  microsoft: z.strictObject({
     tenantId: z.string().default(''),
     clientId: z.string().default(''),
     clientSecret: secret,
-    certificate: z.object({
+    certificate: z.strictObject({
       thumbprint: z.string().default(''),
       privateKeyPath: z.string().default(''),
     }).prefault({}),
@@ -57,14 +60,14 @@ export const configSchema = z.object({
     acceptInvites: z.boolean().default(false),
     internalDomains: z.array(z.string().min(1)).default([]),
   }).prefault({}),
-  gemini: z.object({
+  gemini: z.strictObject({
     apiKey: secret,
     model: z.string().min(1).default('gemini-2.5-flash'),
     baseUrl: url('Gemini API host').default(''),
     concurrency: z.number().int().min(1).max(64).default(4),
     timeoutSeconds: z.number().min(1).max(600).default(60),
   }).prefault({}),
-  twilio: z.object({
+  twilio: z.strictObject({
     accountSid: z.string().refine((v) => v === '' || /^AC[0-9a-fA-F]{32}$/.test(v), {
       message: 'expected a Twilio Account SID: "AC" followed by 32 hex characters (Twilio Console > Account info)',
     }).default(''),
@@ -78,13 +81,13 @@ export const configSchema = z.object({
     validateSignatures: z.boolean().default(true),
     /** Longest wait for one answer from Twilio's API (an unanswered send is checked before it is repeated). */
     timeoutSeconds: z.number().min(1).max(600).default(15),
-    templates: z.object({
+    templates: z.strictObject({
       welcome: z.string().default(''),
       plan: z.string().default(''),
       reminder: z.string().default(''),
     }).prefault({}),
   }).prefault({}),
-  hubspot: z.object({
+  hubspot: z.strictObject({
     accessToken: secret,
     basePath: url('HubSpot API host').default(''),
     createMissingContacts: z.boolean().default(false),
@@ -94,15 +97,15 @@ export const configSchema = z.object({
     /** How far HubSpot's search may lag behind a write: after an unanswered create, wait this long before searching for it. */
     searchLagSeconds: z.number().min(0).max(600).default(30),
   }).prefault({}),
-  admin: z.object({
+  admin: z.strictObject({
     whatsapp: z.string().default(''),
   }).prefault({}),
-  schedule: z.object({
+  schedule: z.strictObject({
     reminderDelayMinutes: z.number().min(0).max(1440).default(1),
     planLeadHours: z.number().min(0).max(336).default(0),
     nudgeAfterHours: z.number().min(0).max(336).default(4),
   }).prefault({}),
-  conversation: z.object({
+  conversation: z.strictObject({
     /** The current meeting is the next one starting within this many hours, else the latest open one. */
     horizonHours: z.number().min(1).max(336).default(48),
     /** Past messages given to the model as context for a reply. */
@@ -117,7 +120,7 @@ export const configSchema = z.object({
      */
     orderWindowMs: z.number().int().min(0).max(10_000).optional(),
   }).prefault({}),
-  jobs: z.object({
+  jobs: z.strictObject({
     maxAttempts: z.number().int().min(1).max(50).default(8),
     leaseSeconds: z.number().int().min(5).max(3600).default(120),
     /** A failed job's first retry waits about this long; each further one twice as long (jittered). */
@@ -128,7 +131,7 @@ export const configSchema = z.object({
      * Jobs of each lane run at once in one daemon; each lane is claimed on its own, so a backlog
      * in one (a burst of inbound messages) never delays another (a reminder due now).
      */
-    concurrency: z.object({
+    concurrency: z.strictObject({
       /** Inbound WhatsApp messages: commands, the coach's answers, role-play turns (most wait on Gemini). */
       conversation: lane(32),
       /** Outbound WhatsApp sends (Twilio). */
@@ -143,16 +146,16 @@ export const configSchema = z.object({
       crm: lane(4),
       /** Accepting invitations (Graph). */
       calendar: lane(2),
-    }).strict().prefault({}),
+    }).prefault({}),
   }).prefault({}),
-  defaults: z.object({
+  defaults: z.strictObject({
     country: z.string().regex(/^[A-Za-z]{2}$/, { message: 'expected a two-letter ISO country code such as US or ES' }).default('US'),
     timezone: z.string().refine(isTimeZone, { message: 'expected an IANA time zone such as Europe/Madrid' }).default('UTC'),
   }).prefault({}),
-  log: z.object({
-    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  log: z.strictObject({
+    level: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   }).prefault({}),
-}).strict();
+});
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;

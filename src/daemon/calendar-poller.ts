@@ -43,6 +43,7 @@ export class CalendarPoller implements DaemonComponent {
   private inFlight: Promise<CalendarPollSummary | undefined> | undefined;
   private failures = 0;
   private pausedUntil = 0;
+  private lastFailure: string | undefined;
 
   constructor(private readonly options: CalendarPollerOptions) {}
 
@@ -63,8 +64,11 @@ export class CalendarPoller implements DaemonComponent {
     this.options.metrics?.pollLeadership({ leader: false });
   }
 
-  async runOnce(): Promise<void> {
+  /** One poll now, back-off or not; what failed, if it did (not polling because another daemon leads is no failure). */
+  async runOnce(): Promise<string | undefined> {
+    this.lastFailure = undefined;
     await this.pollNow({ force: true });
+    return this.lastFailure;
   }
 
   /**
@@ -111,6 +115,7 @@ export class CalendarPoller implements DaemonComponent {
     } catch (error) {
       polled('error');
       this.failures++;
+      this.lastFailure = `the calendar poll failed: ${errorMessage(error)}`;
       const wait = this.backoff(error);
       this.pausedUntil = clock.now() + wait;
       const retryable = error instanceof ProviderError ? error.retryable : true;

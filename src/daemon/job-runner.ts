@@ -12,6 +12,14 @@ import { runClaimedJob, type JobOutcome } from './run-claimed-job.js';
 
 export type { JobOutcome } from './run-claimed-job.js';
 
+/** A job whose attempt failed in a runDue() pass: 'retry' runs again later, 'failed' gave up. */
+export interface JobFailure {
+  id: number;
+  kind: string;
+  outcome: 'retry' | 'failed';
+  error: string | undefined;
+}
+
 export interface JobRunnerOptions {
   store: Store;
   clock: Clock;
@@ -115,8 +123,11 @@ export class JobRunner {
     return [...this.runningIds];
   }
 
-  /** One pass: runs every job due now (and those that fall due while it runs), then returns. */
-  async runDue(): Promise<number> {
+  /**
+   * One pass: runs every job due now (and those that fall due while it runs), then returns how
+   * many ran. Jobs whose attempt failed (retried later or given up) are added to `failures`.
+   */
+  async runDue(failures?: JobFailure[]): Promise<number> {
     await this.prepare();
     let total = 0;
     for (;;) {
@@ -125,7 +136,13 @@ export class JobRunner {
       const jobs = batches.flat();
       if (jobs.length === 0) return total;
       total += jobs.length;
-      await Promise.all(jobs.map((job) => this.execute(job)));
+      await Promise.all(jobs.map(async (job) => {
+        const outcome = await this.execute(job);
+        if (failures && (outcome === 'retry' || outcome === 'failed')) {
+          const row = await this.options.store.jobs.byId(job.id).catch(() => undefined);
+          failures.push({ id: job.id, kind: job.kind, outcome, error: row?.last_error ?? undefined });
+        }
+      }));
     }
   }
 

@@ -8,8 +8,12 @@ import type { Store } from '../store/open-store.js';
 import type { RunnableJob } from '../lifecycle/jobs/job-contract.js';
 import { JobPayloadError, readPayload } from '../lifecycle/jobs/job-payload.js';
 
-/** 'unrecorded': the store refused the outcome; the lease runs out and the job resumes from its progress. */
-export type JobOutcome = 'done' | 'retry' | 'failed' | 'lost-lease' | 'unrecorded';
+/**
+ * 'retry': the attempt failed and the job runs again later; 'deferred': it waits for something
+ * (a service to be configured, a moment to pass) without using an attempt; 'unrecorded': the
+ * store refused the outcome; the lease runs out and the job resumes from its progress.
+ */
+export type JobOutcome = 'done' | 'retry' | 'deferred' | 'failed' | 'lost-lease' | 'unrecorded';
 
 export interface RunDeps {
   store: Store;
@@ -46,7 +50,7 @@ export async function runClaimedJob(job: JobRow, runnable: RunnableJob | undefin
     const waitMs = deps.maxIdleMs ?? 15_000;
     return record(logger, async () => {
       await store.jobs.deferTo(job.id, owner, clock.now() + waitMs, `${job.kind} waits: the service it needs is not configured`, clock.now());
-      return 'retry';
+      return 'deferred';
     });
   }
   // Keep the lease alive while a slow call runs, so no other worker takes the job over.
@@ -111,7 +115,7 @@ async function handleError(job: JobRow, error: unknown, logger: Logger, deps: Ru
     const runAt = now + error.retryAfterMs!;
     await store.jobs.deferTo(job.id, owner, runAt, message, now);
     logger.info({ reason: message, retryInSeconds: Math.round((runAt - now) / 1000) }, 'job waits; the attempt does not count');
-    return 'retry';
+    return 'deferred';
   }
   if (isRetryable(error) && job.attempts < job.max_attempts) {
     const runAt = now + backoffDelay(job.attempts, { ...DEFAULT_BACKOFF, ...deps.backoff }, retryAfterOf(error));

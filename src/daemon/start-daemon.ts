@@ -2,6 +2,7 @@ import { errorMessage } from '../support/errors.js';
 import type { App } from './build-app.js';
 import type { DaemonComponent } from './daemon-component.js';
 import { buildDaemonComponents } from './daemon-components.js';
+import type { JobFailure } from './job-runner.js';
 
 export interface Daemon {
   /** Stops taking work, lets in-flight work finish, then resolves. */
@@ -51,13 +52,22 @@ export async function startDaemon(app: App, options: StartDaemonOptions = {}): P
   };
 }
 
-/** `rolplay start --once`: one unit of work per component (one poll), then every due job. */
-export async function runOnce(app: App, options: StartDaemonOptions = {}): Promise<{ jobs: number }> {
+/**
+ * `rolplay start --once`: one unit of work per component (one poll), then every due job.
+ * `failures` has one line per thing that failed (the poll, each job whose attempt failed).
+ */
+export async function runOnce(app: App, options: StartDaemonOptions = {}): Promise<{ jobs: number; failures: string[] }> {
   const components = options.components ?? buildDaemonComponents(app);
+  const failures: string[] = [];
   for (const component of components) {
-    if (component.runOnce) await component.runOnce();
+    const failure = component.runOnce ? await component.runOnce() : undefined;
+    if (failure) failures.push(failure);
   }
-  const jobs = await app.runner.runDue();
-  app.services.logger.info({ jobs }, 'one pass done');
-  return { jobs };
+  const failedJobs: JobFailure[] = [];
+  const jobs = await app.runner.runDue(failedJobs);
+  for (const f of failedJobs) {
+    failures.push(`job #${f.id} (${f.kind}) failed${f.outcome === 'retry' ? ' and will be retried' : ' for good'}: ${f.error ?? 'no error recorded'}`);
+  }
+  app.services.logger.info({ jobs, failures: failures.length }, 'one pass done');
+  return { jobs, failures };
 }

@@ -46,7 +46,9 @@ export function createWebhookComponent(app: App, timeouts: Pick<HttpListenerOpti
     }
     await start();
     const base = config.server.publicUrl || listener.url();
-    log.info({ url: publicUrlFor(base, WEBHOOK_PATH), statusCallback: statusCallbackUrl(base) }, 'listening for Twilio webhooks');
+    const webhookUrl = publicUrlFor(base, WEBHOOK_PATH);
+    // Which address and port (the one bound: port 0 picks one), and the URL to give Twilio.
+    log.info({ listening: listener.url(), url: webhookUrl, statusCallback: statusCallbackUrl(base) }, `listening on ${listener.url()}; Twilio webhook URL ${webhookUrl}`);
     if (!scrape) return;
     const metricsUrl = listener.url() + METRICS_PATH;
     if (config.server.metricsToken !== '' || /^(127\.|::1$|localhost$)/.test(config.server.host)) {

@@ -2,11 +2,12 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { StoreError, errorMessage } from '../support/errors.js';
 import { redactUrl } from '../config/redact.js';
 import type { Database } from './database.js';
-import { InCodeMigrations, type Dialect } from './migrations.js';
+import type { Dialect } from './migrations.js';
+import { migrateToLatest } from './migrate-to-latest.js';
 import { createRepositories, type Repositories } from './repositories.js';
 import { withStatementCache } from './statement-cache.js';
 import { toStoreError, withStoreErrors } from './store-errors.js';
@@ -45,7 +46,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const store = bindStore(db, dialect, location, () => db.destroy());
   if (options.migrate !== false) {
     try {
-      await migrateToLatest(db, dialect);
+      await migrateToLatest(db, dialect, location);
     } catch (error) {
       await db.destroy().catch(() => undefined);
       if (error instanceof StoreError) throw error;
@@ -67,12 +68,7 @@ function bindStore(db: Kysely<Database>, dialect: Dialect, location: string, clo
   return store;
 }
 
-export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new InCodeMigrations(dialect), allowUnorderedMigrations: true });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-}
+export { migrateToLatest };
 
 function openSqlite(options: StoreOptions): { db: Kysely<Database>; dialect: Dialect; location: string } {
   let path = options.sqlitePath;

@@ -102,7 +102,7 @@ describe('loadConfig', () => {
 
   it('rejects an invalid admin number with the expected form', () => {
     const lines = problems(() => loadConfig({ env: { ...noEnv, ADMIN_WHATSAPP_TO: '12' }, cwd: mkdtempSync(join(tmpdir(), 'e-')) }));
-    expect(lines[0]).toMatch(/admin\.whatsapp: .*expected an international number/);
+    expect(lines[0]).toMatch(/^ADMIN_WHATSAPP_TO \(admin\.whatsapp\): .*expected an international number/);
   });
 
   it('explains corrupt JSON, a missing explicit file and a non-object', () => {
