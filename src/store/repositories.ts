@@ -13,6 +13,7 @@ import { ConversationsRepo } from './conversations-repo.js';
 import { DeferredMessagesRepo } from './deferred-messages-repo.js';
 import { HealthRepo } from './health-repo.js';
 import { SeriesRepo } from './series-repo.js';
+import { RoleplaysRepo } from './roleplays-repo.js';
 
 export interface Repositories {
   users: UsersRepo;
@@ -27,6 +28,7 @@ export interface Repositories {
   deferredMessages: DeferredMessagesRepo;
   health: HealthRepo;
   series: SeriesRepo;
+  roleplays: RoleplaysRepo;
 }
 
 export function createRepositories(db: Kysely<Database>, dialect: Dialect): Repositories {
@@ -43,5 +45,6 @@ export function createRepositories(db: Kysely<Database>, dialect: Dialect): Repo
     followUp: new FollowUpRepo(db, dialect),
     health: new HealthRepo(db, dialect),
     series: new SeriesRepo(db),
+    roleplays: new RoleplaysRepo(db),
   };
 }
