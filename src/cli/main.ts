@@ -7,6 +7,7 @@ import { configCommand } from './config-command.js';
 import { meetingsCommand } from './meetings-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { demoCommand } from './demo-command.js';
+import { reportCommand } from './report-command.js';
 import { VERSION } from './version.js';
 
 /** Builds the command tree. Each command group lives in its own file. */
@@ -23,7 +24,7 @@ export function buildProgram(io: CliIo): Command {
     })
     .exitOverride();
   const globals = () => program.opts<GlobalOptions>();
-  for (const command of [startCommand(io, globals), userCommand(io, globals), configCommand(io, globals), meetingsCommand(io, globals), doctorCommand(io, globals), demoCommand(io, globals)]) {
+  for (const command of [startCommand(io, globals), userCommand(io, globals), configCommand(io, globals), meetingsCommand(io, globals), doctorCommand(io, globals), demoCommand(io, globals), reportCommand(io, globals)]) {
     program.addCommand(command);
   }
   for (const command of program.commands) propagate(command, io);

@@ -14,6 +14,7 @@ import { DeferredMessagesRepo } from './deferred-messages-repo.js';
 import { HealthRepo } from './health-repo.js';
 import { SeriesRepo } from './series-repo.js';
 import { RoleplaysRepo } from './roleplays-repo.js';
+import { ReportRepo } from './report-repo.js';
 
 export interface Repositories {
   users: UsersRepo;
@@ -29,6 +30,7 @@ export interface Repositories {
   health: HealthRepo;
   series: SeriesRepo;
   roleplays: RoleplaysRepo;
+  report: ReportRepo;
 }
 
 export function createRepositories(db: Kysely<Database>, dialect: Dialect): Repositories {
@@ -46,5 +48,6 @@ export function createRepositories(db: Kysely<Database>, dialect: Dialect): Repo
     health: new HealthRepo(db, dialect),
     series: new SeriesRepo(db),
     roleplays: new RoleplaysRepo(db),
+    report: new ReportRepo(db),
   };
 }
