@@ -10,7 +10,7 @@ const LEFT = new Set([0, 5]);
 
 /** The report as text: a heading, one row per salesperson and a team row, then the missing outcomes. */
 export function formatReport(report: Report): string {
-  const time = localTimeFormatter(report.period.timeZone);
+  const time = report.period.timeZone === 'UTC' ? utcTime : localTimeFormatter(report.period.timeZone);
   const lines = [heading(report, time), ''];
   if (report.team.salespeople === 0) {
     lines.push('No salespeople are registered yet: add them with `rolplay user add`.');
@@ -84,11 +84,23 @@ function withChange(text: string, change: number | null, digits = 0): string {
   return `${text} (${rounded > 0 ? '+' : rounded < 0 ? '-' : '±'}${Math.abs(rounded).toFixed(digits)})`;
 }
 
+const utcTime = (at: number) => new Date(at).toISOString().slice(0, 16).replace('T', ' ');
+
+/**
+ * Terminal cells of a cell. Text made only of printable ASCII and the report's own one-cell
+ * glyphs (sparkline bars, ·, ±) is measured by its length; anything else (names in other
+ * scripts, emoji) by string-width, whose first call costs tens of milliseconds (Unicode
+ * segmentation and emoji tables) that a plain report does not need to pay.
+ */
+function cellWidth(text: string): number {
+  return /^[\u0020-\u007E\u00B1\u00B7\u2581-\u2588]*$/.test(text) ? text.length : stringWidth(text);
+}
+
 /** Aligned in terminal cells (string-width): wide characters and emoji in names keep the columns straight. */
 function table(headers: string[], rows: string[][], ruleBefore: number, left: Set<number> = LEFT): string {
-  const widths = headers.map((h, i) => Math.max(stringWidth(h), ...rows.map((r) => stringWidth(r[i] ?? ''))));
+  const widths = headers.map((h, i) => Math.max(cellWidth(h), ...rows.map((r) => cellWidth(r[i] ?? ''))));
   const line = (cells: string[]) => cells.map((c, i) => {
-    const pad = ' '.repeat(widths[i]! - stringWidth(c));
+    const pad = ' '.repeat(widths[i]! - cellWidth(c));
     return left.has(i) ? (i === cells.length - 1 ? c : c + pad) : pad + c;
   }).join('  ').trimEnd();
   const out = [line(headers)];

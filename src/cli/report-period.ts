@@ -1,5 +1,5 @@
 import { UsageError } from '../support/errors.js';
-import { offsetAt, wallClockToUtc } from '../domain/graph-time.js';
+import { offsetAt, wallClockToUtc } from '../domain/zone-offset.js';
 
 const DAY = 86_400_000;
 const DEFAULT_DAYS = 7;

@@ -153,6 +153,23 @@ describe('rolplay report: dates and bad input', () => {
     }
   });
 
+  it('lines the table up in terminal cells when a name is in a wide script', async () => {
+    const { t, cfg } = await store();
+    try {
+      await t.store.users.upsert({ email: 'wang@company.com', name: '王伟明', phone: '+8613800138000', timezone: 'UTC' }, Date.now());
+      await t.store.users.upsert({ email: 'al@company.com', name: 'Al', phone: '+14155552674', timezone: 'UTC' }, Date.now());
+      const run = await runCli(['--config', cfg(), 'report']);
+      const lines = run.stdout.split('\n');
+      const header = lines.find((l) => l.startsWith('SALESPERSON'))!;
+      const end = header.indexOf('MEETINGS') + 'MEETINGS'.length;
+      // 王伟明 is six cells wide in three characters: its row has three characters fewer before the column's end.
+      expect(lines.find((l) => l.startsWith('Al '))!.indexOf('0 (±0)') + '0 (±0)'.length).toBe(end);
+      expect(lines.find((l) => l.startsWith('王伟明'))!.indexOf('0 (±0)') + '0 (±0)'.length).toBe(end - 3);
+    } finally {
+      await t.dispose();
+    }
+  });
+
   it('with nobody registered, says how to add salespeople', async () => {
     const { t, cfg } = await store();
     try {
