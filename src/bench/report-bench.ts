@@ -21,7 +21,8 @@ export interface ReportBenchOptions {
 /**
  * `rolplay report` (the table and --json, default period: the last 7 days) on a store of
  * 100,000 meetings over two years with plans, role-plays and outcomes: whole-process time as a
- * ratio to `node -e 0` measured in the same run (goal <= 2x, issue 15).
+ * ratio to `node -e 0` measured in the same run (goal <= 2x, issue 15). `report --help` beside
+ * them is the CLI's start-up alone, which tells it from the report's own work.
  */
 export async function runReportBench(options: ReportBenchOptions = {}): Promise<BenchFigure[]> {
   const count = options.meetings ?? 100_000;
@@ -40,12 +41,14 @@ export async function runReportBench(options: ReportBenchOptions = {}): Promise<
     const base: number[] = [];
     const table: number[] = [];
     const json: number[] = [];
+    const help: number[] = [];
     await timeProcess([process.execPath, '-e', '0'], env); // warm the file cache
     await timeProcess([process.execPath, BIN, 'report'], env);
     for (let i = 0; i < runs; i++) {
       base.push(await timeProcess([process.execPath, '-e', '0'], env));
       table.push(await timeProcess([process.execPath, BIN, 'report'], env));
       json.push(await timeProcess([process.execPath, BIN, 'report', '--json'], env));
+      help.push(await timeProcess([process.execPath, BIN, 'report', '--help'], env));
     }
     const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
     const node = median(base);
@@ -53,8 +56,10 @@ export async function runReportBench(options: ReportBenchOptions = {}): Promise<
       { section: SECTION, name: '`node -e 0` (median)', value: node, unit: 'ms' },
       { section: SECTION, name: '`report` table (median)', value: median(table), unit: 'ms' },
       { section: SECTION, name: '`report --json` (median)', value: median(json), unit: 'ms' },
+      { section: SECTION, name: '`report --help`, start-up alone (median)', value: median(help), unit: 'ms' },
       { section: SECTION, name: '`report` table / `node -e 0`', value: median(table) / node, unit: 'x', goal: '<= 2' },
       { section: SECTION, name: '`report --json` / `node -e 0`', value: median(json) / node, unit: 'x', goal: '<= 2' },
+      { section: SECTION, name: '`report --help` / `node -e 0`', value: median(help) / node, unit: 'x' },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
