@@ -10,7 +10,7 @@ const DEFAULT_DAYS = 7;
  * that instant (a wall time when it has no Z or offset). Without dates: the last 7 days, today
  * included. Bad input is a UsageError naming the option.
  */
-export function parseReportPeriod(opts: { from?: string; to?: string }, timeZone: string, now: number): { from: number; to: number } {
+export function parseReportPeriod(opts: { from?: string; to?: string }, timeZone: string, now: number): { from: number; to: number; previousFrom: number } {
   const from = opts.from === undefined ? undefined : parseDate('--from', opts.from, 'start', timeZone);
   const to = opts.to === undefined ? undefined : parseDate('--to', opts.to, 'end', timeZone);
   const today = localDay(now, timeZone);
@@ -20,7 +20,20 @@ export function parseReportPeriod(opts: { from?: string; to?: string }, timeZone
     const toText = opts.to === undefined ? 'the end of today (the default --to)' : `--to (${opts.to})`;
     throw new UsageError(`--from (${opts.from}) is not before ${toText}`);
   }
-  return { from: start, to: end };
+  return { from: start, to: end, previousFrom: previousStart(start, end, timeZone) };
+}
+
+/**
+ * The start of the previous period of the same length: as many calendar days earlier when the
+ * period is whole days in the zone (so a week across a daylight-saving change compares with the
+ * week before, midnight to midnight), else the same number of milliseconds.
+ */
+function previousStart(from: number, to: number, timeZone: string): number {
+  const days = Math.round((to - from) / DAY);
+  const a = localDay(from, timeZone);
+  const b = localDay(to, timeZone);
+  if (days >= 1 && startOfDay(a.y, a.m, a.d, timeZone) === from && startOfDay(b.y, b.m, b.d, timeZone) === to) return startOfDay(a.y, a.m, a.d - days, timeZone);
+  return from - (to - from);
 }
 
 function parseDate(option: string, value: string, edge: 'start' | 'end', timeZone: string): number {

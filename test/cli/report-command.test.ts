@@ -124,6 +124,8 @@ describe('rolplay report: dates and bad input', () => {
       // New York is UTC-5 until 8 March 2026 (its midnight is still before the change).
       expect(await period('America/New_York', '--from', '2026-03-01', '--to', '2026-03-07')).toMatchObject({ from: '2026-03-01T05:00:00.000Z', to: '2026-03-08T05:00:00.000Z', days: 7, previous: { from: '2026-02-22T05:00:00.000Z' } });
       expect(await period('Europe/Madrid', '--from', '2026-07-01T09:00', '--to', '2026-07-02T09:00Z')).toMatchObject({ from: '2026-07-01T07:00:00.000Z', to: '2026-07-02T09:00:00.000Z' });
+      // A week across the end of summer time (25 October 2026 in Madrid) is 7 days of 169 hours, compared with the week before, midnight to midnight.
+      expect(await period('Europe/Madrid', '--from', '2026-10-19', '--to', '2026-10-25')).toMatchObject({ from: '2026-10-18T22:00:00.000Z', to: '2026-10-25T23:00:00.000Z', days: 7, previous: { from: '2026-10-11T22:00:00.000Z', to: '2026-10-18T22:00:00.000Z' } });
       const madrid = await period('Europe/Madrid');
       expect(Date.parse(madrid.to) - Date.parse(madrid.from)).toBe(7 * DAY);
       expect(new Date(Date.parse(madrid.to)).toLocaleString('en-GB', { timeZone: 'Europe/Madrid', hour: '2-digit', minute: '2-digit' })).toBe('00:00');

@@ -12,6 +12,8 @@ export interface ReportRequest {
   /** The period [from, to), epoch ms. */
   from: number;
   to: number;
+  /** Where the previous period starts (default: as long before `from` as the period lasts). */
+  previousFrom?: number;
   /** The company time zone the dates were read in (shown, not used for arithmetic). */
   timeZone: string;
   /** Only this salesperson in `users` (the team figures stay the whole team's). */
@@ -49,7 +51,7 @@ export async function buildReport(store: Pick<Store, 'users' | 'report'>, reques
     throw new NotFoundError(`--user: no salesperson is registered as ${wanted} (see \`rolplay user list\`)`);
   }
   const length = request.to - request.from;
-  const window = { previousFrom: request.from - length, from: request.from, to: request.to };
+  const window = { previousFrom: request.previousFrom ?? request.from - length, from: request.from, to: request.to };
   const trendDays = Math.max(1, Math.ceil(length / DAY / MAX_TREND_SLICES));
   const slices = Math.max(1, Math.ceil(length / (trendDays * DAY)));
 
@@ -118,7 +120,7 @@ export async function buildReport(store: Pick<Store, 'users' | 'report'>, reques
   const listed: UserRow[] = wanted === undefined ? users : users.filter((u) => u.email === wanted);
   return {
     period: {
-      from: iso(request.from), to: iso(request.to), timeZone: request.timeZone, days: Math.round((length / DAY) * 100) / 100,
+      from: iso(request.from), to: iso(request.to), timeZone: request.timeZone, days: daysOf(length),
       previous: { from: iso(window.previousFrom), to: iso(request.from) }, trendDays, generatedAt: iso(request.now),
     },
     team: { salespeople: users.length, ...figuresOf(team.current, team.previous, team.trend, team.missing) },
@@ -127,6 +129,12 @@ export async function buildReport(store: Pick<Store, 'users' | 'report'>, reques
       return { email: u.email, name: u.name, ...figuresOf(e.current, e.previous, e.trend, e.missing) };
     }),
   };
+}
+
+/** Whole days when within an hour of one (a week across a daylight-saving change is 7 days), else two decimals. */
+function daysOf(length: number): number {
+  const days = length / DAY;
+  return Math.abs(days - Math.round(days)) <= 1 / 24 + 1e-9 ? Math.round(days) : Math.round(days * 100) / 100;
 }
 
 function iso(at: number): string {

@@ -52,7 +52,7 @@ describe.each(backends)('role-play persona from the weakest rubric part (%s)', (
     expect(w.gemini.calls.at(-1)!.system).toContain(FOCUS_PERSONA.objectionHandling);
   });
 
-  it('a first practice has no focus and says it is the first; a scoring retried after a failure records one row', async () => {
+  it('a first practice has no focus and its score says it is the first', async () => {
     w = await coachingWorld({ backend });
     const meeting = await w.meeting();
     await w.inbound('roleplay');
