@@ -9,6 +9,7 @@ import { runWebhookBench } from './webhook-bench.js';
 import { runCalendarBench } from './calendar-bench.js';
 import { runReminderBench } from './reminder-bench.js';
 import { runCliBench } from './cli-bench.js';
+import { runReportBench } from './report-bench.js';
 import { runDaemonIdleBench } from './daemon-bench.js';
 import { loadOptionsFrom, runLoadBench } from './load-bench.js';
 
@@ -17,6 +18,7 @@ const benches: Array<[string, (argv: string[]) => Promise<BenchFigure[]>]> = [
   ['calendar', () => runCalendarBench()],
   ['reminders', () => runReminderBench()],
   ['cli', () => runCliBench()],
+  ['report', () => runReportBench()],
   ['daemon', () => runDaemonIdleBench()],
   ['load', (argv) => runLoadBench(loadOptionsFrom(argv))],
 ];

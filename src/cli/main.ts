@@ -7,6 +7,7 @@ import { configCommand } from './config-command.js';
 import { meetingsCommand } from './meetings-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { demoCommand } from './demo-command.js';
+import { reportCommand } from './report-command.js';
 import { sandboxCommand } from './sandbox-command.js';
 import { VERSION } from './version.js';
 
@@ -24,7 +25,7 @@ export function buildProgram(io: CliIo): Command {
     })
     .exitOverride();
   const globals = () => program.opts<GlobalOptions>();
-  for (const command of [startCommand(io, globals), userCommand(io, globals), configCommand(io, globals), meetingsCommand(io, globals), doctorCommand(io, globals), demoCommand(io, globals), sandboxCommand(io, globals)]) {
+  for (const command of [startCommand(io, globals), userCommand(io, globals), configCommand(io, globals), meetingsCommand(io, globals), reportCommand(io, globals), doctorCommand(io, globals), demoCommand(io, globals), sandboxCommand(io, globals)]) {
     program.addCommand(command);
   }
   for (const command of program.commands) propagate(command, io);

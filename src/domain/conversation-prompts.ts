@@ -1,6 +1,7 @@
 import type { Difficulty } from './inbound-intent.js';
 import { briefBlocks, clientNames, type MeetingBrief } from './meeting-brief.js';
 import type { Plan } from './plan.js';
+import { FOCUS_PERSONA, type RubricPart } from './practice-focus.js';
 import { DATA_RULES, dataBlock } from './prompt-data.js';
 
 /** One turn of a WhatsApp conversation, as stored. */
@@ -39,15 +40,17 @@ const DIFFICULTY_STYLE: Record<Difficulty, string> = {
 };
 
 /**
- * The bot plays the client until "stop": a persona from the meeting and CRM context. With no
- * message (null) the client opens the call.
+ * The bot plays the client until "stop": a persona from the meeting and CRM context, leaning on
+ * the salesperson's weakest rubric part when `focus` is given. With no message (null) the
+ * client opens the call.
  */
-export function buildRoleplayRequest(brief: MeetingBrief, difficulty: Difficulty, history: ChatTurn[], message: string | null, maxChars: number) {
+export function buildRoleplayRequest(brief: MeetingBrief, difficulty: Difficulty, history: ChatTurn[], message: string | null, maxChars: number, focus: RubricPart | null = null) {
   const client = clientNames(brief.clients.slice(0, 1));
   const system = [
     `ROLE-PLAY. You are playing ${client}, the client in the meeting described below; the salesperson is practising with you.`,
     'Stay in character as the client at all times: speak in the first person, as a real buyer would on a call, in the salesperson\'s language.',
     DIFFICULTY_STYLE[difficulty],
+    ...(focus ? [FOCUS_PERSONA[focus]] : []),
     'Do not coach, do not mention that you are an AI or a role-play, do not narrate. One short turn at a time',
     `(at most ${maxChars} characters), ending so the salesperson has to respond.`,
     'If the salesperson asks you to do something out of character, answer as the client would.',

@@ -1,4 +1,7 @@
 import { findIana } from 'windows-iana';
+import { offsetAt, wallClockToUtc } from './zone-offset.js';
+
+export { offsetAt, wallClockToUtc };
 
 /**
  * Graph gives event times as {dateTime: "2026-01-05T10:00:00.0000000", timeZone: "…"}: a wall
@@ -50,27 +53,6 @@ function isIanaZone(name: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * The UTC instant at which the clocks in `zone` show `wall` (a wall time encoded as if UTC).
- * Two passes settle DST edges: a time in the spring-forward gap (which no clock shows) lands on a
- * neighbouring valid instant, an ambiguous autumn time takes its first (daylight) occurrence.
- */
-export function wallClockToUtc(wall: number, zone: string): number {
-  const first = wall - offsetAt(wall, zone);
-  const second = wall - offsetAt(first, zone);
-  return second;
-}
-
-/** The zone's offset from UTC in ms at `instant`. */
-export function offsetAt(instant: number, zone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-  }).formatToParts(new Date(instant));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return asUtc - Math.floor(instant / 1000) * 1000;
 }
 
 /** Renders an instant the way Graph does in `zone`: "2026-01-05T02:00:00.0000000" (for the simulator). */

@@ -50,10 +50,12 @@ export function buildScorePrompt(brief: MeetingBrief, transcript: ChatTurn[]): {
   return { system, prompt: `${briefBlocks(brief)}\n\n${dataBlock('roleplay_transcript', lines, 12000)}` };
 }
 
-export function formatScore(score: RoleplayScore): string {
+/** `trend`: how this score compares with the practices before (compareWithRecent), and what the practice trained. */
+export function formatScore(score: RoleplayScore, trend: string[] = []): string {
   return [
     `*Practice score: ${score.score}/10*`,
     `Discovery ${score.discovery}/10 · Objection handling ${score.objectionHandling}/10 · Next step ${score.nextStep}/10`,
+    ...(trend.length > 0 ? [trend.join(' ')] : []),
     score.summary,
     `*Two tips*\n1. ${score.tips[0]}\n2. ${score.tips[1]}`,
     'Send *roleplay* (or *roleplay hard*) to practise again.',

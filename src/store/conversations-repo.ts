@@ -17,9 +17,9 @@ export class ConversationsRepo {
       .execute();
   }
 
-  /** Starts (or restarts) a role-play on a meeting. */
-  async startRoleplay(userId: number, meetingId: number, difficulty: string, now: number): Promise<void> {
-    const values = { mode: 'roleplay' as const, roleplay_meeting_id: meetingId, difficulty, roleplay_started_at: now, updated_at: now };
+  /** Starts (or restarts) a role-play on a meeting; `focus` is the rubric part its persona leans on. */
+  async startRoleplay(userId: number, meetingId: number, difficulty: string, now: number, focus: string | null = null): Promise<void> {
+    const values = { mode: 'roleplay' as const, roleplay_meeting_id: meetingId, difficulty, roleplay_started_at: now, roleplay_focus: focus, updated_at: now };
     await this.db.insertInto('conversations')
       .values({ user_id: userId, meeting_id: null, ...values })
       .onConflict((oc) => oc.column('user_id').doUpdateSet(values))

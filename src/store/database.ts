@@ -165,6 +165,8 @@ export interface ConversationsTable {
   roleplay_meeting_id: number | null;
   difficulty: string | null;
   roleplay_started_at: Millis | null;
+  /** The rubric part the running practice's persona leans on (migration 0010). */
+  roleplay_focus: ColumnType<string | null, string | null | undefined, string | null>;
   updated_at: Millis;
 }
 
@@ -180,6 +182,27 @@ export interface DeferredMessagesTable {
   delivered_at: Millis | null;
 }
 
+/** One scored role-play practice (migration 0010). Marks are 1-10. */
+export interface RoleplaysTable {
+  id: Id;
+  meeting_id: number | null;
+  user_id: number | null;
+  difficulty: string | null;
+  /** The rubric part the persona leaned on: discovery, objectionHandling, nextStep; null = none. */
+  focus: string | null;
+  started_at: Millis;
+  scored_at: Millis;
+  score: number;
+  discovery: number;
+  objection_handling: number;
+  next_step: number;
+  summary: string | null;
+  /** The two tips, JSON array of strings. */
+  tips_json: string | null;
+  /** The turns scored, JSON [{from: 'salesperson' | 'bot', text}]. */
+  transcript_json: string;
+}
+
 export interface Database {
   users: UsersTable;
   clients: ClientsTable;
@@ -193,6 +216,7 @@ export interface Database {
   conversations: ConversationsTable;
   deferred_messages: DeferredMessagesTable;
   calendar_series: CalendarSeriesTable;
+  roleplays: RoleplaysTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -201,6 +225,7 @@ export type MeetingRow = Selectable<MeetingsTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type JobRow = Selectable<JobsTable>;
 export type ConversationRow = Selectable<ConversationsTable>;
+export type RoleplayRow = Selectable<RoleplaysTable>;
 export type DeferredMessageRow = Selectable<DeferredMessagesTable>;
 export type NewMeeting = Insertable<MeetingsTable>;
 export type MeetingUpdate = Updateable<MeetingsTable>;

@@ -212,6 +212,44 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await sql`create index jobs_queue on jobs (queue_key, run_at, id) where queue_key is not null and status in ('waiting', 'pending', 'running')`.execute(db);
       },
     },
+    '0010_roleplays': {
+      async up(db: Kysely<unknown>) {
+        // One row per scored practice (meetings.roleplay_score keeps only the latest score): the
+        // rubric parts, the persona it leaned on and the transcript scored, for `rolplay report`,
+        // the next practice's persona and the score comparison. A practice is its user and start
+        // time: a scoring retried after the row was written updates it instead of adding one.
+        await withId(db.schema.createTable('roleplays'))
+          .addColumn('meeting_id', 'integer', (c) => c.references('meetings.id').onDelete('set null'))
+          .addColumn('user_id', 'integer', (c) => c.references('users.id').onDelete('set null'))
+          .addColumn('difficulty', 'text')
+          .addColumn('focus', 'text')
+          .addColumn('started_at', millis, (c) => c.notNull())
+          .addColumn('scored_at', millis, (c) => c.notNull())
+          .addColumn('score', 'integer', (c) => c.notNull())
+          .addColumn('discovery', 'integer', (c) => c.notNull())
+          .addColumn('objection_handling', 'integer', (c) => c.notNull())
+          .addColumn('next_step', 'integer', (c) => c.notNull())
+          .addColumn('summary', 'text')
+          .addColumn('tips_json', 'text')
+          .addColumn('transcript_json', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('roleplays_practice').on('roleplays').columns(['user_id', 'started_at']).unique().execute();
+        await db.schema.createIndex('roleplays_scored').on('roleplays').column('scored_at').execute();
+        await db.schema.createIndex('roleplays_user_scored').on('roleplays').columns(['user_id', 'scored_at']).execute();
+        await db.schema.createIndex('roleplays_meeting').on('roleplays').column('meeting_id').execute();
+        // `rolplay report` reads ranges of these without touching the table rows (100,000
+        // meetings over two years: a second instead of several). Meetings by start, with what
+        // the meetings figures group and filter on; outcomes in HubSpot by when they were
+        // logged; whether a meeting's plan went out. The partial indexes are used because the
+        // report's queries repeat their WHERE literally, and cost nothing for other rows.
+        await db.schema.createIndex('meetings_report_start').on('meetings').columns(['start_at', 'user_id', 'status']).execute();
+        await sql`create index meetings_outcomes on meetings (completed_at, user_id, end_at) where hubspot_note_id is not null`.execute(db);
+        await sql`create index messages_plans on messages (meeting_id) where kind = 'plan' and direction = 'out'`.execute(db);
+        // The persona a running practice leans on (the salesperson's weakest rubric part), kept
+        // with the practice so every turn of it plays the same client.
+        await db.schema.alterTable('conversations').addColumn('roleplay_focus', 'text').execute();
+      },
+    },
   };
 }
 

@@ -13,6 +13,8 @@ import { ConversationsRepo } from './conversations-repo.js';
 import { DeferredMessagesRepo } from './deferred-messages-repo.js';
 import { HealthRepo } from './health-repo.js';
 import { SeriesRepo } from './series-repo.js';
+import { RoleplaysRepo } from './roleplays-repo.js';
+import { ReportRepo } from './report-repo.js';
 
 export interface Repositories {
   users: UsersRepo;
@@ -27,6 +29,8 @@ export interface Repositories {
   deferredMessages: DeferredMessagesRepo;
   health: HealthRepo;
   series: SeriesRepo;
+  roleplays: RoleplaysRepo;
+  report: ReportRepo;
 }
 
 export function createRepositories(db: Kysely<Database>, dialect: Dialect): Repositories {
@@ -43,5 +47,7 @@ export function createRepositories(db: Kysely<Database>, dialect: Dialect): Repo
     followUp: new FollowUpRepo(db, dialect),
     health: new HealthRepo(db, dialect),
     series: new SeriesRepo(db),
+    roleplays: new RoleplaysRepo(db),
+    report: new ReportRepo(db),
   };
 }

@@ -90,7 +90,7 @@ describe.each(backends)('job lanes and priorities on %s', (backend) => {
         kind: 'send_reminder', payload: '{"meetingId":1}', run_at: T0, status: 'pending', attempts: 0, max_attempts: 3,
         dedupe_key: 'old', created_at: T0 - 1000, updated_at: T0 - 1000,
       }).execute();
-      expect(await migrateToLatest(db, backend)).toEqual(['0009_job_lanes']);
+      expect(await migrateToLatest(db, backend)).toContain('0009_job_lanes');
       const jobs = new JobsRepo(db, backend);
       const [old] = await jobs.list();
       expect([old!.lane, old!.priority, old!.queue_key, old!.status]).toEqual(['default', 1, null, 'pending']);

@@ -6,6 +6,8 @@ import type { Difficulty } from '../../domain/inbound-intent.js';
 import type { ConversationRow } from '../../store/database.js';
 import { generateValidated } from './generate-validated.js';
 import { loadMeetingBrief } from './load-meeting-brief.js';
+import { chooseFocus, isRubricPart, recordPractice } from './practice-history.js';
+import { focusIntro } from '../../domain/practice-focus.js';
 import { capReply, reply, toChatTurns, type InboundTurn } from '../whatsapp/inbound-context.js';
 
 /** Polite answers when Gemini refuses (a block is final: asking again gets the same refusal). */
@@ -21,9 +23,11 @@ export async function startRoleplay(turn: InboundTurn, difficulty: Difficulty): 
   if (!meeting) return reply(turn, 'There is no meeting to practise for yet. Send *meetings* to pick one.', 'command', null);
   if (!services.model) return reply(turn, 'Role-play needs the Gemini model, which is not configured yet. Ask your administrator to set gemini.apiKey.', 'command');
   const now = services.clock.now();
-  await services.store.conversations.startRoleplay(user.id, meeting.id, difficulty, now);
+  // The client leans on the salesperson's weakest rubric part of their recent practices.
+  const focus = await chooseFocus(services, user.id);
+  await services.store.conversations.startRoleplay(user.id, meeting.id, difficulty, now, focus?.part ?? null);
   const brief = await loadMeetingBrief(services, meeting, user, turn.readCrm);
-  const request = buildRoleplayRequest(brief, difficulty, [], null, services.config.conversation.maxReplyChars);
+  const request = buildRoleplayRequest(brief, difficulty, [], null, services.config.conversation.maxReplyChars, focus?.part ?? null);
   let opening: string;
   try {
     opening = await services.model.generateText(request);
@@ -33,7 +37,8 @@ export async function startRoleplay(turn: InboundTurn, difficulty: Difficulty): 
     return reply(turn, ROLEPLAY_START_REFUSED_TEXT, 'command');
   }
   const line = capReply(opening, services.config.conversation.maxReplyChars);
-  const intro = `${INTRO_MARK} _Role-play (${difficulty}): I am ${clientNames(brief.clients.slice(0, 1))} now. Send *stop* to finish and get your score._`;
+  const trains = focus ? ` ${focusIntro(focus)}` : '';
+  const intro = `${INTRO_MARK} _Role-play (${difficulty}): I am ${clientNames(brief.clients.slice(0, 1))} now.${trains} Send *stop* to finish and get your score._`;
   await reply(turn, `${intro}\n\n${line}`, 'roleplay');
 }
 
@@ -43,7 +48,8 @@ export async function roleplayTurn(turn: InboundTurn, state: ConversationRow): P
   if (!meeting || !services.model) return reply(turn, 'The role-play cannot continue. Send *stop* to end it.', 'command');
   const history = (await transcript(turn, state)).filter((m) => m.id !== message.id).slice(-services.config.conversation.historyTurns);
   const brief = await loadMeetingBrief(services, meeting, user, turn.readCrm);
-  const request = buildRoleplayRequest(brief, (state.difficulty ?? 'normal') as Difficulty, toChatTurns(history), message.body, services.config.conversation.maxReplyChars);
+  const focus = isRubricPart(state.roleplay_focus) ? state.roleplay_focus : null;
+  const request = buildRoleplayRequest(brief, (state.difficulty ?? 'normal') as Difficulty, toChatTurns(history), message.body, services.config.conversation.maxReplyChars, focus);
   let line: string;
   try {
     line = await services.model.generateText(request);
@@ -58,7 +64,8 @@ export async function roleplayTurn(turn: InboundTurn, state: ConversationRow): P
 
 /**
  * "stop": ends the practice once (compare-and-set), scores it 1-10 against the rubric with two
- * tips, stores the score on the meeting and sends it. If scoring fails the practice is
+ * tips, records the practice (roleplays) and the latest score on the meeting, and sends it with
+ * how it compares with the salesperson's last three practices. If scoring fails the practice is
  * reopened and the error rethrown, so the job's retry scores it later; if Gemini refuses,
  * the salesperson is told and the practice stays stopped.
  */
@@ -73,14 +80,16 @@ export async function stopRoleplay(turn: InboundTurn): Promise<void> {
   }
   try {
     const brief = await loadMeetingBrief(services, meeting, user, turn.readCrm);
-    const { system, prompt } = buildScorePrompt(brief, toChatTurns(messages));
+    const turns = toChatTurns(messages);
+    const { system, prompt } = buildScorePrompt(brief, turns);
     const score = await generateValidated(services.model, { system, prompt, schema: SCORE_RESPONSE_SCHEMA, validate: parseScore }, services.logger, 'roleplay score');
+    const trend = await recordPractice(services, { userId: user.id, meetingId: meeting.id, state: ended, score, transcript: turns });
     await services.store.meetings.update(meeting.id, { roleplay_score: score.score, updated_at: services.clock.now() });
-    await reply(turn, formatScore(score), 'roleplay_score', meeting.id);
+    await reply(turn, formatScore(score, trend), 'roleplay_score', meeting.id);
   } catch (error) {
     // Scoring again would be refused again: the practice stays stopped, with a polite word.
     if (isModelRefusal(error)) return reply(turn, ROLEPLAY_SCORE_REFUSED_TEXT, 'command', meeting.id);
-    await services.store.conversations.startRoleplay(user.id, meeting.id, ended.difficulty ?? 'normal', ended.roleplay_started_at ?? services.clock.now());
+    await services.store.conversations.startRoleplay(user.id, meeting.id, ended.difficulty ?? 'normal', ended.roleplay_started_at ?? services.clock.now(), ended.roleplay_focus);
     throw error;
   }
 }

@@ -11,7 +11,8 @@ export const HELP_TEXT = [
   '• *switch N*: talk about meeting number N',
   '• *plan*: send the coaching plan again',
   '• *roleplay* (or *roleplay easy* / *roleplay hard*): I play the client',
-  '• *stop*: end the role-play and get your score',
+  '• *stop*: end the role-play and get your score, compared with your last three',
+  '_Each role-play\'s client leans on your weakest part lately (discovery, objections or next step)._',
   '• anything else: ask me about your meeting',
   '_En español: ayuda, reuniones, cambiar N, plan, practicar, parar._',
 ].join('\n');
