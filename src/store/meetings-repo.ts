@@ -1,5 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { Database, MeetingRow, MeetingStatus, MeetingUpdate, NewMeeting } from './database.js';
+import type { Dialect } from './migrations.js';
 
 /** The most meetings one list returns unless its filter says fewer. */
 export const LIST_LIMIT = 10_000;
@@ -24,13 +25,27 @@ export type MeetingSummaryRow = Pick<MeetingRow, 'id' | 'title' | 'status' | 'so
 /** A meeting of a recurring series, as much as its place in the series needs. */
 export type SeriesMemberRow = Pick<MeetingRow, 'id' | 'series_master_id' | 'status'>;
 
+/** A line of the meetings list: a meeting's columns and one of its clients (null when it has none). */
+export type MeetingLineRow = MeetingSummaryRow & {
+  client_id: number | null;
+  client_name: string | null;
+  client_email: string | null;
+  client_company: string | null;
+};
+
+const SUMMARY_COLUMNS = [
+  'meetings.id', 'meetings.title', 'meetings.status', 'meetings.source', 'meetings.start_at', 'meetings.end_at', 'meetings.organizer_email',
+  'meetings.user_id', 'meetings.hubspot_note_id', 'meetings.series_master_id', 'users.email as user_email', 'users.name as user_name',
+] as const;
+const HAS_PLAN = sql<number>`case when meetings.plan_json is null then 0 else 1 end`.as('has_plan');
+
 export interface MeetingListRow extends MeetingRow {
   user_email: string | null;
   user_name: string | null;
 }
 
 export class MeetingsRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Kysely<Database>, private readonly dialect: Dialect) {}
 
   byId(id: number): Promise<MeetingRow | undefined> {
     return this.db.selectFrom('meetings').selectAll().where('id', '=', id).executeTakeFirst();
@@ -65,20 +80,39 @@ export class MeetingsRepo {
     return this.listed(filter).selectAll('meetings').select(['users.email as user_email', 'users.name as user_name']).execute();
   }
 
-  /** Like list(), with only the columns the meetings list shows. */
-  listSummaries(filter: MeetingFilter = {}): Promise<MeetingSummaryRow[]> {
-    return this.listed(filter)
-      .select(['meetings.id', 'meetings.title', 'meetings.status', 'meetings.source', 'meetings.start_at', 'meetings.end_at', 'meetings.organizer_email', 'meetings.user_id', 'meetings.hubspot_note_id', 'meetings.series_master_id', 'users.email as user_email', 'users.name as user_name'])
-      .select(sql<number>`case when meetings.plan_json is null then 0 else 1 end`.as('has_plan'))
-      .execute();
+  /**
+   * The meetings list, one row per meeting and client (one row with null client columns for a
+   * meeting without clients), in list order and each meeting's clients by id: one query that
+   * joins what the list shows. On SQLite the rows stream (a row at a time from better-sqlite3),
+   * so a list of 10,000 meetings never holds them all; PostgreSQL (no cursor support
+   * installed) reads them in one go.
+   */
+  async *listLines(filter: MeetingFilter = {}): AsyncGenerator<MeetingLineRow> {
+    const query = this.db.selectFrom(this.listed(filter).select(SUMMARY_COLUMNS).select(HAS_PLAN).as('m'))
+      .leftJoin('meeting_clients as mc', 'mc.meeting_id', 'm.id')
+      .leftJoin('clients as c', 'c.id', 'mc.client_id')
+      .selectAll('m')
+      .select(['c.id as client_id', 'c.name as client_name', 'c.email as client_email', 'c.company as client_company'])
+      .orderBy('m.start_at').orderBy('m.id').orderBy('mc.client_id');
+    if (this.dialect === 'sqlite') yield* query.stream();
+    else yield* await query.execute();
   }
 
   /**
-   * Every stored meeting of these series, cancelled ones included, each series in start order
-   * (ties by id): one query for a whole list, read straight off the (series_master_id,
-   * start_at) index. (A window function over the same rows, joined to the list, cost twice as
-   * much on 10,000 series meetings in SQLite: it sorts, then builds an index to join on.)
+   * Every stored meeting of the series that the list for `filter` shows (cancelled ones
+   * included), each series in start order (ties by id): what their "↻ i/n" marks count, read
+   * off the (series_master_id, start_at) index. (A window function over the same rows, joined
+   * to the list, cost twice as much on 10,000 series meetings in SQLite: it sorts, then builds
+   * an index to join on.)
    */
+  listedSeriesMembers(filter: MeetingFilter = {}): Promise<SeriesMemberRow[]> {
+    return this.db.selectFrom('meetings').select(['id', 'series_master_id', 'status'])
+      .where('series_master_id', 'in', this.listed(filter).select('meetings.series_master_id'))
+      .orderBy('series_master_id').orderBy('start_at').orderBy('id')
+      .execute();
+  }
+
+  /** Every stored meeting of these series, as listedSeriesMembers() (one meeting's details). */
   async seriesMembers(masterIds: string[]): Promise<SeriesMemberRow[]> {
     const ids = [...new Set(masterIds)];
     const out: SeriesMemberRow[] = [];
@@ -89,20 +123,6 @@ export class MeetingsRepo {
         .execute());
     }
     return out;
-  }
-
-  /**
-   * The clients of the meetings listSummaries(filter) returns, in one query: the same filter as
-   * a subquery, not a list of thousands of ids (twice as fast on a 10,000-meeting list).
-   */
-  listSummaryClients(filter: MeetingFilter = {}): Promise<Array<{ meeting_id: number; name: string | null; email: string | null; company: string | null }>> {
-    const ids = this.listed(filter).select('meetings.id');
-    return this.db.selectFrom('meeting_clients')
-      .innerJoin('clients', 'clients.id', 'meeting_clients.client_id')
-      .select(['meeting_clients.meeting_id', 'clients.name', 'clients.email', 'clients.company'])
-      .where('meeting_clients.meeting_id', 'in', ids)
-      .orderBy('clients.id')
-      .execute();
   }
 
   /** The meetings a list shows, in its order and up to its limit (columns chosen by the caller). */

@@ -1,6 +1,6 @@
 import type { MeetingStatus } from '../../store/database.js';
-import { seriesMarks, type SeriesMark, type SeriesMember } from '../../domain/series-position.js';
-import { LIST_LIMIT, type MeetingFilter, type MeetingSummaryRow } from '../../store/meetings-repo.js';
+import { seriesMarks, type SeriesMark } from '../../domain/series-position.js';
+import type { MeetingFilter, MeetingLineRow, MeetingSummaryRow } from '../../store/meetings-repo.js';
 import type { Store } from '../../store/open-store.js';
 
 /** One line of `rolplay meetings list`: what an operator scans for, nothing more. */
@@ -25,34 +25,31 @@ export interface MeetingSummary {
 export type { MeetingFilter, SeriesMark };
 
 /**
- * The meetings that match `filter`, soonest first, with their clients (two queries in all) and
- * their places in their recurring series (one more query when the list is filtered).
+ * The meetings that match `filter`, soonest first, with their clients and their places in their
+ * recurring series: one query for the series, one for the list itself, whose rows stream in
+ * (see MeetingsRepo.listLines), so each meeting is made, used and dropped in turn.
  */
-export async function listMeetings(store: Pick<Store, 'meetings'>, filter: MeetingFilter = {}): Promise<MeetingSummary[]> {
-  const rows = await store.meetings.listSummaries(filter);
-  const marks = seriesMarks(await seriesMembersOf(store, filter, rows));
-  // A meeting added between the two queries has no row here, so its clients are just ignored.
-  const clients = await store.meetings.listSummaryClients(filter);
-  const byMeeting = new Map<number, MeetingSummary['clients']>();
-  for (const c of clients) {
-    let list = byMeeting.get(c.meeting_id);
-    if (!list) byMeeting.set(c.meeting_id, (list = []));
-    list.push({ name: c.name, email: c.email, company: c.company });
+export async function* eachMeeting(store: Pick<Store, 'meetings'>, filter: MeetingFilter = {}): AsyncGenerator<MeetingSummary> {
+  const marks = seriesMarks(await store.meetings.listedSeriesMembers(filter));
+  // A meeting of a series added between the two queries has no mark yet: it lists as a single meeting.
+  let row: MeetingLineRow | undefined;
+  let clients: MeetingSummary['clients'] = [];
+  for await (const line of store.meetings.listLines(filter)) {
+    if (row !== undefined && line.id !== row.id) {
+      yield summarise(row, clients, marks.get(row.id) ?? null);
+      clients = [];
+    }
+    row = line;
+    if (line.client_id !== null) clients.push({ name: line.client_name, email: line.client_email, company: line.client_company });
   }
-  return rows.map((row) => summarise(row, byMeeting.get(row.id) ?? [], marks.get(row.id) ?? null));
+  if (row !== undefined) yield summarise(row, clients, marks.get(row.id) ?? null);
 }
 
-/**
- * Every stored meeting of the series in `rows`. A list with no filter that the limit did not cut
- * already holds them all, in start order: no query then (the common `meetings list`).
- */
-async function seriesMembersOf(store: Pick<Store, 'meetings'>, filter: MeetingFilter, rows: MeetingSummaryRow[]): Promise<SeriesMember[]> {
-  if (!rows.some((r) => r.series_master_id !== null)) return [];
-  const whole = Object.entries(filter).every(([key, value]) => key === 'limit' || value === undefined) && rows.length < (filter.limit ?? LIST_LIMIT);
-  if (whole) return rows;
-  const masterIds = new Set<string>();
-  for (const r of rows) if (r.series_master_id !== null) masterIds.add(r.series_master_id);
-  return store.meetings.seriesMembers([...masterIds]);
+/** eachMeeting() as one array (the terminal UI, which keeps the list to move around in). */
+export async function listMeetings(store: Pick<Store, 'meetings'>, filter: MeetingFilter = {}): Promise<MeetingSummary[]> {
+  const meetings: MeetingSummary[] = [];
+  for await (const m of eachMeeting(store, filter)) meetings.push(m);
+  return meetings;
 }
 
 export function summarise(row: MeetingSummaryRow, clients: MeetingSummary['clients'], series: SeriesMark | null): MeetingSummary {
