@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The one schema behind config.json, the environment overrides, `config show` and the
