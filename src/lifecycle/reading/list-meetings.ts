@@ -1,6 +1,6 @@
 import type { MeetingStatus } from '../../store/database.js';
 import { seriesMarks, type SeriesMark } from '../../domain/series-position.js';
-import type { MeetingFilter, MeetingLineRow, MeetingSummaryRow } from '../../store/meetings-repo.js';
+import type { MeetingFilter, MeetingListData, MeetingSummaryRow } from '../../store/meetings-repo.js';
 import type { Store } from '../../store/open-store.js';
 
 /** One line of `rolplay meetings list`: what an operator scans for, nothing more. */
@@ -25,34 +25,32 @@ export interface MeetingSummary {
 export type { MeetingFilter, SeriesMark };
 
 /**
- * The meetings that match `filter`, soonest first, with their clients and their places in their
- * recurring series: one query for the series, one for the list itself, whose rows stream in
- * (see MeetingsRepo.listLines), so each meeting is made, used and dropped in turn.
+ * The meetings that match `filter`, soonest first, with their clients, salesperson and place in
+ * their recurring series. The rows are read at once (see MeetingsRepo.listSummaries); each
+ * summary is made as the result is iterated, so a caller that prints and moves on (`meetings
+ * list --json`) never holds 10,000 of them.
  */
-export async function* eachMeeting(store: Pick<Store, 'meetings'>, filter: MeetingFilter = {}): AsyncGenerator<MeetingSummary> {
-  const marks = seriesMarks(await store.meetings.listedSeriesMembers(filter));
-  // A meeting of a series added between the two queries has no mark yet: it lists as a single meeting.
-  let row: MeetingLineRow | undefined;
-  let clients: MeetingSummary['clients'] = [];
-  for await (const line of store.meetings.listLines(filter)) {
-    if (row !== undefined && line.id !== row.id) {
-      yield summarise(row, clients, marks.get(row.id) ?? null);
-      clients = [];
-    }
-    row = line;
-    if (line.client_id !== null) clients.push({ name: line.client_name, email: line.client_email, company: line.client_company });
-  }
-  if (row !== undefined) yield summarise(row, clients, marks.get(row.id) ?? null);
+export async function readMeetings(store: Pick<Store, 'meetings'>, filter: MeetingFilter = {}): Promise<Iterable<MeetingSummary>> {
+  const list = await store.meetings.listSummaries(filter);
+  return summaries(list, seriesMarks(list.seriesMembers));
 }
 
-/** eachMeeting() as one array (the terminal UI, which keeps the list to move around in). */
+/** readMeetings() as one array (the terminal UI, which keeps the list to move around in). */
 export async function listMeetings(store: Pick<Store, 'meetings'>, filter: MeetingFilter = {}): Promise<MeetingSummary[]> {
-  const meetings: MeetingSummary[] = [];
-  for await (const m of eachMeeting(store, filter)) meetings.push(m);
-  return meetings;
+  return [...await readMeetings(store, filter)];
 }
 
-export function summarise(row: MeetingSummaryRow, clients: MeetingSummary['clients'], series: SeriesMark | null): MeetingSummary {
+function* summaries(list: MeetingListData, marks: Map<number, SeriesMark>): Generator<MeetingSummary> {
+  for (const row of list.rows) {
+    const clients = row.client_ids === null ? [] : row.client_ids.split(',').map((id) => list.clients.get(Number(id)) ?? UNKNOWN_CLIENT);
+    yield summarise(row, row.user_id === null ? null : list.users.get(row.user_id) ?? null, clients, marks.get(row.id) ?? null);
+  }
+}
+
+/** A client deleted between the list's queries (its meetings lose it a moment later, by cascade). */
+const UNKNOWN_CLIENT = { name: null, email: null, company: null };
+
+export function summarise(row: MeetingSummaryRow, user: MeetingSummary['user'], clients: MeetingSummary['clients'], series: SeriesMark | null): MeetingSummary {
   return {
     id: row.id,
     title: row.title,
@@ -61,7 +59,7 @@ export function summarise(row: MeetingSummaryRow, clients: MeetingSummary['clien
     startAt: Number(row.start_at),
     endAt: Number(row.end_at),
     organizerEmail: row.organizer_email,
-    user: row.user_id !== null && row.user_email !== null ? { id: row.user_id, email: row.user_email, name: row.user_name ?? row.user_email } : null,
+    user,
     clients,
     markers: {
       plan: Number(row.has_plan) === 1 || row.status === 'plan_sent' || row.status === 'reminder_sent' || row.status === 'completed',
