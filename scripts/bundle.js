@@ -25,6 +25,11 @@ await build({
   // Each `await import()` in the CLI (the daemon, the cloud clients, the terminal UI, the demo)
   // becomes its own chunk, still loaded only by the commands that need it.
   splitting: true,
+  // Node 20 decodes, parses and compiles every byte of a chunk it loads (no compile cache):
+  // without comments and whitespace the chunks are about half the size. Names are kept, so
+  // stack traces and profiles stay readable.
+  minifyWhitespace: true,
+  minifySyntax: true,
   // Maps lead back to src/ through tsc's maps; bin/rolplay.js turns them on for ROLPLAY_DEBUG.
   sourcemap: true,
   logLevel: 'warning',

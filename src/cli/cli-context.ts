@@ -1,5 +1,5 @@
-import { loadConfig, type LoadedConfig } from '../config/load-config.js';
-import { createLogger, type Logger } from '../support/logger.js';
+import type { LoadedConfig } from '../config/load-config.js';
+import type { Logger } from '../support/logger.js';
 import { ConfigError } from '../support/errors.js';
 import { logLevelProblem } from '../config/log-level.js';
 import type { Config } from '../config/schema.js';
@@ -19,24 +19,36 @@ export interface CliIo {
 export interface CliContext {
   loaded: LoadedConfig;
   config: Config;
-  logger: Logger;
+  /** Created on first use: a command that logs nothing never loads the logging library. */
+  readonly logger: Logger;
   io: CliIo;
 }
+
 
 export const processIo = (): CliIo => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
 
 /**
  * Loads config and a logger for one command. Commands that print results keep logs at "warn"
  * unless asked, so their own output stays readable, and log human lines (`rolplay: warning:
- * ...`); the daemon (`daemon: true`) logs JSON at the configured level.
+ * ...`); the daemon (`daemon: true`) logs JSON at the configured level. The config schema loads
+ * here, not at start-up, so `--help` and commands that need no config start without it (see
+ * main.ts); the logger (and pino) only when something logs.
  */
-export function cliContext(globals: GlobalOptions, io: CliIo, defaultLevel?: string, options: { daemon?: boolean } = {}): CliContext {
+export async function cliContext(globals: GlobalOptions, io: CliIo, defaultLevel?: string, options: { daemon?: boolean } = {}): Promise<CliContext> {
   const flagOrEnv = requestedLogLevel(globals, io.env);
+  const [{ loadConfig }, { createLogger }] = await Promise.all([import('../config/load-config.js'), import('../support/logger.js')]);
   const loaded = loadConfig({ configPath: globals.config, env: io.env, cwd: io.cwd });
   const level = flagOrEnv ?? defaultLevel ?? loaded.config.log.level;
-  // The daemon logs JSON (pretty on a TTY) for log collectors; a command's warnings are for a person.
-  const logger = createLogger({ level, env: io.env, human: options.daemon ? undefined : io.stderr });
-  return { loaded, config: loaded.config, logger, io };
+  let logger: Logger | undefined;
+  return {
+    loaded,
+    config: loaded.config,
+    io,
+    get logger() {
+      // The daemon logs JSON (pretty on a TTY) for log collectors; a command's warnings are for a person.
+      return (logger ??= createLogger({ level, env: io.env, human: options.daemon ? undefined : io.stderr }));
+    },
+  };
 }
 
 /**

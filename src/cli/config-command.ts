@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { redactConfig } from '../config/redact.js';
 import { cliContext, print, printJson, type CliIo, type GlobalOptions } from './cli-context.js';
 
 export function configCommand(io: CliIo, globals: () => GlobalOptions): Command {
@@ -7,8 +6,9 @@ export function configCommand(io: CliIo, globals: () => GlobalOptions): Command 
   config.command('show')
     .description('print the effective configuration (secrets redacted) and where each value came from')
     .option('--json', 'print JSON: {file, config, sources}')
-    .action((opts: { json?: boolean }) => {
-      const ctx = cliContext(globals(), io, 'warn');
+    .action(async (opts: { json?: boolean }) => {
+      const ctx = await cliContext(globals(), io, 'warn');
+      const { redactConfig } = await import('../config/redact.js');
       const redacted = redactConfig(ctx.config);
       if (opts.json) return printJson(io, { file: ctx.loaded.path, config: redacted, sources: ctx.loaded.sources });
       print(io, `# config file: ${ctx.loaded.path ?? '(none: defaults and environment only)'}`);

@@ -1,12 +1,10 @@
 import { Command } from 'commander';
 import { ConfigError, RolplayError, errorMessage } from '../support/errors.js';
-import { SECRET_KEYS, type Config } from '../config/schema.js';
+import type { Config } from '../config/schema.js';
 import { findPlaceholders } from '../config/placeholders.js';
-import { systemClock } from '../support/clock.js';
-import { openStore, type Store } from '../store/open-store.js';
-import { redactSecrets, runChecks, type CheckResult, type DoctorCheck } from '../lifecycle/doctor/doctor-checks.js';
-import { storeChecks } from '../lifecycle/doctor/doctor-store-checks.js';
-import { probesFromServices, serviceChecks } from '../lifecycle/doctor/doctor-service-checks.js';
+import type { Store } from '../store/open-store.js';
+import type { CheckResult, DoctorCheck } from '../lifecycle/doctor/doctor-checks.js';
+import { openCliStore } from './meeting-args.js';
 import { cliContext, print, printJson, type CliContext, type CliIo, type GlobalOptions } from './cli-context.js';
 import { createProgress } from './progress.js';
 
@@ -24,7 +22,7 @@ export function doctorCommand(io: CliIo, globals: () => GlobalOptions): Command 
     .action(async (opts: { json?: boolean }) => {
       let ctx: CliContext;
       try {
-        ctx = cliContext(globals(), io, 'silent');
+        ctx = await cliContext(globals(), io, 'silent');
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         const results: CheckResult[] = error.problems.map((p) => ({ name: 'Config', status: 'fail', detail: p }));
@@ -32,7 +30,12 @@ export function doctorCommand(io: CliIo, globals: () => GlobalOptions): Command 
         else for (const r of results) print(io, line(r));
         throw new ConfigError(`the configuration has ${error.problems.length} problem(s): fix them and run \`rolplay doctor\` again`);
       }
-      const secrets = secretValues(ctx.config);
+      // The checks, the store and the SDK clients load only now: `rolplay --help` stays quick.
+      const [{ SECRET_KEYS }, { systemClock }, { redactSecrets, runChecks }, { storeChecks }, { probesFromServices, serviceChecks }] = await Promise.all([
+        import('../config/schema.js'), import('../support/clock.js'), import('../lifecycle/doctor/doctor-checks.js'),
+        import('../lifecycle/doctor/doctor-store-checks.js'), import('../lifecycle/doctor/doctor-service-checks.js'),
+      ]);
+      const secrets = secretValues(ctx.config, SECRET_KEYS);
       const results: CheckResult[] = [];
       const progress = createProgress(io, !opts.json);
       const done = (r: CheckResult) => {
@@ -49,14 +52,13 @@ export function doctorCommand(io: CliIo, globals: () => GlobalOptions): Command 
       let store: Store | undefined;
       try {
         progress.start('opening the store');
-        store = await openStore({ databaseUrl: ctx.config.database.url, dataDir: ctx.config.dataDir });
+        store = await openCliStore(ctx);
       } catch (error) {
         done({ name: 'Store', status: 'fail', detail: errorMessage(error) });
       }
       try {
         if (store) {
           const checks: DoctorCheck[] = [];
-          // The SDK clients load only here, so the rest of the CLI stays quick to start.
           const { buildApp } = await import('../daemon/build-app.js');
           const app = await buildApp({ config: ctx.config, logger: ctx.logger, store });
           checks.push(...serviceChecks(ctx.config, probesFromServices(app.services)), ...storeChecks(store, systemClock));
@@ -80,8 +82,8 @@ function line(r: CheckResult): string {
   return `${MARK[r.status]} ${r.name}: ${r.detail}`;
 }
 
-function secretValues(config: Config): string[] {
-  return [...SECRET_KEYS]
+function secretValues(config: Config, secretKeys: ReadonlySet<string>): string[] {
+  return [...secretKeys]
     .map((key) => key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], config))
     .filter((v): v is string => typeof v === 'string' && v !== '');
 }

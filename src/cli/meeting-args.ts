@@ -1,5 +1,5 @@
 import { UsageError } from '../support/errors.js';
-import { openStore, type Store } from '../store/open-store.js';
+import type { Store } from '../store/open-store.js';
 import type { CliContext } from './cli-context.js';
 
 /** A meeting id from the command line, or a UsageError naming where ids come from. */
@@ -10,6 +10,8 @@ export function parseMeetingId(text: string): number {
   return Number(text);
 }
 
-export function openCliStore(ctx: CliContext): Promise<Store> {
+/** The configured store; the store code (Kysely, the SQLite driver) loads only here. */
+export async function openCliStore(ctx: Pick<CliContext, 'config'>): Promise<Store> {
+  const { openStore } = await import('../store/open-store.js');
   return openStore({ databaseUrl: ctx.config.database.url, dataDir: ctx.config.dataDir });
 }

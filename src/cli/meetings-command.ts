@@ -1,10 +1,6 @@
 import { Command } from 'commander';
-import { listMeetings } from '../lifecycle/reading/list-meetings.js';
-import { meetingDetails } from '../lifecycle/reading/meeting-details.js';
 import { cliContext, print, printJson, type CliIo, type GlobalOptions } from './cli-context.js';
 import { openCliStore, parseMeetingId } from './meeting-args.js';
-import { formatTable } from './format-table.js';
-import { TABLE_HEADERS, detailJson, formatDetailText, localTimeFormatter, summaryJson, tableRow } from './format-meeting.js';
 import { parseMeetingFilter, type MeetingFilterOptions } from './meeting-filter.js';
 import { replayCommand, replayMeeting, replaySummary } from './meetings-replay-command.js';
 import { importCommand } from './meetings-import-command.js';
@@ -33,7 +29,7 @@ export function meetingsCommand(io: CliIo, globals: () => GlobalOptions): Comman
     .option('--no-tui', 'print the plain table even on a terminal')
     .action(async (opts: ListOptions) => {
       const filter = parseMeetingFilter(opts);
-      const ctx = cliContext(globals(), io, 'warn');
+      const ctx = await cliContext(globals(), io, 'warn');
       const store = await openCliStore(ctx);
       try {
         if (!opts.json && opts.tui && io.stdout.isTTY && process.stdin.isTTY) {
@@ -43,17 +39,8 @@ export function meetingsCommand(io: CliIo, globals: () => GlobalOptions): Comman
           await runMeetingsTui({ store, filter, env: io.env, replay: async (id) => replaySummary(await replayMeeting(ctx, store, id, {})) });
           return;
         }
-        const rows = await listMeetings(store, filter);
-        if (opts.json) {
-          io.stdout.write(`${JSON.stringify(rows.map(summaryJson))}\n`);
-          return;
-        }
-        if (rows.length === 0) {
-          print(io, 'No meetings match. Meetings appear once a registered salesperson invites the bot (see `rolplay doctor`), or with `rolplay meetings import`.');
-          return;
-        }
-        const time = localTimeFormatter();
-        print(io, formatTable(TABLE_HEADERS, rows.map((m) => tableRow(m, time))));
+        const { printMeetingList } = await import('./print-meeting-list.js');
+        await printMeetingList(io, store, filter, opts.json === true);
       } finally {
         await store.close();
       }
@@ -65,9 +52,10 @@ export function meetingsCommand(io: CliIo, globals: () => GlobalOptions): Comman
     .option('--json', 'print JSON')
     .action(async (idText: string, opts: { json?: boolean }) => {
       const id = parseMeetingId(idText);
-      const ctx = cliContext(globals(), io, 'warn');
+      const ctx = await cliContext(globals(), io, 'warn');
       const store = await openCliStore(ctx);
       try {
+        const [{ meetingDetails }, { detailJson, formatDetailText }] = await Promise.all([import('../lifecycle/reading/meeting-details.js'), import('./format-meeting.js')]);
         const detail = await meetingDetails(store, id);
         if (opts.json) printJson(io, detailJson(detail));
         else print(io, formatDetailText(detail));

@@ -25,7 +25,7 @@ export function importCommand(io: CliIo, globals: () => GlobalOptions): Command 
     .option('--json', 'print one result per item as JSON')
     .action(async (file: string, opts: { json?: boolean; includePast?: boolean }) => {
       const payload = parseJsonText(await readInput(file), file === '-' ? 'standard input' : file);
-      const ctx = cliContext(globals(), io, 'warn');
+      const ctx = await cliContext(globals(), io, 'warn');
       const store = await openCliStore(ctx);
       let results: ImportItemResult[];
       try {

@@ -53,7 +53,7 @@ export function replayCommand(io: CliIo, globals: () => GlobalOptions): Command 
     .option('--json', 'print the result as JSON')
     .action(async (idText: string, opts: { dryRun?: boolean; force?: boolean; json?: boolean }) => {
       const id = parseMeetingId(idText);
-      const ctx = cliContext(globals(), io, 'warn');
+      const ctx = await cliContext(globals(), io, 'warn');
       const store = await openCliStore(ctx);
       try {
         const r = await replayMeeting(ctx, store, id, { dryRun: opts.dryRun, force: opts.force });

@@ -7,7 +7,7 @@ import type { ReportOptions } from './report-command.js';
 
 /** The `rolplay report` action: options -> period -> report -> table or JSON. */
 export async function runReport(io: CliIo, globals: GlobalOptions, opts: ReportOptions): Promise<void> {
-  const ctx = cliContext(globals, io, 'warn');
+  const ctx = await cliContext(globals, io, 'warn');
   const timeZone = ctx.config.defaults.timezone;
   const now = Date.now();
   const period = parseReportPeriod(opts, timeZone, now);

@@ -15,7 +15,7 @@ export function startCommand(io: CliIo, globals: () => GlobalOptions): Command {
     .description('run the daemon: poll the calendar, serve the WhatsApp webhook, run due jobs')
     .option('--once', 'one calendar poll and one pass over due jobs, then exit (for cron and tests)')
     .action(async (opts: { once?: boolean }) => {
-      const ctx = cliContext(globals(), io, undefined, { daemon: true });
+      const ctx = await cliContext(globals(), io, undefined, { daemon: true });
       // Loaded here, not at the top: they pull in every SDK, which other commands do not need.
       const { buildApp } = await import('../daemon/build-app.js');
       const { runOnce, startDaemon } = await import('../daemon/start-daemon.js');

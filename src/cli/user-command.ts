@@ -1,9 +1,8 @@
 import { Command } from 'commander';
-import { registerUser } from '../lifecycle/users/register-user.js';
 import { NotFoundError, errorMessage } from '../support/errors.js';
-import { openStore } from '../store/open-store.js';
 import { cliContext, print, printJson, type CliIo, type GlobalOptions } from './cli-context.js';
 import { formatTable } from './format-table.js';
+import { openCliStore } from './meeting-args.js';
 
 export function userCommand(io: CliIo, globals: () => GlobalOptions): Command {
   const user = new Command('user').description('register and manage salespeople (who gets coached on WhatsApp)');
@@ -17,9 +16,10 @@ export function userCommand(io: CliIo, globals: () => GlobalOptions): Command {
     .option('--no-welcome', 'do not send the welcome WhatsApp message')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { name: string; email: string; phone: string; timezone?: string; welcome: boolean; json?: boolean }) => {
-      const ctx = cliContext(globals(), io, 'warn');
+      const ctx = await cliContext(globals(), io, 'warn');
       // The composition root loads every SDK: only the commands that need it pay for that.
       const { buildApp } = await import('../daemon/build-app.js');
+      const { registerUser } = await import('../lifecycle/users/register-user.js');
       const app = await buildApp({ config: ctx.config, logger: ctx.logger });
       try {
         const result = await registerUser(app.services, opts);
@@ -53,8 +53,8 @@ export function userCommand(io: CliIo, globals: () => GlobalOptions): Command {
     .description('list registered salespeople')
     .option('--json', 'print a JSON array')
     .action(async (opts: { json?: boolean }) => {
-      const ctx = cliContext(globals(), io, 'warn');
-      const store = await openStore({ databaseUrl: ctx.config.database.url, dataDir: ctx.config.dataDir });
+      const ctx = await cliContext(globals(), io, 'warn');
+      const store = await openCliStore(ctx);
       try {
         const users = await store.users.list();
         if (opts.json) return printJson(io, users.map(publicUser));
@@ -69,8 +69,8 @@ export function userCommand(io: CliIo, globals: () => GlobalOptions): Command {
     .description('remove a salesperson (their past meetings stay, unassigned)')
     .argument('<email>', 'the salesperson\'s email')
     .action(async (email: string) => {
-      const ctx = cliContext(globals(), io, 'warn');
-      const store = await openStore({ databaseUrl: ctx.config.database.url, dataDir: ctx.config.dataDir });
+      const ctx = await cliContext(globals(), io, 'warn');
+      const store = await openCliStore(ctx);
       try {
         if (!(await store.users.remove(email))) throw new NotFoundError(`no salesperson with email ${email.toLowerCase()} (see \`rolplay user list\`)`);
         print(io, `Removed ${email.toLowerCase()}.`);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A meeting outcome as rolplay stores it (meetings.outcome_json) and logs it to the CRM. The

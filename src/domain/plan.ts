@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The coaching plan as the model must return it and as meetings.plan_json stores it. The

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ChatTurn } from './conversation-prompts.js';
 import { briefBlocks, type MeetingBrief } from './meeting-brief.js';
 import { DATA_RULES, dataBlock } from './prompt-data.js';

@@ -1,5 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { Database, MeetingRow, MeetingStatus, MeetingUpdate, NewMeeting } from './database.js';
+import type { Dialect } from './migrations.js';
 
 /** The most meetings one list returns unless its filter says fewer. */
 export const LIST_LIMIT = 10_000;
@@ -13,16 +14,41 @@ export interface MeetingFilter {
   limit?: number;
 }
 
-/** The columns of the meetings list: no plan, body or outcome text, so 10,000 rows stay quick. */
-export type MeetingSummaryRow = Pick<MeetingRow, 'id' | 'title' | 'status' | 'source' | 'start_at' | 'end_at' | 'organizer_email' | 'user_id' | 'hubspot_note_id' | 'series_master_id'> & {
-  user_email: string | null;
-  user_name: string | null;
+/**
+ * A row of the meetings list: no plan, body or outcome text, no series id, salesperson or
+ * client text (those come once each, in MeetingListData), so 10,000 rows stay small.
+ */
+export type MeetingSummaryRow = Pick<MeetingRow, 'id' | 'title' | 'status' | 'source' | 'start_at' | 'end_at' | 'organizer_email' | 'user_id' | 'hubspot_note_id'> & {
   /** 1 when a plan is stored. */
   has_plan: number;
+  /** The meeting's client ids, ascending, comma-separated; null when it has none. */
+  client_ids: string | null;
 };
 
 /** A meeting of a recurring series, as much as its place in the series needs. */
 export type SeriesMemberRow = Pick<MeetingRow, 'id' | 'series_master_id' | 'status'>;
+
+/** What the meetings list shows: its rows, and once each the salespeople, clients and series they refer to. */
+export interface MeetingListData {
+  rows: MeetingSummaryRow[];
+  users: Map<number, { id: number; email: string; name: string }>;
+  clients: Map<number, { name: string | null; email: string | null; company: string | null }>;
+  /** Every stored meeting of the listed series (see seriesOfListed). */
+  seriesMembers: SeriesMemberRow[];
+}
+
+const SUMMARY_COLUMNS = [
+  'meetings.id', 'meetings.title', 'meetings.status', 'meetings.source', 'meetings.start_at', 'meetings.end_at',
+  'meetings.organizer_email', 'meetings.user_id', 'meetings.hubspot_note_id',
+] as const;
+const HAS_PLAN = sql<number>`case when meetings.plan_json is null then 0 else 1 end`.as('has_plan');
+/** Each meeting's client ids in one column: a subquery read off the (meeting_id, client_id) key. */
+const CLIENT_IDS = {
+  sqlite: sql<string | null>`(select group_concat(mc.client_id, ',' order by mc.client_id) from meeting_clients mc where mc.meeting_id = meetings.id)`.as('client_ids'),
+  postgres: sql<string | null>`(select string_agg(mc.client_id::text, ',' order by mc.client_id) from meeting_clients mc where mc.meeting_id = meetings.id)`.as('client_ids'),
+};
+/** Ids per `in (...)` list: well under SQLite's and PostgreSQL's limits on bound parameters. */
+const IDS_PER_QUERY = 500;
 
 export interface MeetingListRow extends MeetingRow {
   user_email: string | null;
@@ -30,7 +56,7 @@ export interface MeetingListRow extends MeetingRow {
 }
 
 export class MeetingsRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Kysely<Database>, private readonly dialect: Dialect) {}
 
   byId(id: number): Promise<MeetingRow | undefined> {
     return this.db.selectFrom('meetings').selectAll().where('id', '=', id).executeTakeFirst();
@@ -65,44 +91,68 @@ export class MeetingsRepo {
     return this.listed(filter).selectAll('meetings').select(['users.email as user_email', 'users.name as user_name']).execute();
   }
 
-  /** Like list(), with only the columns the meetings list shows. */
-  listSummaries(filter: MeetingFilter = {}): Promise<MeetingSummaryRow[]> {
-    return this.listed(filter)
-      .select(['meetings.id', 'meetings.title', 'meetings.status', 'meetings.source', 'meetings.start_at', 'meetings.end_at', 'meetings.organizer_email', 'meetings.user_id', 'meetings.hubspot_note_id', 'meetings.series_master_id', 'users.email as user_email', 'users.name as user_name'])
-      .select(sql<number>`case when meetings.plan_json is null then 0 else 1 end`.as('has_plan'))
-      .execute();
+  /**
+   * The meetings list for `filter`: its rows in list order (read off the start_at index, which
+   * also holds the id), then the salespeople and clients they name, and the series they belong
+   * to. Four short queries, whatever the length of the list: no query per meeting.
+   */
+  async listSummaries(filter: MeetingFilter = {}): Promise<MeetingListData> {
+    const rows: MeetingSummaryRow[] = await this.listed(filter).select(SUMMARY_COLUMNS).select(HAS_PLAN).select(CLIENT_IDS[this.dialect]).execute();
+    const userIds = new Set<number>();
+    const clientIds = new Set<number>();
+    for (const row of rows) {
+      if (row.user_id !== null) userIds.add(row.user_id);
+      if (row.client_ids !== null) for (const id of row.client_ids.split(',')) clientIds.add(Number(id));
+    }
+    const [users, clients, seriesMembers] = await Promise.all([
+      this.byIds([...userIds], (ids) => this.db.selectFrom('users').select(['id', 'email', 'name']).where('id', 'in', ids).execute()),
+      this.byIds([...clientIds], (ids) => this.db.selectFrom('clients').select(['id', 'name', 'email', 'company']).where('id', 'in', ids).execute()),
+      this.seriesOfListed(filter),
+    ]);
+    return {
+      rows,
+      users: new Map(users.map((u) => [u.id, u])),
+      clients: new Map(clients.map(({ id, ...c }) => [id, c])),
+      seriesMembers,
+    };
   }
 
   /**
-   * Every stored meeting of these series, cancelled ones included, each series in start order
-   * (ties by id): one query for a whole list, read straight off the (series_master_id,
-   * start_at) index. (A window function over the same rows, joined to the list, cost twice as
-   * much on 10,000 series meetings in SQLite: it sorts, then builds an index to join on.)
+   * Every stored meeting of the series that the list for `filter` shows (cancelled ones
+   * included), each series in start order (ties by id): what their "↻ i/n" marks count, read
+   * off the (series_master_id, start_at) index. An unfiltered list takes every series: the
+   * same marks, without reading the list a second time. (A window function over the same
+   * rows, joined to the list, cost twice as much on 10,000 series meetings in SQLite: it
+   * sorts, then builds an index to join on.)
    */
+  private seriesOfListed(filter: MeetingFilter): Promise<SeriesMemberRow[]> {
+    const unfiltered = Object.entries(filter).every(([key, value]) => key === 'limit' || value === undefined);
+    const members = this.db.selectFrom('meetings').select(['id', 'series_master_id', 'status'])
+      .orderBy('series_master_id').orderBy('start_at').orderBy('id');
+    return (unfiltered
+      ? members.where('series_master_id', 'is not', null)
+      : members.where('series_master_id', 'in', this.listed(filter).select('meetings.series_master_id'))
+    ).execute();
+  }
+
+  /** `query` run for `ids` a few hundred at a time. */
+  private async byIds<T>(ids: number[], query: (ids: number[]) => Promise<T[]>): Promise<T[]> {
+    const out: T[] = [];
+    for (let i = 0; i < ids.length; i += IDS_PER_QUERY) out.push(...await query(ids.slice(i, i + IDS_PER_QUERY)));
+    return out;
+  }
+
+  /** Every stored meeting of these series, as in listSummaries() (one meeting's details). */
   async seriesMembers(masterIds: string[]): Promise<SeriesMemberRow[]> {
     const ids = [...new Set(masterIds)];
     const out: SeriesMemberRow[] = [];
-    for (let i = 0; i < ids.length; i += 500) {
+    for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
       out.push(...await this.db.selectFrom('meetings').select(['id', 'series_master_id', 'status'])
-        .where('series_master_id', 'in', ids.slice(i, i + 500))
+        .where('series_master_id', 'in', ids.slice(i, i + IDS_PER_QUERY))
         .orderBy('series_master_id').orderBy('start_at').orderBy('id')
         .execute());
     }
     return out;
-  }
-
-  /**
-   * The clients of the meetings listSummaries(filter) returns, in one query: the same filter as
-   * a subquery, not a list of thousands of ids (twice as fast on a 10,000-meeting list).
-   */
-  listSummaryClients(filter: MeetingFilter = {}): Promise<Array<{ meeting_id: number; name: string | null; email: string | null; company: string | null }>> {
-    const ids = this.listed(filter).select('meetings.id');
-    return this.db.selectFrom('meeting_clients')
-      .innerJoin('clients', 'clients.id', 'meeting_clients.client_id')
-      .select(['meeting_clients.meeting_id', 'clients.name', 'clients.email', 'clients.company'])
-      .where('meeting_clients.meeting_id', 'in', ids)
-      .orderBy('clients.id')
-      .execute();
   }
 
   /** The meetings a list shows, in its order and up to its limit (columns chosen by the caller). */

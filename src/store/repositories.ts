@@ -37,7 +37,7 @@ export function createRepositories(db: Kysely<Database>, dialect: Dialect): Repo
   return {
     users: new UsersRepo(db),
     clients: new ClientsRepo(db),
-    meetings: new MeetingsRepo(db),
+    meetings: new MeetingsRepo(db, dialect),
     messages: new MessagesRepo(db),
     jobs: new JobsRepo(db, dialect),
     syncState: new SyncStateRepo(db),

@@ -1,8 +1,15 @@
-import { pino, type Logger, type DestinationStream } from 'pino';
+import { createRequire } from 'node:module';
+import type { Logger, DestinationStream } from 'pino';
 import { colorWanted } from './color-env.js';
 import { humanLogLine } from './human-log-line.js';
 
 export type { Logger } from 'pino';
+
+/**
+ * pino, loaded on the first logger made rather than with this module: pino and its helpers are
+ * a few dozen CommonJS files, and most CLI commands never log (so never make a logger).
+ */
+const loadPino = (): typeof import('pino').pino => (createRequire(import.meta.url)('pino') as typeof import('pino')).pino;
 
 /** Field names that hold secrets wherever they appear in a log object. */
 const SECRET_KEYS = [
@@ -30,6 +37,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const env = options.env ?? process.env;
   const level = options.level ?? env.ROLPLAY_LOG_LEVEL ?? 'info';
   const paths = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`].map((p) => (key.includes('-') ? p.replace(key, `["${key}"]`) : p)));
+  const pino = loadPino();
   const base = { level, redact: { paths, censor: '[redacted]' }, base: undefined };
   if (options.destination) return pino(base, options.destination);
   const human = options.human;
@@ -48,5 +56,5 @@ export function prettyOptions(env: NodeJS.ProcessEnv) {
 
 /** A logger that drops everything: for tests and for commands that print their own output. */
 export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
+  return loadPino()({ level: 'silent' });
 }

@@ -1,6 +1,6 @@
 import type { MeetingStatus } from '../../store/database.js';
-import { seriesMarks, type SeriesMark, type SeriesMember } from '../../domain/series-position.js';
-import { LIST_LIMIT, type MeetingFilter, type MeetingSummaryRow } from '../../store/meetings-repo.js';
+import { seriesMarks, type SeriesMark } from '../../domain/series-position.js';
+import type { MeetingFilter, MeetingListData, MeetingSummaryRow } from '../../store/meetings-repo.js';
 import type { Store } from '../../store/open-store.js';
 
 /** One line of `rolplay meetings list`: what an operator scans for, nothing more. */
@@ -25,37 +25,32 @@ export interface MeetingSummary {
 export type { MeetingFilter, SeriesMark };
 
 /**
- * The meetings that match `filter`, soonest first, with their clients (two queries in all) and
- * their places in their recurring series (one more query when the list is filtered).
+ * The meetings that match `filter`, soonest first, with their clients, salesperson and place in
+ * their recurring series. The rows are read at once (see MeetingsRepo.listSummaries); each
+ * summary is made as the result is iterated, so a caller that prints and moves on (`meetings
+ * list --json`) never holds 10,000 of them.
  */
+export async function readMeetings(store: Pick<Store, 'meetings'>, filter: MeetingFilter = {}): Promise<Iterable<MeetingSummary>> {
+  const list = await store.meetings.listSummaries(filter);
+  return summaries(list, seriesMarks(list.seriesMembers));
+}
+
+/** readMeetings() as one array (the terminal UI, which keeps the list to move around in). */
 export async function listMeetings(store: Pick<Store, 'meetings'>, filter: MeetingFilter = {}): Promise<MeetingSummary[]> {
-  const rows = await store.meetings.listSummaries(filter);
-  const marks = seriesMarks(await seriesMembersOf(store, filter, rows));
-  // A meeting added between the two queries has no row here, so its clients are just ignored.
-  const clients = await store.meetings.listSummaryClients(filter);
-  const byMeeting = new Map<number, MeetingSummary['clients']>();
-  for (const c of clients) {
-    let list = byMeeting.get(c.meeting_id);
-    if (!list) byMeeting.set(c.meeting_id, (list = []));
-    list.push({ name: c.name, email: c.email, company: c.company });
+  return [...await readMeetings(store, filter)];
+}
+
+function* summaries(list: MeetingListData, marks: Map<number, SeriesMark>): Generator<MeetingSummary> {
+  for (const row of list.rows) {
+    const clients = row.client_ids === null ? [] : row.client_ids.split(',').map((id) => list.clients.get(Number(id)) ?? UNKNOWN_CLIENT);
+    yield summarise(row, row.user_id === null ? null : list.users.get(row.user_id) ?? null, clients, marks.get(row.id) ?? null);
   }
-  return rows.map((row) => summarise(row, byMeeting.get(row.id) ?? [], marks.get(row.id) ?? null));
 }
 
-/**
- * Every stored meeting of the series in `rows`. A list with no filter that the limit did not cut
- * already holds them all, in start order: no query then (the common `meetings list`).
- */
-async function seriesMembersOf(store: Pick<Store, 'meetings'>, filter: MeetingFilter, rows: MeetingSummaryRow[]): Promise<SeriesMember[]> {
-  if (!rows.some((r) => r.series_master_id !== null)) return [];
-  const whole = Object.entries(filter).every(([key, value]) => key === 'limit' || value === undefined) && rows.length < (filter.limit ?? LIST_LIMIT);
-  if (whole) return rows;
-  const masterIds = new Set<string>();
-  for (const r of rows) if (r.series_master_id !== null) masterIds.add(r.series_master_id);
-  return store.meetings.seriesMembers([...masterIds]);
-}
+/** A client deleted between the list's queries (its meetings lose it a moment later, by cascade). */
+const UNKNOWN_CLIENT = { name: null, email: null, company: null };
 
-export function summarise(row: MeetingSummaryRow, clients: MeetingSummary['clients'], series: SeriesMark | null): MeetingSummary {
+export function summarise(row: MeetingSummaryRow, user: MeetingSummary['user'], clients: MeetingSummary['clients'], series: SeriesMark | null): MeetingSummary {
   return {
     id: row.id,
     title: row.title,
@@ -64,7 +59,7 @@ export function summarise(row: MeetingSummaryRow, clients: MeetingSummary['clien
     startAt: Number(row.start_at),
     endAt: Number(row.end_at),
     organizerEmail: row.organizer_email,
-    user: row.user_id !== null && row.user_email !== null ? { id: row.user_id, email: row.user_email, name: row.user_name ?? row.user_email } : null,
+    user,
     clients,
     markers: {
       plan: Number(row.has_plan) === 1 || row.status === 'plan_sent' || row.status === 'reminder_sent' || row.status === 'completed',

@@ -38,7 +38,8 @@ export async function meetingDetails(store: Pick<Store, 'meetings' | 'clients' |
     row.series_master_id === null ? [] : store.meetings.seriesMembers([row.series_master_id]),
   ]);
   const summary = summarise(
-    { ...row, user_email: user?.email ?? null, user_name: user?.name ?? null, has_plan: row.plan_json === null ? 0 : 1 },
+    { ...row, has_plan: row.plan_json === null ? 0 : 1, client_ids: null },
+    user ? { id: user.id, email: user.email, name: user.name } : null,
     clients.map((c) => ({ name: c.name, email: c.email, company: c.company })),
     seriesMarks(series).get(row.id) ?? null,
   );

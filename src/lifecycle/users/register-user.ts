@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { UsageError } from '../../support/errors.js';
 import { isTimeZone } from '../../config/schema.js';
 import { parsePhone } from '../../domain/phone.js';

@@ -1,0 +1,38 @@
+import { readMeetings, type MeetingFilter } from '../lifecycle/reading/list-meetings.js';
+import type { Store } from '../store/open-store.js';
+import { print, type CliIo } from './cli-context.js';
+import { formatTable } from './format-table.js';
+import { TABLE_HEADERS, localTimeFormatter, summaryJson, tableRow } from './format-meeting.js';
+
+/** JSON goes out in pieces of about this many characters, not as one string of the whole list. */
+const PIECE = 64 * 1024;
+
+/** `rolplay meetings list` when it does not draw the terminal UI: the plain table, or `--json`. */
+export async function printMeetingList(io: CliIo, store: Pick<Store, 'meetings'>, filter: MeetingFilter, json: boolean): Promise<void> {
+  const meetings = await readMeetings(store, filter);
+  if (json) {
+    // `JSON.stringify(meetings.map(summaryJson))` byte for byte, written as it is made: each
+    // meeting's objects die young instead of surviving collection after collection with
+    // 10,000 others (which cost more than the query on a large list).
+    let text = '[';
+    let first = true;
+    for (const m of meetings) {
+      text += `${first ? '' : ','}${JSON.stringify(summaryJson(m))}`;
+      first = false;
+      if (text.length >= PIECE) {
+        io.stdout.write(text);
+        text = '';
+      }
+    }
+    io.stdout.write(`${text}]\n`);
+    return;
+  }
+  const time = localTimeFormatter();
+  const rows: string[][] = [];
+  for (const m of meetings) rows.push(tableRow(m, time));
+  if (rows.length === 0) {
+    print(io, 'No meetings match. Meetings appear once a registered salesperson invites the bot (see `rolplay doctor`), or with `rolplay meetings import`.');
+    return;
+  }
+  print(io, formatTable(TABLE_HEADERS, rows));
+}

@@ -1,0 +1,53 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
+
+/**
+ * The packages a module loads before any of its code runs: its static value imports (not
+ * `import type`, not `await import()`), followed through our own files.
+ */
+function packagesLoadedBy(entry: string): Map<string, string> {
+  const packages = new Map<string, string>();
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const source = readFileSync(file, 'utf8');
+    for (const m of source.matchAll(/^import\s+(type\s+)?([^'";]*?)\s*from\s+'([^']+)';|^import\s+'([^']+)';/gm)) {
+      const [, typeOnly, names = '', from, bare] = m;
+      const specifier = from ?? bare!;
+      // `import type {...}` and `import { type A, type B }` are erased by TypeScript.
+      if (typeOnly || /^\{\s*(type\s+\w+\s*,?\s*)+\}$/.test(names)) continue;
+      if (specifier.startsWith('.')) visit(sourceOf(file, specifier));
+      else packages.set(specifier, file.slice(SRC.length + 1));
+    }
+  };
+  visit(resolve(SRC, entry));
+  return packages;
+}
+
+/** The .ts or .tsx file behind a relative `./x.js` import. */
+function sourceOf(from: string, specifier: string): string {
+  const base = resolve(dirname(from), specifier.replace(/\.js$/, ''));
+  const found = ['.ts', '.tsx'].map((ext) => base + ext).find((path) => existsSync(path));
+  if (!found) throw new Error(`${from}: cannot find the source of ${specifier}`);
+  return found;
+}
+
+describe('what the CLI loads at start-up', () => {
+  it('is commander and Node built-ins only: the config schema, the store, pino and the use cases load in the actions that need them', () => {
+    const loaded = packagesLoadedBy('cli/main.ts');
+    const other = [...loaded].filter(([name]) => name !== 'commander' && !name.startsWith('node:') && !builtinModules.includes(name));
+    // e.g. [['zod', 'config/schema.ts']]: a command file imports that module at the top instead of in its action.
+    expect(other).toEqual([]);
+    expect(loaded.has('commander')).toBe(true);
+  });
+
+  it('follows imports far enough to see the store load Kysely and the SQLite driver', () => {
+    expect([...packagesLoadedBy('store/open-store.ts').keys()]).toEqual(expect.arrayContaining(['kysely', 'better-sqlite3']));
+  });
+});
