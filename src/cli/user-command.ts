@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { NotFoundError, errorMessage } from '../support/errors.js';
 import { cliContext, print, printJson, type CliIo, type GlobalOptions } from './cli-context.js';
-import { formatTable } from './format-table.js';
 import { openCliStore } from './meeting-args.js';
 
 export function userCommand(io: CliIo, globals: () => GlobalOptions): Command {
@@ -59,6 +58,8 @@ export function userCommand(io: CliIo, globals: () => GlobalOptions): Command {
         const users = await store.users.list();
         if (opts.json) return printJson(io, users.map(publicUser));
         if (users.length === 0) return print(io, 'No salespeople registered yet: add one with `rolplay user add --name ... --email ... --phone ...`.');
+        // Loaded here: the table measures cells with string-width, which --help does not need.
+        const { formatTable } = await import('./format-table.js');
         print(io, formatTable(['EMAIL', 'NAME', 'WHATSAPP', 'TIME ZONE', 'ADDED'], users.map((u) => [u.email, u.name, u.phone, u.timezone, new Date(u.created_at).toISOString().slice(0, 10)])));
       } finally {
         await store.close();
