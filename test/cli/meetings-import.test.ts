@@ -56,8 +56,10 @@ describe('rolplay meetings import', () => {
     expect(run.stdout).toMatch(/^item 2: meeting \d+ "Call stranger": already over: stored as history, completed/m);
     expect(run.stdout).toContain('4 of 4 items imported. Plans go out when `rolplay start` runs.');
 
-    const list = JSON.parse((await runCli(['--config', path, 'meetings', 'list', '--json'])).stdout) as Array<{ id: number; title: string; status: string }>;
+    const list = JSON.parse((await runCli(['--config', path, 'meetings', 'list', '--json'])).stdout) as Array<{ id: number; title: string; status: string; plan: boolean; reminder: boolean }>;
     expect(list.map((m) => [m.title, m.status])).toEqual([['Call last-week', 'completed'], ['Call this-morning', 'scheduled'], ['Call stranger', 'completed'], ['Call next', 'scheduled']]);
+    // History is marked by what happened: no plan went out and nobody was asked.
+    expect(list.map((m) => [m.plan, m.reminder])).toEqual([[false, false], [false, false], [false, false], [false, false]]);
     const jobs = async (title: string) => {
       const show = await runCli(['--config', path, 'meetings', 'show', String(list.find((m) => m.title === title)!.id), '--json']);
       return (JSON.parse(show.stdout) as { jobs: Array<{ kind: string; status: string }> }).jobs.map((j) => `${j.kind}:${j.status}`);

@@ -22,7 +22,7 @@ export async function seedMeetings(store: Store) {
   const planned = await meeting(1, 'Acme renewal', sara.id, 'sara@company.com', 'plan_sent', {
     plan_json: JSON.stringify({ summary: 'Renewal with a price objection coming', steps: ['Open with usage numbers', 'Offer a two-year term', 'Agree next steps'], objections: [{ objection: 'Too expensive', answer: 'Show the ROI' }], questions: ['Who signs?'] }),
   });
-  const done = await meeting(2, 'Globex intro', tom.id, 'tom@company.com', 'completed', { hubspot_note_id: '9001', plan_json: '{"summary":"Intro"}' });
+  const done = await meeting(2, 'Globex intro', tom.id, 'tom@company.com', 'completed', { hubspot_note_id: '9001', plan_json: '{"summary":"Intro"}', reminded_at: T0 + 2 * 24 * HOUR + HOUR + 60_000 });
   const cancelled = await meeting(3, 'Cancelled demo', sara.id, 'sara@company.com', 'cancelled');
   const unmatched = await meeting(4, 'Stranger call', null, 'stranger@elsewhere.com', 'scheduled');
   await store.clients.setForMeeting(planned.id, [ana.id]);

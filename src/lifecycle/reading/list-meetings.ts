@@ -62,8 +62,11 @@ export function summarise(row: MeetingSummaryRow, user: MeetingSummary['user'], 
     user,
     clients,
     markers: {
-      plan: Number(row.has_plan) === 1 || row.status === 'plan_sent' || row.status === 'reminder_sent' || row.status === 'completed',
-      reminder: row.status === 'reminder_sent' || row.status === 'completed',
+      // From what happened, not from the status: a meeting imported as history (meetings import
+      // --include-past) is completed with no plan and no reminder, and a late reminder held back
+      // behind an open question is reminder_sent before it is asked.
+      plan: Number(row.has_plan) === 1 || row.status === 'plan_sent',
+      reminder: row.reminded_at !== null,
       note: row.hubspot_note_id !== null,
     },
     hubspotNoteId: row.hubspot_note_id,
