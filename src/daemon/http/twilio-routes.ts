@@ -27,13 +27,16 @@ export interface TwilioRoutesOptions {
   /** false only with twilio.validateSignatures = false (warned about at start). */
   validateSignatures: boolean;
   verifySignature: (check: SignatureInput) => boolean;
-  onInbound: (params: Record<string, string>) => Promise<ReceiveResult>;
+  /** `receivedAt`: when the request came in, before its body was read and checked. */
+  onInbound: (params: Record<string, string>, receivedAt: number) => Promise<ReceiveResult>;
   /** POST /twilio-status, signed like the webhook; without it that path is 404. */
   onStatus?: (params: Record<string, string>) => Promise<StatusCallbackResult>;
   logger: Logger;
+  /** The daemon's clock (Date.now by default): stamps when each request came in. */
+  now?: () => number;
 }
 
-type FormHandler = (params: Record<string, string>) => Promise<ReceiveResult | StatusCallbackResult>;
+type FormHandler = (params: Record<string, string>, receivedAt: number) => Promise<ReceiveResult | StatusCallbackResult>;
 
 /**
  * Twilio's WhatsApp webhook and its message status callbacks. Both are thin and share every
@@ -48,7 +51,12 @@ export function twilioRoutes(options: TwilioRoutesOptions): HttpRoute[] {
   const base = publicBase(options.publicUrl);
   const route = (path: string, handle: FormHandler): HttpRoute => ({ path, methods: ['POST'], handle: (req, res) => receive(req, res, handle) });
 
+  const now = options.now ?? Date.now;
+
   async function receive(req: IncomingMessage, res: ServerResponse, handle: FormHandler): Promise<void> {
+    // Stamped first: under load, reading the body and checking its signature take event-loop turns,
+    // and a sender's messages reaching two daemons 20 ms apart must keep their order (receive-inbound.ts).
+    const receivedAt = now();
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== 'application/x-www-form-urlencoded') return refuseUnread(req, res, 415, 'expected application/x-www-form-urlencoded');
     const declared = Number(req.headers['content-length'] ?? 0);
@@ -69,7 +77,7 @@ export function twilioRoutes(options: TwilioRoutesOptions): HttpRoute[] {
         return respond(res, 403, 'text/plain', 'invalid signature');
       }
     }
-    const result = await handle(form.params);
+    const result = await handle(form.params, receivedAt);
     if (result.status === 'invalid') return respond(res, 400, 'text/plain', result.problem);
     respond(res, 200, 'text/xml', EMPTY_TWIML);
   }

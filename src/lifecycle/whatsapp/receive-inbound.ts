@@ -21,6 +21,8 @@ export async function receiveInbound(
   services: Pick<Services, 'queue' | 'config' | 'clock'>,
   params: Record<string, string>,
   enqueue: Enqueue = (request) => services.queue.enqueue(request),
+  /** When the webhook request came in (default: now). */
+  receivedAt: number = services.clock.now(),
 ): Promise<ReceiveResult> {
   const sid = params.MessageSid ?? params.SmsMessageSid ?? '';
   if (!SID.test(sid)) return { status: 'invalid', problem: 'MessageSid is missing or malformed' };
@@ -42,8 +44,8 @@ export async function receiveInbound(
   // The conversation's queue key keeps one sender's messages in arrival order across daemons:
   // each may start only conversation.orderWindowMs after it arrived, and within the key they go
   // by that time, so a message that arrived first but was stored last (another daemon, a slower
-  // request) is still handled first.
-  const runAt = services.clock.now() + inboundOrderWindowMs(services.config);
+  // request) is still handled first. The time is the request's arrival, before its body was read.
+  const runAt = receivedAt + inboundOrderWindowMs(services.config);
   const { job, created } = await enqueue(jobRequest(HANDLE_INBOUND, payload, { dedupeKey: `inbound:${sid}`, runAt, queueKey: conversationKey(payload.from.replace(/[\s()-]/g, '')) }));
   return created ? { status: 'queued', jobId: job.id } : { status: 'duplicate' };
 }

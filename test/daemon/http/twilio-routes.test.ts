@@ -69,6 +69,27 @@ describe('Twilio routes', () => {
     expect(received).toEqual([params]);
   });
 
+  it('stamps a message with when its request came in, not when its slow body was read (the conversation order goes by it)', async () => {
+    let stamped = 0;
+    const url = await start({ onInbound: async (_params, receivedAt) => {
+      stamped = receivedAt;
+      return { status: 'queued', jobId: 1 };
+    } });
+    const body = form(params);
+    const sentHeadersAt = Date.now();
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${url}/whatsapp-webhook`, { method: 'POST', headers: { ...signedHeaders(params), 'content-length': Buffer.byteLength(body) } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+      setTimeout(() => req.end(body), 400);
+    });
+    expect(status).toBe(200);
+    expect(stamped - sentHeadersAt).toBeLessThan(300);
+  });
+
   it('answers a second delivery of the same MessageSid 200 without handing it over again', async () => {
     const url = await start();
     await post(url, form(params), signedHeaders(params));
