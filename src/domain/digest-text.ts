@@ -31,7 +31,7 @@ export function partToWorkOn(rubric: ReportFigures['rubric']): { part: RubricPar
 }
 
 export function digestText(name: string, f: ReportFigures, period: DigestPeriod): string {
-  const lines = [`*Your week with rolplay*, ${formatPeriod(period)}`];
+  const lines = [`*Your week with rolplay* (${formatPeriod(period)})`];
   lines.push(`• Meetings: ${f.meetings}, ${f.plansSent} prepared with a plan`);
   if (f.roleplays === 0) {
     lines.push('• Role-plays: none this week. Send *roleplay* to practise your next meeting.');
@@ -64,7 +64,7 @@ export interface TeamDigestPerson {
 }
 
 export function teamDigestText(team: ReportFigures, people: TeamDigestPerson[], period: DigestPeriod): string {
-  const lines = [`*rolplay: the team's week*, ${formatPeriod(period)}`];
+  const lines = [`*rolplay: the team's week* (${formatPeriod(period)})`];
   lines.push(`Meetings: ${team.meetings}, ${team.plansSent} prepared. Role-plays: ${team.roleplays}${team.averageScore === null ? '' : `, average ${formatMark(team.averageScore)}/10${changeNote(team.change.averageScore)}`}.`);
   lines.push(`Outcomes logged: ${team.outcomesLogged}; still missing: ${team.missingOutcomes.length}.`);
   const focus = partToWorkOn(team.rubric);
@@ -98,9 +98,10 @@ export function isoWeek(at: number, timeZone: string): string {
   return `${date.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
 }
 
-/** "23 Nov - 29 Nov" in the company time zone (`to` is exclusive). */
+/** "the 7 days to Mon 30 Nov" in the company time zone (the period ends at the scheduled time). */
 export function formatPeriod(period: DigestPeriod): string {
-  return `${formatDay(period.from, period.timeZone)} - ${formatDay(period.to - 1, period.timeZone)}`;
+  const days = Math.round((period.to - period.from) / 86_400_000);
+  return `the ${days} days to ${formatDay(period.to, period.timeZone)}`;
 }
 
 function formatDay(at: number, timeZone: string): string {
