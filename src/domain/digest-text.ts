@@ -42,8 +42,11 @@ export function digestText(name: string, f: ReportFigures, period: DigestPeriod)
   }
   if (f.outcomesLogged > 0) lines.push(`• Outcomes logged to HubSpot: ${f.outcomesLogged}`);
   if (f.missingOutcomes.length > 0) {
-    lines.push(`• Still missing an outcome (reply to my question, or write "Done ..."):`);
-    for (const m of f.missingOutcomes.slice(0, MAX_MISSING)) lines.push(`  - ${title(m.title)}, ${formatDay(Date.parse(m.startAt), period.timeZone)}`);
+    lines.push('• Still missing an outcome:');
+    for (const m of f.missingOutcomes.slice(0, MAX_MISSING)) {
+      const waiting = m.waitingFor === 'hubspot' ? ' (answered, not in HubSpot yet)' : '';
+      lines.push(`  - ${title(m.title)}, ${formatDay(Date.parse(m.startAt), period.timeZone)}${waiting}`);
+    }
     if (f.missingOutcomes.length > MAX_MISSING) lines.push(`  - and ${f.missingOutcomes.length - MAX_MISSING} more`);
   }
   lines.push('', `_Reply *digest off* to stop these weekly summaries, ${firstName(name)}._`);

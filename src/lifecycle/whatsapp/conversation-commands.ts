@@ -61,7 +61,9 @@ export async function setDigest(turn: InboundTurn, on: boolean): Promise<void> {
   const text = on
     ? 'Your weekly digest is on: a summary of your week (meetings, role-plays, outcomes) when the week ends. Send *digest off* to stop it.'
     : 'Your weekly digest is off. Send *digest on* to get it again.';
-  await reply(turn, text, 'command');
+  // The choice is kept either way; without schedule.digest nobody gets a digest yet.
+  const unscheduled = services.config.schedule.digest === '' ? ' (Weekly digests are not switched on for your team yet.)' : '';
+  await reply(turn, text + unscheduled, 'command');
 }
 
 function when(meeting: MeetingRow, user: UserRow): string {

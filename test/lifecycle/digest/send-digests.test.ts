@@ -39,7 +39,7 @@ describe('weekly digest', () => {
       '• Role-plays: 3, average 7.7/10, up 2.7 on the week before; by day 7 → 9',
       '• Work on: *discovery* (6/10 on average)',
       '• Outcomes logged to HubSpot: 3',
-      '• Still missing an outcome (reply to my question, or write "Done ..."):',
+      '• Still missing an outcome:',
       '  - Initech demo, Thu 26 Nov',
       '',
       '_Reply *digest off* to stop these weekly summaries, Sara._',
@@ -48,7 +48,7 @@ describe('weekly digest', () => {
     expect(tom.body).toContain('• Meetings: 1, 1 prepared with a plan');
     expect(tom.body).toContain('• Role-plays: 1, average 4/10\n');
     expect(tom.body).toContain('• Work on: *discovery* (3/10 on average)');
-    expect(tom.body).toContain('  - Umbrella pilot, Wed 25 Nov');
+    expect(tom.body).toContain('  - Umbrella pilot, Wed 25 Nov (answered, not in HubSpot yet)');
     expect(tom.body).not.toContain('Outcomes logged');
   });
 
