@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { buildApp, type App } from '../../src/daemon/build-app.js';
 import { buildDaemonComponents } from '../../src/daemon/daemon-components.js';
+import { cronDigestSchedule } from '../../src/daemon/digest-component.js';
 import { runOnce } from '../../src/daemon/start-daemon.js';
 import { FakeClock } from '../../src/support/clock.js';
 import { silentLogger } from '../../src/support/logger.js';
@@ -40,5 +41,15 @@ describe('the digest in the daemon', () => {
     const jobs = await t!.store.jobs.list({});
     expect(jobs.map((j) => [j.kind, j.dedupe_key, j.status])).toEqual([['send_digests', 'digest:2026-W49', 'done']]);
     expect(JSON.parse(jobs[0]!.payload)).toEqual({ week: '2026-W49', from: MONDAY_8 - 7 * 86_400_000, to: MONDAY_8 });
+  });
+
+  it('fires on croner in the company time zone', async () => {
+    let ticks = 0;
+    const schedule = cronDigestSchedule('* * * * * *', 'Europe/Madrid', async () => {
+      ticks++;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    schedule.stop();
+    expect(ticks).toBeGreaterThanOrEqual(1);
   });
 });
