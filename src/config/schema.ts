@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { Cron } from 'croner';
 import { LOG_LEVELS } from './log-level.js';
 
 /**
@@ -85,6 +86,8 @@ export const configSchema = z.strictObject({
       welcome: z.string().default(''),
       plan: z.string().default(''),
       reminder: z.string().default(''),
+      /** The weekly digest outside the 24-hour window: {{1}} first name, {{2}} the week in one line. */
+      digest: z.string().default(''),
     }).prefault({}),
   }).prefault({}),
   hubspot: z.strictObject({
@@ -104,6 +107,10 @@ export const configSchema = z.strictObject({
     reminderDelayMinutes: z.number().min(0).max(1440).default(1),
     planLeadHours: z.number().min(0).max(336).default(0),
     nudgeAfterHours: z.number().min(0).max(336).default(4),
+    /** When the weekly digests go out: a cron expression in defaults.timezone; "" = never. */
+    digest: z.string().trim().refine(isCronOrEmpty, {
+      message: 'expected a cron expression (minute hour day-of-month month day-of-week), e.g. "0 8 * * MON" for Mondays at 08:00, or "" for no digests',
+    }).default(''),
   }).prefault({}),
   conversation: z.strictObject({
     /** The current meeting is the next one starting within this many hours, else the latest open one. */
@@ -164,6 +171,17 @@ export function isTimeZone(value: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: value });
     return value.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+export function isCronOrEmpty(value: string): boolean {
+  if (value === '') return true;
+  try {
+    // croner parses on construction and throws on a malformed pattern; paused, it never fires.
+    new Cron(value, { paused: true });
+    return true;
   } catch {
     return false;
   }

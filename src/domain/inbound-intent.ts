@@ -12,6 +12,7 @@ export type Intent =
   | { kind: 'switch'; index: number }
   | { kind: 'roleplay'; difficulty: Difficulty }
   | { kind: 'stop' }
+  | { kind: 'digest'; on: boolean }
   | { kind: 'text'; text: string };
 
 const HELP = new Set(['help', 'ayuda', 'menu', '?', 'h', 'commands', 'comandos', 'info']);
@@ -19,6 +20,7 @@ const PLAN = new Set(['plan', 'el plan', 'my plan', 'mi plan', 'resend plan', 'r
 const MEETINGS = new Set(['meetings', 'meeting', 'reuniones', 'reunion', 'list', 'lista', 'my meetings', 'mis reuniones']);
 const STOP = new Set(['stop', 'parar', 'para', 'terminar', 'termina', 'fin', 'end', 'quit', 'salir', 'basta', 'done roleplay']);
 const ROLEPLAY = /^(?:roleplay|role[\s-]play|practice|practise|practicar|practica|simular|simulacion)(?:\s+(.+))?$/;
+const DIGEST = /^(?:weekly\s+)?digests?\s+(on|off)$/;
 const SWITCH = /^(?:switch|cambiar|cambia|select|seleccionar|use|usar)(?:\s+(?:to|a|al))?\s+#?(\d{1,3})$/;
 const DIFFICULTY: Record<string, Difficulty> = {
   easy: 'easy', facil: 'easy', sencillo: 'easy',
@@ -32,6 +34,8 @@ export function parseIntent(text: string): Intent {
   if (PLAN.has(normalized)) return { kind: 'plan' };
   if (MEETINGS.has(normalized)) return { kind: 'meetings' };
   if (STOP.has(normalized)) return { kind: 'stop' };
+  const digest = DIGEST.exec(normalized);
+  if (digest) return { kind: 'digest', on: digest[1] === 'on' };
   const sw = SWITCH.exec(normalized);
   if (sw) return { kind: 'switch', index: Number(sw[1]) };
   const rp = ROLEPLAY.exec(normalized);

@@ -9,6 +9,7 @@ import { acceptInviteJob } from './calendar/accept-invite.js';
 import { sendNudgeJob, sendReminderJob } from './follow-up/send-reminder.js';
 import { createOutcomeInterceptor, recordOutcomeJob } from './follow-up/record-outcome.js';
 import { logOutcomeJob } from './follow-up/log-outcome.js';
+import { sendDigestsJob } from './digest/send-digests.js';
 
 /**
  * Every job rolplay runs, one definition per kind (the kinds and their payloads are listed in
@@ -26,6 +27,7 @@ export const allJobs: readonly AnyJobDefinition[] = [
   sendNudgeJob,
   recordOutcomeJob,
   logOutcomeJob,
+  sendDigestsJob,
 ];
 
 /** The definitions bound to this process's services: a kind whose service is missing has no handler. */

@@ -11,6 +11,7 @@
  * - users/      registering salespeople (and picking up their earlier invitations)
  * - reading/    what the CLI shows: meeting lists and details
  * - reporting/  `rolplay report`: coaching figures per salesperson and team over a period
+ * - digest/     the weekly WhatsApp digest (schedule.digest): when it is due, and the texts
  * - doctor/     `rolplay doctor` and GET /health
  * - jobs/       the durable job contract: kinds and payload schemas (jobs/job-kinds.ts), the
  *               queue, transactions; the runner that claims and runs them is in daemon/

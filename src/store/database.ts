@@ -20,6 +20,8 @@ export interface UsersTable {
   name: string;
   phone: string;
   timezone: string;
+  /** 1: the weekly digest goes out (the default); 0: the salesperson replied "digest off" (migration 0011). */
+  digest_enabled: ColumnType<number, number | undefined, number>;
   created_at: Millis;
   updated_at: Millis;
 }

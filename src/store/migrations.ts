@@ -250,6 +250,13 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('conversations').addColumn('roleplay_focus', 'text').execute();
       },
     },
+    '0011_digest_opt_out': {
+      async up(db: Kysely<unknown>) {
+        // A salesperson who replied "digest off" gets no weekly digest (1 = on, the default; an
+        // integer rather than a boolean so both backends read the same value).
+        await db.schema.alterTable('users').addColumn('digest_enabled', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+      },
+    },
   };
 }
 

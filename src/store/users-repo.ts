@@ -53,6 +53,12 @@ export class UsersRepo {
     return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** "digest off" / "digest on": whether this salesperson gets the weekly digest. */
+  async setDigestEnabled(id: number, enabled: boolean, now: number): Promise<boolean> {
+    const result = await this.db.updateTable('users').set({ digest_enabled: enabled ? 1 : 0, updated_at: now }).where('id', '=', id).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   list(): Promise<UserRow[]> {
     return this.db.selectFrom('users').selectAll().orderBy('email').execute();
   }

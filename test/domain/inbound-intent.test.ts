@@ -10,12 +10,14 @@ describe('parseIntent', () => {
     ['roleplay', { kind: 'roleplay', difficulty: 'normal' }], ['Roleplay HARD', { kind: 'roleplay', difficulty: 'hard' }],
     ['role-play easy', { kind: 'roleplay', difficulty: 'easy' }], ['practicar difícil', { kind: 'roleplay', difficulty: 'hard' }],
     ['stop', { kind: 'stop' }], ['STOP!', { kind: 'stop' }], ['Parar', { kind: 'stop' }], ['terminar', { kind: 'stop' }],
+    ['digest off', { kind: 'digest', on: false }], ['Digest OFF.', { kind: 'digest', on: false }], ['weekly digest on', { kind: 'digest', on: true }],
   ])('%s is a command', (text, intent) => {
     expect(parseIntent(text)).toEqual(intent);
   });
 
   it.each([
     'they asked us to stop the pilot', 'what plan do you suggest for pricing?', 'switch vendors', 'roleplay with my boss tomorrow', 'helpful, thanks',
+    'digest off the record: they want a discount',
   ])('"%s" is conversation', (text) => {
     expect(parseIntent(text)).toEqual({ kind: 'text', text });
   });

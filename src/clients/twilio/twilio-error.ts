@@ -21,7 +21,7 @@ const FIXES: Record<number, string> = {
   63007: 'set twilio.whatsappFrom (or TWILIO_WHATSAPP_FROM) to a WhatsApp sender enabled on this account',
   21655: 'check twilio.templates.* : the Content SID is not valid (HX followed by 32 hex characters, from Twilio Console > Content Template Builder)',
   21656: 'check twilio.templates.* : the template variables do not match the approved template',
-  63016: 'the recipient has not written in the last 24 hours, so WhatsApp only accepts an approved template: set twilio.templates.welcome / plan / reminder to approved Content SIDs',
+  63016: 'the recipient has not written in the last 24 hours, so WhatsApp only accepts an approved template: set twilio.templates.welcome / plan / reminder / digest to approved Content SIDs',
   21701: 'set twilio.messagingServiceSid (or TWILIO_MESSAGING_SERVICE_SID) to a Messaging Service of this account (Twilio Console > Messaging > Services), or leave it empty',
   21610: 'the recipient has opted out (replied STOP); they must opt in again before rolplay can message them',
 };

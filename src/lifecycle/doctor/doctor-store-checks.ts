@@ -73,7 +73,7 @@ export function storeChecks(store: Store, clock: Clock): DoctorCheck[] {
         const split = atOnce > 0 && later > 0 ? ` (${atOnce} at once, ${later} later in a status callback)` : later > 0 ? ' (reported later in a status callback)' : '';
         return {
           status: 'fail',
-          detail: `${total} messages refused with Twilio error 63016 in the last 7 days${split} (free text outside WhatsApp's 24-hour window): set twilio.templates.plan and twilio.templates.reminder to approved Content templates (HX...)`,
+          detail: `${total} messages refused with Twilio error 63016 in the last 7 days${split} (free text outside WhatsApp's 24-hour window): set twilio.templates.plan and twilio.templates.reminder (and twilio.templates.digest with schedule.digest) to approved Content templates (HX...)`,
         };
       },
     },

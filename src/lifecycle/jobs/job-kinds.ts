@@ -12,6 +12,7 @@ import { jobKind } from './job-kind.js';
  * - send_reminder, send_nudge   follow-up/send-reminder.ts   "how did it go?" and its nudge
  * - record_outcome     follow-up/record-outcome.ts   the salesperson's answer, structured
  * - log_hubspot_note   follow-up/log-outcome.ts      the note (and tasks) in HubSpot
+ * - send_digests       digest/send-digests.ts        one week's digests: each salesperson's, the team's
  * Payloads are checked when enqueued and when claimed; a row that fails its schema fails at once.
  */
 
@@ -99,3 +100,17 @@ export const RECORD_OUTCOME = jobKind({
   priority: 0,
 });
 export const LOG_HUBSPOT_NOTE = jobKind({ name: 'log_hubspot_note', payload: z.object({ meetingId }), lane: 'crm', priority: 0 });
+
+/** One week's digests (schedule.digest): keyed `digest:<ISO week>`, so each week's go out once. */
+export const SEND_DIGESTS = jobKind({
+  name: 'send_digests',
+  payload: z.object({
+    /** "2026-W49": the ISO week of the scheduled time, in defaults.timezone. */
+    week: z.string().regex(/^\d{4}-W\d{2}$/),
+    /** The week reported, [from, to) in epoch ms; `to` is the scheduled time. */
+    from: z.number().int(),
+    to: z.number().int(),
+  }),
+  lane: 'timely',
+  priority: 1,
+});

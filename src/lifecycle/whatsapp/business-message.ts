@@ -4,7 +4,7 @@ import { sendWhatsAppRequest } from './send-request.js';
 import type { SendWhatsAppPayload } from '../jobs/job-kinds.js';
 import type { Services } from '../services.js';
 
-export type BusinessKind = 'welcome' | 'plan' | 'reminder';
+export type BusinessKind = 'welcome' | 'plan' | 'reminder' | 'digest';
 
 export interface BusinessMessage {
   user: UserRow;
@@ -56,12 +56,12 @@ export async function holdForTemplate(services: Pick<Services, 'clock' | 'store'
 }
 
 export function isBusinessKind(kind: string): kind is BusinessKind {
-  return kind === 'welcome' || kind === 'plan' || kind === 'reminder';
+  return kind === 'welcome' || kind === 'plan' || kind === 'reminder' || kind === 'digest';
 }
 
 /**
  * A free text WhatsApp refused as outside the 24-hour window (63016, at once or later in a
- * status callback): a welcome, plan or reminder with twilio.templates.<kind> set gets the
+ * status callback): a welcome, plan, reminder or digest with twilio.templates.<kind> set gets the
  * template instead, and `text` waits for the reply (holdForTemplate, once per `dedupeKey`).
  * Returns the template's Content SID, or undefined when there is none to fall back to.
  */

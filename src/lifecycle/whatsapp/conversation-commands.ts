@@ -13,6 +13,7 @@ export const HELP_TEXT = [
   '• *roleplay* (or *roleplay easy* / *roleplay hard*): I play the client',
   '• *stop*: end the role-play and get your score, compared with your last three',
   '_Each role-play\'s client leans on your weakest part lately (discovery, objections or next step)._',
+  '• *digest off* / *digest on*: stop or resume your weekly summary',
   '• anything else: ask me about your meeting',
   '_En español: ayuda, reuniones, cambiar N, plan, practicar, parar._',
 ].join('\n');
@@ -51,6 +52,18 @@ export async function switchMeeting(turn: InboundTurn, index: number): Promise<v
   await services.store.conversations.selectMeeting(user.id, chosen.id, services.clock.now());
   const note = stopped ? ' (the role-play was stopped)' : '';
   await reply(turn, `Now talking about *${oneLine(chosen.title)}*, ${when(chosen, user)}${note}. Ask me anything, or send *plan* or *roleplay*.`, 'command', chosen.id);
+}
+
+/** "digest off" / "digest on": the weekly digest (schedule.digest) for this salesperson. */
+export async function setDigest(turn: InboundTurn, on: boolean): Promise<void> {
+  const { services, user } = turn;
+  await services.store.users.setDigestEnabled(user.id, on, services.clock.now());
+  const text = on
+    ? 'Your weekly digest is on: a summary of your week (meetings, role-plays, outcomes) when the week ends. Send *digest off* to stop it.'
+    : 'Your weekly digest is off. Send *digest on* to get it again.';
+  // The choice is kept either way; without schedule.digest nobody gets a digest yet.
+  const unscheduled = services.config.schedule.digest === '' ? ' (Weekly digests are not switched on for your team yet.)' : '';
+  await reply(turn, text + unscheduled, 'command');
 }
 
 function when(meeting: MeetingRow, user: UserRow): string {

@@ -8,7 +8,7 @@ import type { Services } from '../services.js';
 import { releaseDeferred } from './business-message.js';
 import { currentMeeting } from './current-meeting.js';
 import { crmContextReader } from '../coaching/load-meeting-brief.js';
-import { listMeetings, resendPlan, sendHelp, switchMeeting } from './conversation-commands.js';
+import { listMeetings, resendPlan, sendHelp, setDigest, switchMeeting } from './conversation-commands.js';
 import { roleplayTurn, startRoleplay, stopRoleplay } from '../coaching/roleplay.js';
 import { coachReply } from '../coaching/coach-reply.js';
 import { reply, type InboundTurn } from './inbound-context.js';
@@ -77,6 +77,7 @@ export function createHandleInboundHandler(services: Services, interceptors: Inb
       case 'switch': await switchMeeting(turn, intent.index); break;
       case 'roleplay': await startRoleplay(turn, intent.difficulty); break;
       case 'stop': await stopRoleplay(turn); break;
+      case 'digest': await setDigest(turn, intent.on); break;
       case 'text':
         if (inRoleplay) await roleplayTurn(turn, state!);
         else await coachReply(turn);

@@ -1,0 +1,136 @@
+import type { ReportFigures } from './report-figures.js';
+import { formatMark, RUBRIC_LABELS, RUBRIC_PARTS, type RubricPart } from './practice-focus.js';
+
+/**
+ * The weekly digest on WhatsApp: a salesperson's week in a few lines, and the team's for
+ * admin.whatsapp. Pure text from `rolplay report` figures (English only: the language issue has
+ * not landed). Each text stays far under Twilio's 1,600 characters: lists are capped.
+ */
+const MAX_MISSING = 5;
+const MAX_PEOPLE = 20;
+const MAX_TITLE = 60;
+
+export interface DigestPeriod {
+  /** [from, to), epoch ms. */
+  from: number;
+  to: number;
+  timeZone: string;
+}
+
+/** Nothing happened: no meeting, no role-play, no outcome logged or missing. Such a week gets no digest. */
+export function isEmptyWeek(f: Pick<ReportFigures, 'meetings' | 'roleplays' | 'outcomesLogged' | 'missingOutcomes'>): boolean {
+  return f.meetings === 0 && f.roleplays === 0 && f.outcomesLogged === 0 && f.missingOutcomes.length === 0;
+}
+
+/** The rubric part with the lowest average this week; undefined without role-plays or when all three are level. */
+export function partToWorkOn(rubric: ReportFigures['rubric']): { part: RubricPart; average: number } | undefined {
+  const parts = RUBRIC_PARTS.flatMap((part) => (rubric[part] === null ? [] : [{ part, average: rubric[part] }]));
+  if (parts.length === 0) return undefined;
+  const lowest = parts.reduce((a, b) => (b.average < a.average ? b : a));
+  return parts.every((p) => p.average === lowest.average) ? undefined : lowest;
+}
+
+export function digestText(name: string, f: ReportFigures, period: DigestPeriod): string {
+  const lines = [`*Your week with rolplay* (${formatPeriod(period)})`];
+  lines.push(`• Meetings: ${f.meetings}, ${f.plansSent} prepared with a plan`);
+  if (f.roleplays === 0) {
+    lines.push('• Role-plays: none this week. Send *roleplay* to practise your next meeting.');
+  } else {
+    lines.push(`• Role-plays: ${f.roleplays}, average ${formatMark(f.averageScore!)}/10${changeNote(f.change.averageScore)}${trendNote(f.scoreTrend)}`);
+    const focus = partToWorkOn(f.rubric);
+    if (focus) lines.push(`• Work on: *${RUBRIC_LABELS[focus.part]}* (${formatMark(focus.average)}/10 on average)`);
+  }
+  if (f.outcomesLogged > 0) lines.push(`• Outcomes logged to HubSpot: ${f.outcomesLogged}`);
+  if (f.missingOutcomes.length > 0) {
+    lines.push('• Still missing an outcome:');
+    for (const m of f.missingOutcomes.slice(0, MAX_MISSING)) {
+      const waiting = m.waitingFor === 'hubspot' ? ' (answered, not in HubSpot yet)' : '';
+      lines.push(`  - ${title(m.title)}, ${formatDay(Date.parse(m.startAt), period.timeZone)}${waiting}`);
+    }
+    if (f.missingOutcomes.length > MAX_MISSING) lines.push(`  - and ${f.missingOutcomes.length - MAX_MISSING} more`);
+  }
+  lines.push('', `_Reply *digest off* to stop these weekly summaries, ${firstName(name)}._`);
+  return lines.join('\n');
+}
+
+/** {{2}} of twilio.templates.digest: the week in one line (template variables allow no newlines). */
+export function digestSummaryLine(f: ReportFigures): string {
+  const parts = [`${count(f.meetings, 'meeting')} (${f.plansSent} prepared)`];
+  parts.push(f.roleplays === 0 ? 'no role-play' : `${count(f.roleplays, 'role-play')}, average ${formatMark(f.averageScore!)}/10`);
+  if (f.missingOutcomes.length > 0) parts.push(`${count(f.missingOutcomes.length, 'outcome')} missing`);
+  return parts.join('; ');
+}
+
+export interface TeamDigestPerson {
+  name: string;
+  figures: ReportFigures;
+}
+
+export function teamDigestText(team: ReportFigures, people: TeamDigestPerson[], period: DigestPeriod): string {
+  const lines = [`*rolplay: the team's week* (${formatPeriod(period)})`];
+  lines.push(`Meetings: ${team.meetings}, ${team.plansSent} prepared. Role-plays: ${team.roleplays}${team.averageScore === null ? '' : `, average ${formatMark(team.averageScore)}/10${changeNote(team.change.averageScore)}`}.`);
+  lines.push(`Outcomes logged: ${team.outcomesLogged}; still missing: ${team.missingOutcomes.length}.`);
+  const focus = partToWorkOn(team.rubric);
+  if (focus) lines.push(`The team's weakest part: *${RUBRIC_LABELS[focus.part]}* (${formatMark(focus.average)}/10).`);
+  lines.push('');
+  for (const p of people.slice(0, MAX_PEOPLE)) {
+    const f = p.figures;
+    if (isEmptyWeek(f)) {
+      lines.push(`• ${title(p.name)}: nothing this week`);
+      continue;
+    }
+    const score = f.averageScore === null ? '' : ` (${formatMark(f.averageScore)})`;
+    lines.push(`• ${title(p.name)}: ${count(f.meetings, 'meeting')}, ${count(f.roleplays, 'role-play')}${score}, ${f.missingOutcomes.length} missing`);
+  }
+  if (people.length > MAX_PEOPLE) lines.push(`• and ${people.length - MAX_PEOPLE} more: see \`rolplay report\``);
+  return lines.join('\n');
+}
+
+/**
+ * The ISO 8601 week (e.g. "2026-W49") of the calendar date `at` falls on in `timeZone`: the key
+ * that makes a digest go out once per week, whichever daemon enqueues it.
+ */
+export function isoWeek(at: number, timeZone: string): string {
+  const [y, m, d] = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at).split('-').map(Number);
+  const date = new Date(Date.UTC(y!, m! - 1, d!));
+  // The Thursday of this week decides its year (ISO 8601).
+  const weekday = date.getUTCDay() || 7;
+  date.setUTCDate(date.getUTCDate() + 4 - weekday);
+  const yearStart = Date.UTC(date.getUTCFullYear(), 0, 1);
+  const week = Math.ceil(((date.getTime() - yearStart) / 86_400_000 + 1) / 7);
+  return `${date.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}
+
+/** "the 7 days to Mon 30 Nov" in the company time zone (the period ends at the scheduled time). */
+export function formatPeriod(period: DigestPeriod): string {
+  const days = Math.round((period.to - period.from) / 86_400_000);
+  return `the ${days} days to ${formatDay(period.to, period.timeZone)}`;
+}
+
+function formatDay(at: number, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short' }).format(at);
+}
+
+function changeNote(change: number | null): string {
+  if (change === null || change === 0) return change === 0 ? ', level with the week before' : '';
+  return `, ${change > 0 ? 'up' : 'down'} ${formatMark(Math.abs(change))} on the week before`;
+}
+
+/** The days with role-plays, oldest first: "6 → 8 → 9". Nothing with a single day. */
+function trendNote(trend: Array<number | null>): string {
+  const marks = trend.filter((v): v is number => v !== null);
+  return marks.length < 2 ? '' : `; by day ${marks.map(formatMark).join(' → ')}`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function title(text: string): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  return one.length > MAX_TITLE ? `${one.slice(0, MAX_TITLE - 1)}…` : one;
+}
+
+function firstName(name: string): string {
+  return name.trim().split(/\s+/)[0] ?? name;
+}
