@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import type { MeetingStatus } from '../../store/database.js';
 import type { MeetingSummary } from '../../lifecycle/reading/list-meetings.js';
@@ -18,6 +18,12 @@ export interface MeetingsAppProps {
   replay?(id: number): Promise<string>;
   /** How often to reload while the daemon works (ms); 0 = never. */
   refreshMs?: number;
+  /**
+   * The `rolplay report` line drawn above the table ("Team, last 7 days: …"). Asked for once the
+   * list is drawn, so it never delays the list, then every `summaryRefreshMs` (0 = never).
+   */
+  loadSummary?(): Promise<string>;
+  summaryRefreshMs?: number;
   timeZone?: string;
   /** The clock, for putting the cursor on the next meeting at start. */
   now?: () => number;
@@ -27,7 +33,7 @@ export interface MeetingsAppProps {
  * The `rolplay meetings list` terminal UI. Keys: ↑/↓ (j/k) move, PgUp/PgDn, Enter details,
  * / search, s cycle status, u unmatched only, r replay (asks first), Esc back, q quit.
  */
-export function MeetingsApp({ loadMeetings, loadDetail, replay, refreshMs = 2000, timeZone, now = Date.now }: MeetingsAppProps) {
+export function MeetingsApp({ loadMeetings, loadDetail, replay, refreshMs = 2000, loadSummary, summaryRefreshMs = 10_000, timeZone, now = Date.now }: MeetingsAppProps) {
   const { exit } = useApp();
   const colour = useColour();
   const { stdout } = useStdout();
@@ -42,7 +48,7 @@ export function MeetingsApp({ loadMeetings, loadDetail, replay, refreshMs = 2000
   const [state, dispatch] = useReducer(reduce, Math.max(5, rows - 6), initialState);
   const message = state.mode === 'confirm' ? confirmText(state.confirm) : state.notice;
   // A message that wraps on a narrow terminal takes rows from the table, so the frame still fits.
-  const height = Math.max(3, rows - 5 - (message ? Math.ceil(cellWidth(message) / width) : 1));
+  const height = Math.max(3, rows - 5 - (message ? Math.ceil(cellWidth(message) / width) : 1) - (loadSummary ? 1 : 0));
   const status = currentStatus(state);
   const detailId = useRef<number | undefined>(undefined);
   detailId.current = state.mode === 'detail' || state.mode === 'confirm' ? state.detail?.id : undefined;
@@ -62,6 +68,23 @@ export function MeetingsApp({ loadMeetings, loadDetail, replay, refreshMs = 2000
       dispatch({ type: 'load-failed', error: errorMessage(e) });
     }
   }, [loadMeetings, status, state.unmatched, showDetail, now]);
+
+  const [summary, setSummary] = useState<string | undefined>(undefined);
+  const listShown = state.meetings !== undefined;
+  useEffect(() => {
+    if (!loadSummary || !listShown) return undefined;
+    let live = true;
+    const load = () => loadSummary().then(
+      (text) => live && setSummary(text),
+      (e) => live && setSummary(`Last 7 days: cannot read the report: ${errorMessage(e)}`),
+    );
+    void load();
+    const timer = summaryRefreshMs ? setInterval(() => void load(), summaryRefreshMs) : undefined;
+    return () => {
+      live = false;
+      if (timer) clearInterval(timer);
+    };
+  }, [loadSummary, listShown, summaryRefreshMs]);
 
   useEffect(() => {
     void reload();
@@ -107,6 +130,7 @@ export function MeetingsApp({ loadMeetings, loadDetail, replay, refreshMs = 2000
         <Text bold color={colour('blue')}>rolplay meetings</Text>
         <Text dimColor>  {state.meetings === undefined ? 'loading…' : `${state.rows.length} of ${state.meetings.length}`} · {filters}</Text>
       </Text>
+      {loadSummary ? <Text dimColor wrap="truncate">{summary ?? 'Last 7 days: …'}</Text> : null}
       {state.error ? <Text color={colour('red')}>Cannot read meetings: {state.error}</Text> : null}
       {inDetail
         ? <MeetingDetailView lines={detailLines(state.detail!, timeZone)} offset={state.detailOffset} height={height} />
