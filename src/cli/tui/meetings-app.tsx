@@ -9,6 +9,7 @@ import { MeetingDetailView, detailLines } from './meeting-detail-view.js';
 import { currentStatus, initialState, reduce, splitKeys, type UiState } from './meetings-state.js';
 import { cellWidth } from '../cell-width.js';
 import { useColour } from './colours.js';
+import type { WeekSummary } from './week-summary.js';
 
 export interface MeetingsAppProps {
   /** Loads the table; the UI's own status and unmatched toggles come on top of the CLI filters. */
@@ -22,7 +23,7 @@ export interface MeetingsAppProps {
    * The `rolplay report` line drawn above the table ("Team, last 7 days: …"). Asked for once the
    * list is drawn, so it never delays the list, then every `summaryRefreshMs` (0 = never).
    */
-  loadSummary?(): Promise<string>;
+  loadSummary?(): Promise<WeekSummary>;
   summaryRefreshMs?: number;
   timeZone?: string;
   /** The clock, for putting the cursor on the next meeting at start. */
@@ -69,14 +70,17 @@ export function MeetingsApp({ loadMeetings, loadDetail, replay, refreshMs = 2000
     }
   }, [loadMeetings, status, state.unmatched, showDetail, now]);
 
-  const [summary, setSummary] = useState<string | undefined>(undefined);
+  const [summary, setSummary] = useState<WeekSummary | undefined>(undefined);
   const listShown = state.meetings !== undefined;
   useEffect(() => {
     if (!loadSummary || !listShown) return undefined;
     let live = true;
     const load = () => loadSummary().then(
-      (text) => live && setSummary(text),
-      (e) => live && setSummary(`Last 7 days: cannot read the report: ${errorMessage(e)}`),
+      (lines) => live && setSummary(lines),
+      (e) => {
+        const line = `Last 7 days: cannot read the report: ${errorMessage(e)}`;
+        if (live) setSummary({ line, short: line });
+      },
     );
     void load();
     const timer = summaryRefreshMs ? setInterval(() => void load(), summaryRefreshMs) : undefined;
@@ -130,7 +134,7 @@ export function MeetingsApp({ loadMeetings, loadDetail, replay, refreshMs = 2000
         <Text bold color={colour('blue')}>rolplay meetings</Text>
         <Text dimColor>  {state.meetings === undefined ? 'loading…' : `${state.rows.length} of ${state.meetings.length}`} · {filters}</Text>
       </Text>
-      {loadSummary ? <Text dimColor wrap="truncate">{summary ?? 'Last 7 days: …'}</Text> : null}
+      {loadSummary ? <Text dimColor wrap="truncate">{summary ? (cellWidth(summary.line) <= width ? summary.line : summary.short) : 'Last 7 days: …'}</Text> : null}
       {state.error ? <Text color={colour('red')}>Cannot read meetings: {state.error}</Text> : null}
       {inDetail
         ? <MeetingDetailView lines={detailLines(state.detail!, timeZone)} offset={state.detailOffset} height={height} />

@@ -14,24 +14,36 @@ export interface WeekSummaryRequest {
  * The line at the top of the meetings UI: `rolplay report`'s default period (the last 7 days,
  * today included) in a few figures, for the team or the --user salesperson.
  */
-export async function loadWeekSummary(store: Pick<Store, 'users' | 'report'>, request: WeekSummaryRequest): Promise<string> {
+export async function loadWeekSummary(store: Pick<Store, 'users' | 'report'>, request: WeekSummaryRequest): Promise<WeekSummary> {
   const period = parseReportPeriod({}, request.timeZone, request.now);
   // The whole team's report: its users list holds the --user salesperson when registered.
   const report = await buildReport(store, { ...period, timeZone: request.timeZone, now: request.now });
-  return weekSummaryLine(report, request.userEmail);
+  return { line: weekSummaryLine(report, request.userEmail), short: weekSummaryLine(report, request.userEmail, true) };
 }
 
-/** "Team, last 7 days: 12 meetings · 9 plans sent · 5 role-plays, avg 6.8 (+0.4) · 3 outcomes missing" */
-export function weekSummaryLine(report: Report, userEmail?: string): string {
+/** The line, and a shorter one for a narrow terminal. */
+export interface WeekSummary {
+  line: string;
+  short: string;
+}
+
+/**
+ * "Team, last 7 days: 12 meetings · 9 plans sent · 5 role-plays, avg 6.8 (+0.4) · 3 outcomes missing";
+ * `short`: "7 days: 12 meetings · 9 plans · 5 role-plays 6.8 · 3 missing".
+ */
+export function weekSummaryLine(report: Report, userEmail?: string, short = false): string {
   const wanted = userEmail?.trim().toLowerCase();
   const user = wanted === undefined ? undefined : report.users.find((u) => u.email === wanted);
   const f = user ?? report.team;
-  const days = report.period.days;
-  const who = user ? user.name : 'Team';
-  const practices = `${count(f.roleplays, 'role-play')}${f.averageScore === null ? '' : `, avg ${f.averageScore.toFixed(1)}${change(f.change.averageScore)}`}`;
-  return `${who}, last ${days === 1 ? 'day' : `${days} days`}: ${[
+  const days = report.period.days === 1 ? 'day' : `${report.period.days} days`;
+  const average = f.averageScore === null ? '' : f.averageScore.toFixed(1);
+  if (short) {
+    return `${days}: ${[count(f.meetings, 'meeting'), count(f.plansSent, 'plan'), `${count(f.roleplays, 'role-play')}${average && ` ${average}`}`, `${f.missingOutcomes.length} missing`].join(' · ')}`;
+  }
+  const practices = `${count(f.roleplays, 'role-play')}${average && `, avg ${average}${change(f.change.averageScore)}`}`;
+  return `${user ? user.name : 'Team'}, last ${days}: ${[
     count(f.meetings, 'meeting'),
-    `${f.plansSent} plan${f.plansSent === 1 ? '' : 's'} sent`,
+    `${count(f.plansSent, 'plan')} sent`,
     practices,
     `${count(f.missingOutcomes.length, 'outcome')} missing`,
   ].join(' · ')}`;

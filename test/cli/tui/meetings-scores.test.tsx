@@ -4,6 +4,7 @@ import { MeetingsApp } from '../../../src/cli/tui/meetings-app.js';
 import { cellWidth } from '../../../src/cli/cell-width.js';
 import type { MeetingSummary } from '../../../src/lifecycle/reading/list-meetings.js';
 import type { MeetingDetail } from '../../../src/lifecycle/reading/meeting-details.js';
+import type { WeekSummary } from '../../../src/cli/tui/week-summary.js';
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 const ENTER = '\r';
@@ -32,7 +33,7 @@ function detailOf(m: MeetingSummary): MeetingDetail {
   };
 }
 
-function setup(options: { columns?: number; loadSummary?: () => Promise<string>; loadMeetings?: () => Promise<MeetingSummary[]> } = {}) {
+function setup(options: { columns?: number; loadSummary?: () => Promise<WeekSummary>; loadMeetings?: () => Promise<MeetingSummary[]> } = {}) {
   const ui = render(
     <MeetingsApp
       loadMeetings={options.loadMeetings ?? (async () => MEETINGS)}
@@ -105,10 +106,15 @@ describe('practice scores in the meetings UI', () => {
 });
 
 describe('the report line at the top of the meetings UI', () => {
+  const SUMMARY = {
+    line: 'Team, last 7 days: 12 meetings · 9 plans sent · 5 role-plays, avg 6.8 (+0.4) · 3 outcomes missing',
+    short: '7 days: 12 meetings · 9 plans · 5 role-plays 6.8 · 3 missing',
+  };
+
   it('is asked for only once the list is drawn, and shows the last 7 days\' figures when they come', async () => {
-    let answer!: (text: string) => void;
+    let answer!: (summary: WeekSummary) => void;
     let list!: (meetings: MeetingSummary[]) => void;
-    const loadSummary = vi.fn(() => new Promise<string>((resolve) => { answer = resolve; }));
+    const loadSummary = vi.fn(() => new Promise<WeekSummary>((resolve) => { answer = resolve; }));
     const ui = setup({ loadSummary, loadMeetings: () => new Promise((resolve) => { list = resolve; }) });
     await until(ui, (f) => f.includes('loading…'));
     await new Promise((r) => setTimeout(r, 50));
@@ -119,7 +125,7 @@ describe('the report line at the top of the meetings UI', () => {
     const before = await until(ui, (f) => f.includes('Acme renewal'));
     expect(before.split('\n')[1]).toBe('Last 7 days: …');
     await vi.waitFor(() => expect(loadSummary).toHaveBeenCalledTimes(1));
-    answer('Team, last 7 days: 12 meetings · 9 plans sent · 5 role-plays, avg 6.8 (+0.4) · 3 outcomes missing');
+    answer(SUMMARY);
     const after = await until(ui, (f) => f.includes('Team, last 7 days'));
     const lines = after.split('\n');
     expect(lines[0]).toMatch(/^rolplay meetings/);
@@ -127,6 +133,12 @@ describe('the report line at the top of the meetings UI', () => {
     expect(lines[2]).toMatch(/^ {2}ID +START/);
     // The table gave a row to the line: the frame still fits the 24-row terminal.
     expect(lines.length).toBeLessThanOrEqual(24);
+  });
+
+  it('is the short form on a terminal too narrow for the long one', async () => {
+    const ui = setup({ columns: 64, loadSummary: async () => SUMMARY });
+    const frame = await until(ui, (f) => f.includes('role-plays 6.8'));
+    expect(frame.split('\n')[1]).toBe(SUMMARY.short);
   });
 
   it('says in that line when the report cannot be read, and the list stays usable', async () => {

@@ -25,7 +25,7 @@ describe.each(backends)('the report line of the meetings UI on %s', (backend) =>
     await practice(T0 + 2 * DAY, 8);
     // The week before: the average is compared with it.
     await practice(T0 - 3 * DAY, 5);
-    const line = (userEmail?: string) => loadWeekSummary(t.store, { timeZone: 'UTC', userEmail, now: NOW });
+    const line = async (userEmail?: string) => (await loadWeekSummary(t.store, { timeZone: 'UTC', userEmail, now: NOW })).line;
     // Cancelled and unmatched meetings do not count; only Acme renewal's plan went out on WhatsApp;
     // Acme renewal ended days ago with nothing logged, Globex intro has its HubSpot note.
     expect(await line()).toBe('Team, last 7 days: 2 meetings · 1 plan sent · 2 role-plays, avg 7.0 (+2.0) · 1 outcome missing');
@@ -33,6 +33,7 @@ describe.each(backends)('the report line of the meetings UI on %s', (backend) =>
     expect(await line('tom@company.com')).toBe('Tom Reed, last 7 days: 1 meeting · 0 plans sent · 0 role-plays · 0 outcomes missing');
     // A --user who is not registered lists nothing: the line stays the team's.
     expect(await line('nobody@company.com')).toMatch(/^Team, last 7 days: 2 meetings/);
+    expect((await loadWeekSummary(t.store, { timeZone: 'UTC', now: NOW })).short).toBe('7 days: 2 meetings · 1 plan · 2 role-plays 7.0 · 1 missing');
   });
 });
 
@@ -54,6 +55,8 @@ describe('weekSummaryLine', () => {
   });
 
   it('leaves the average out without role-plays', () => {
-    expect(weekSummaryLine(report(figures({ roleplays: 0, averageScore: null, meetings: 0, plansSent: 0 })))).toBe('Team, last 7 days: 0 meetings · 0 plans sent · 0 role-plays · 0 outcomes missing');
+    const idle = report(figures({ roleplays: 0, averageScore: null, meetings: 0, plansSent: 0 }));
+    expect(weekSummaryLine(idle)).toBe('Team, last 7 days: 0 meetings · 0 plans sent · 0 role-plays · 0 outcomes missing');
+    expect(weekSummaryLine(idle, undefined, true)).toBe('7 days: 0 meetings · 0 plans · 0 role-plays · 0 missing');
   });
 });
