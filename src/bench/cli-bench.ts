@@ -111,6 +111,8 @@ async function seed(store: Store, count: number): Promise<void> {
           organizer_email: n % 50 === 0 ? 'stranger@elsewhere.com' : users[n % 10]!.email, user_id: n % 50 === 0 ? null : users[n % 10]!.id,
           status: MEETING_STATUSES[n % MEETING_STATUSES.length]!, plan_json: n % 3 === 0 ? null : JSON.stringify({ summary: `Plan ${n}` }),
           hubspot_note_id: n % 5 === 3 ? String(90000 + n) : null, created_at: now, updated_at: now,
+          // A third were practised: the list's SCORE column shows the latest score.
+          roleplay_score: n % 3 === 2 ? 1 + (n % 10) : null,
           // A quarter are occurrences of 97 recurring series (Graph-length master ids), which the list marks "↻ i/n".
           ...(n % 4 === 1 ? { series_master_id: `AAMkAGI2TG93AAAAAAEGAAAAAAAGkZrB3bench${String(n % 97).padStart(3, '0')}`.padEnd(152, 'A'), occurrence_kind: 'occurrence' as const } : {}),
         };

@@ -1,5 +1,6 @@
 import type { MeetingDetail } from '../lifecycle/reading/meeting-details.js';
 import { clientLabel, type MeetingSummary } from '../lifecycle/reading/list-meetings.js';
+import { RUBRIC_LABELS, RUBRIC_PARTS, type RubricPart } from '../domain/practice-focus.js';
 
 /**
  * "2026-01-05 10:30" in the operator's local time zone (TZ), or `timeZone` when given. Intl is
@@ -42,14 +43,20 @@ export function titleLabel(m: Pick<MeetingSummary, 'title' | 'series'>): string 
   return m.series ? `${seriesLabel(m.series)} ${m.title}` : m.title;
 }
 
+/** "7/10": the meeting's latest practice score; "" before any practice. */
+export function scoreLabel(score: number | null): string {
+  return score === null ? '' : `${score}/10`;
+}
+
 export function salespersonLabel(m: MeetingSummary): string {
   return m.user ? m.user.name : `${m.organizerEmail} (unmatched)`;
 }
 
-export const TABLE_HEADERS = ['ID', 'START', 'SALESPERSON', 'CLIENTS', 'TITLE', 'STATUS', 'P/R/N'];
+// SCORE comes last, so scripts that read the earlier columns by position still find them.
+export const TABLE_HEADERS = ['ID', 'START', 'SALESPERSON', 'CLIENTS', 'TITLE', 'STATUS', 'P/R/N', 'SCORE'];
 
 export function tableRow(m: MeetingSummary, time: (epochMs: number) => string = localTimeFormatter()): string[] {
-  return [String(m.id), time(m.startAt), salespersonLabel(m), clientLabel(m.clients), titleLabel(m), m.status, markerLabel(m.markers)];
+  return [String(m.id), time(m.startAt), salespersonLabel(m), clientLabel(m.clients), titleLabel(m), m.status, markerLabel(m.markers), scoreLabel(m.score)];
 }
 
 /** The JSON shape of one meeting in `meetings list --json`: ISO times, stable keys. */
@@ -68,6 +75,7 @@ export function summaryJson(m: MeetingSummary) {
     reminder: m.markers.reminder,
     hubspotNoteId: m.hubspotNoteId,
     series: m.series,
+    score: m.score,
   };
 }
 
@@ -85,6 +93,7 @@ export function detailJson(d: MeetingDetail) {
     lastReply: d.lastReply,
     roleplayScore: d.roleplayScore,
     messages: d.messages.map((m) => ({ ...m, at: new Date(m.at).toISOString() })),
+    roleplays: d.roleplays.map((r) => ({ ...r, startedAt: new Date(r.startedAt).toISOString(), scoredAt: new Date(r.scoredAt).toISOString() })),
     jobs: d.jobs.map((j) => ({ ...j, runAt: new Date(j.runAt).toISOString() })),
     createdAt: new Date(d.createdAt).toISOString(),
     updatedAt: new Date(d.updatedAt).toISOString(),
@@ -138,7 +147,7 @@ export function detailSections(d: MeetingDetail, timeZone?: string): Array<{ tit
   if (d.location) overview.push(`Location:    ${d.location}`);
   if (d.joinUrl) overview.push(`Join:        ${d.joinUrl}`);
   overview.push(`HubSpot note: ${d.hubspotNoteId ?? '-'}`);
-  if (d.roleplayScore !== null) overview.push(`Role-play score: ${d.roleplayScore}`);
+  if (d.roleplayScore !== null) overview.push(`Role-play score: ${scoreLabel(d.roleplayScore)} (latest practice)`);
 
   const clients = d.clientsDetail.length === 0
     ? ['(none)']
@@ -157,11 +166,37 @@ export function detailSections(d: MeetingDetail, timeZone?: string): Array<{ tit
     { title: 'Clients', lines: clients },
     { title: 'Plan', lines: formatPlan(d.plan) },
     { title: 'Conversation', lines: transcript },
+    { title: 'Role-plays', lines: roleplayLines(d.roleplays, time) },
     { title: 'Jobs', lines: jobs },
   ];
   if (d.outcome !== null) sections.push({ title: 'Outcome', lines: formatPlan(d.outcome) });
   return sections;
 }
+
+/** Each practice: when, score and persona, the rubric parts, the coach's summary and tips, then the turns it scored. */
+function roleplayLines(roleplays: MeetingDetail['roleplays'], time: (epochMs: number) => string): string[] {
+  if (roleplays.length === 0) return ['(no role-play yet: the salesperson sends "roleplay" on WhatsApp to practise this meeting)'];
+  return roleplays.flatMap((r, i) => {
+    const persona = [r.difficulty, r.focus ? `leaning on ${isRubricPart(r.focus) ? RUBRIC_LABELS[r.focus] : r.focus}` : undefined].filter(Boolean).join(', ');
+    const lines = [
+      ...(i > 0 ? [''] : []),
+      `#${i + 1} scored ${time(r.scoredAt)}: ${scoreLabel(r.score)}${persona ? `  (${persona})` : ''}`,
+      `    Discovery ${r.rubric.discovery}/10 · Objection handling ${r.rubric.objectionHandling}/10 · Next step ${r.rubric.nextStep}/10`,
+    ];
+    if (r.summary) lines.push(`    Summary: ${r.summary}`);
+    r.tips.forEach((tip) => lines.push(`    Tip: ${tip}`));
+    lines.push(`    Transcript (started ${time(r.startedAt)}):`);
+    for (const turn of r.transcript) {
+      const [first = '', ...rest] = turn.text.split('\n');
+      lines.push(`      ${TURN_LABELS[turn.from] ?? turn.from}: ${first}`, ...rest.map((l) => `        ${l}`));
+    }
+    return lines;
+  });
+}
+
+const isRubricPart = (part: string): part is RubricPart => (RUBRIC_PARTS as readonly string[]).includes(part);
+/** The bot plays the client in a role-play. */
+const TURN_LABELS: Record<string, string> = { salesperson: 'Salesperson', bot: 'Client' };
 
 function seriesText(series: NonNullable<MeetingDetail['series']>, kind: MeetingDetail['occurrenceKind']): string {
   const place = series.index === null ? `cancelled; ${series.count} other meetings known` : `meeting ${series.index} of ${series.count} known`;

@@ -36,7 +36,7 @@ export function meetingsCommand(io: CliIo, globals: () => GlobalOptions): Comman
           const { runMeetingsTui } = await import('./tui/run-meetings-tui.js');
           // The UI owns the terminal: logs would tear it, so only errors get through.
           ctx.logger.level = 'error';
-          await runMeetingsTui({ store, filter, env: io.env, replay: async (id) => replaySummary(await replayMeeting(ctx, store, id, {})) });
+          await runMeetingsTui({ store, filter, env: io.env, companyTimeZone: ctx.config.defaults.timezone, replay: async (id) => replaySummary(await replayMeeting(ctx, store, id, {})) });
           return;
         }
         const { printMeetingList } = await import('./print-meeting-list.js');

@@ -18,7 +18,7 @@ export interface MeetingFilter {
  * A row of the meetings list: no plan, body or outcome text, no series id, salesperson or
  * client text (those come once each, in MeetingListData), so 10,000 rows stay small.
  */
-export type MeetingSummaryRow = Pick<MeetingRow, 'id' | 'title' | 'status' | 'source' | 'start_at' | 'end_at' | 'organizer_email' | 'user_id' | 'hubspot_note_id' | 'reminded_at'> & {
+export type MeetingSummaryRow = Pick<MeetingRow, 'id' | 'title' | 'status' | 'source' | 'start_at' | 'end_at' | 'organizer_email' | 'user_id' | 'hubspot_note_id' | 'reminded_at' | 'roleplay_score'> & {
   /** 1 when a plan is stored. */
   has_plan: number;
   /** The meeting's client ids, ascending, comma-separated; null when it has none. */
@@ -40,6 +40,9 @@ export interface MeetingListData {
 const SUMMARY_COLUMNS = [
   'meetings.id', 'meetings.title', 'meetings.status', 'meetings.source', 'meetings.start_at', 'meetings.end_at',
   'meetings.organizer_email', 'meetings.user_id', 'meetings.hubspot_note_id', 'meetings.reminded_at',
+  // The latest practice's score, kept on the meeting when it is scored: the list's score column
+  // costs no query of its own.
+  'meetings.roleplay_score',
 ] as const;
 const HAS_PLAN = sql<number>`case when meetings.plan_json is null then 0 else 1 end`.as('has_plan');
 /** Each meeting's client ids in one column: a subquery read off the (meeting_id, client_id) key. */

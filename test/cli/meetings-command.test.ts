@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { backends, freshStore, type TestStore } from '../helpers/stores.js';
 import { seedMeetings } from '../helpers/seed-meetings.js';
 import { runCli } from '../helpers/run-cli.js';
+import { localTimeFormatter } from '../../src/cli/format-meeting.js';
 
 /** A config file pointing the CLI at the test store (SQLite file or PostgreSQL database). */
 function configFor(t: TestStore): string {
@@ -26,7 +27,7 @@ describe.each(backends)('rolplay meetings on %s', (backend) => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^ID +START +SALESPERSON +CLIENTS +TITLE +STATUS +P\/R\/N$/);
+    expect(lines[0]).toMatch(/^ID +START +SALESPERSON +CLIENTS +TITLE +STATUS +P\/R\/N +SCORE$/);
     expect(lines).toHaveLength(5);
     const statusColumn = lines[0]!.indexOf('STATUS');
     expect(lines.slice(1).map((l) => l.slice(statusColumn).split(/\s+/)[0])).toEqual(['plan_sent', 'completed', 'cancelled', 'scheduled']);
@@ -69,6 +70,66 @@ describe.each(backends)('rolplay meetings on %s', (backend) => {
     expect(missing.code).toBe(1);
     expect(missing.stdout).toBe('');
     expect(missing.stderr).toBe('rolplay: no meeting with id 999 (see `rolplay meetings list`)\n');
+  });
+});
+
+describe.each(backends)('rolplay meetings: practice scores on %s', (backend) => {
+  let t: TestStore;
+  afterEach(async () => {
+    await t?.dispose();
+  });
+
+  it('shows the latest practice score in the table and as `score` in JSON, and every practice in `meetings show`', async () => {
+    t = await freshStore(backend);
+    const { users, meetings } = await seedMeetings(t.store);
+    const started = Date.UTC(2026, 0, 5, 8, 0);
+    for (const [n, score] of [[0, 4], [1, 7]] as const) {
+      await t.store.roleplays.record({
+        meetingId: meetings.planned.id, userId: users.sara.id, difficulty: n === 0 ? 'normal' : 'hard', focus: n === 0 ? null : 'objectionHandling',
+        startedAt: started + n * 3_600_000, scoredAt: started + n * 3_600_000 + 300_000, score, discovery: 6, objectionHandling: score, nextStep: 8,
+        summary: `Attempt ${n + 1}: clear value story`, tips: ['Quantify the cost of waiting', 'Ask for the signer'],
+        transcript: [{ from: 'bot', text: 'Your price went up.' }, { from: 'salesperson', text: 'Usage doubled,\nso did the value.' }],
+      });
+    }
+    await t.store.meetings.update(meetings.planned.id, { roleplay_score: 7 });
+    const cfg = configFor(t);
+
+    const table = (await runCli(['--config', cfg, 'meetings', 'list'], { TZ: 'UTC' })).stdout.trimEnd().split('\n');
+    const scoreAt = table[0]!.indexOf('SCORE');
+    expect(table.slice(1).map((l) => l.slice(scoreAt).trim())).toEqual(['7/10', '', '', '']);
+
+    const json = JSON.parse((await runCli(['--config', cfg, 'meetings', 'list', '--json'])).stdout) as Array<{ title: string; score: number | null }>;
+    expect(json.map((m) => [m.title, m.score])).toEqual([['Acme renewal', 7], ['Globex intro', null], ['Cancelled demo', null], ['Stranger call', null]]);
+
+    const show = await runCli(['--config', cfg, 'meetings', 'show', String(meetings.planned.id)]);
+    // `meetings show` writes times in the operator's zone (this process's).
+    const time = localTimeFormatter();
+    expect(show.stdout).toContain('Role-play score: 7/10 (latest practice)');
+    expect(show.stdout).toContain([
+      '== Role-plays',
+      `#1 scored ${time(started + 300_000)}: 4/10  (normal)`,
+      '    Discovery 6/10 · Objection handling 4/10 · Next step 8/10',
+      '    Summary: Attempt 1: clear value story',
+      '    Tip: Quantify the cost of waiting',
+      '    Tip: Ask for the signer',
+      `    Transcript (started ${time(started)}):`,
+      '      Client: Your price went up.',
+      '      Salesperson: Usage doubled,',
+      '        so did the value.',
+      '',
+      `#2 scored ${time(started + 3_900_000)}: 7/10  (hard, leaning on objection handling)`,
+    ].join('\n'));
+    const none = await runCli(['--config', cfg, 'meetings', 'show', String(meetings.done.id)]);
+    expect(none.stdout).toContain('== Role-plays\n(no role-play yet');
+
+    const detail = JSON.parse((await runCli(['--config', cfg, 'meetings', 'show', String(meetings.planned.id), '--json'])).stdout);
+    expect(detail).toMatchObject({ score: 7, roleplayScore: 7 });
+    expect(detail.roleplays).toHaveLength(2);
+    expect(detail.roleplays[1]).toMatchObject({
+      startedAt: '2026-01-05T09:00:00.000Z', scoredAt: '2026-01-05T09:05:00.000Z', difficulty: 'hard', focus: 'objectionHandling', score: 7,
+      rubric: { discovery: 6, objectionHandling: 7, nextStep: 8 }, summary: 'Attempt 2: clear value story', tips: ['Quantify the cost of waiting', 'Ask for the signer'],
+      transcript: [{ from: 'bot', text: 'Your price went up.' }, { from: 'salesperson', text: 'Usage doubled,\nso did the value.' }],
+    });
   });
 });
 

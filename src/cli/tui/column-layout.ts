@@ -1,12 +1,15 @@
 /**
  * Column widths for the meetings table. Each column gets what its widest cell needs (names and
  * clients up to a cap), the title the rest. When the terminal is too narrow, the table degrades
- * step by step (a shorter time, then no markers, then no clients, then smaller minimums) so the
+ * step by step (a shorter time, then no markers, then no score, then no clients, then smaller minimums) so the
  * id and the status stay visible and no line wraps, down to 50 columns.
  */
-export type ColumnKey = 'id' | 'start' | 'person' | 'clients' | 'title' | 'status' | 'markers';
+export type ColumnKey = 'id' | 'start' | 'person' | 'clients' | 'title' | 'status' | 'markers' | 'score';
 
-/** Cells each column's content needs (header included), before any cap. */
+/**
+ * Cells each column's content needs (header included), before any cap. `score` is 0 when no
+ * listed meeting has been practised: the column is left out rather than drawn empty.
+ */
 export type ColumnDemands = Record<Exclude<ColumnKey, 'start' | 'markers'>, number>;
 
 export interface ColumnLayout {
@@ -21,25 +24,29 @@ export const CURSOR_CELLS = 2;
 export const FULL_START = 16;
 export const SHORT_START = 11;
 export const MARKERS = 5;
+/** "SCORE" and "10/10". */
+export const SCORE = 5;
 /** Past this a long name or client list is cut (the title, last flexible column, takes the rest). */
 export const NAME_CAP = 40;
 
-const ORDER: ColumnKey[] = ['id', 'start', 'person', 'clients', 'title', 'status', 'markers'];
+const ORDER: ColumnKey[] = ['id', 'start', 'person', 'clients', 'title', 'status', 'markers', 'score'];
 const FLEXIBLE = ['person', 'clients', 'title'] as const;
 
 interface Step {
   shortStart: boolean;
   markers: boolean;
+  score: boolean;
   clients: boolean;
   minimum: number;
 }
 
 const STEPS: Step[] = [
-  { shortStart: false, markers: true, clients: true, minimum: 8 },
-  { shortStart: true, markers: true, clients: true, minimum: 8 },
-  { shortStart: true, markers: false, clients: true, minimum: 8 },
-  { shortStart: true, markers: false, clients: false, minimum: 8 },
-  { shortStart: true, markers: false, clients: false, minimum: 5 },
+  { shortStart: false, markers: true, score: true, clients: true, minimum: 8 },
+  { shortStart: true, markers: true, score: true, clients: true, minimum: 8 },
+  { shortStart: true, markers: false, score: true, clients: true, minimum: 8 },
+  { shortStart: true, markers: false, score: false, clients: true, minimum: 8 },
+  { shortStart: true, markers: false, score: false, clients: false, minimum: 8 },
+  { shortStart: true, markers: false, score: false, clients: false, minimum: 5 },
 ];
 
 export function columnLayout(width: number, demands: ColumnDemands): ColumnLayout {
@@ -57,6 +64,7 @@ export function columnLayout(width: number, demands: ColumnDemands): ColumnLayou
     ['status', demands.status],
   ]);
   if (chosen.markers) widths.set('markers', MARKERS);
+  if (scoreShown(chosen, demands)) widths.set('score', SCORE);
   const flexible = flexibleOf(chosen);
   const rest = Math.max(flexible.length * chosen.minimum, available - fixedCells(chosen, demands));
   const shares = share(rest, flexible.map((key) => Math.max(chosen.minimum, key === 'title' ? demands.title : Math.min(NAME_CAP, demands[key]))));
@@ -72,8 +80,13 @@ function flexibleOf(step: Step): Array<(typeof FLEXIBLE)[number]> {
 
 /** Cells taken by the fixed columns and by the one-space gaps between all columns. */
 function fixedCells(step: Step, demands: ColumnDemands): number {
-  const count = 3 /* id, start, status */ + (step.markers ? 1 : 0) + flexibleOf(step).length;
-  return demands.id + (step.shortStart ? SHORT_START : FULL_START) + demands.status + (step.markers ? MARKERS : 0) + (count - 1);
+  const score = scoreShown(step, demands);
+  const count = 3 /* id, start, status */ + (step.markers ? 1 : 0) + (score ? 1 : 0) + flexibleOf(step).length;
+  return demands.id + (step.shortStart ? SHORT_START : FULL_START) + demands.status + (step.markers ? MARKERS : 0) + (score ? SCORE : 0) + (count - 1);
+}
+
+function scoreShown(step: Step, demands: ColumnDemands): boolean {
+  return step.score && demands.score > 0;
 }
 
 /**

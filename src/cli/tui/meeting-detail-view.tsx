@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import type { MeetingDetail } from '../../lifecycle/reading/meeting-details.js';
 import { detailSections } from '../format-meeting.js';
-import { STATUS_COLOURS } from './meeting-table.js';
+import { STATUS_COLOURS, scoreColour } from './meeting-table.js';
 import { useColour } from './colours.js';
 
 export interface DetailLine {
@@ -21,6 +21,8 @@ export function detailLines(detail: MeetingDetail, timeZone?: string): DetailLin
       if (section.title === 'Jobs') colour = /\bfailed\b/.test(text) ? 'red' : /\bpending\b|\brunning\b/.test(text) ? 'yellow' : undefined;
       if (section.title === 'Conversation' && text.includes(' <- ')) colour = 'cyan';
       if (section.title === 'Meeting' && text.startsWith('Status:')) colour = STATUS_COLOURS[detail.status];
+      const scored = section.title === 'Role-plays' ? /^#\d+ scored .*?: (\d+)\/10/.exec(text) : null;
+      if (scored) colour = scoreColour(Number(scored[1]));
       lines.push({ text, colour });
     }
   }

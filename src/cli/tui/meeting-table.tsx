@@ -4,8 +4,8 @@ import type { MeetingStatus } from '../../store/database.js';
 import { clientLabel, type MeetingSummary } from '../../lifecycle/reading/list-meetings.js';
 import { cellWidth, fitCells } from '../cell-width.js';
 import { useColour } from './colours.js';
-import { columnLayout, type ColumnDemands, type ColumnKey } from './column-layout.js';
-import { localTimeFormatter, salespersonLabel, seriesLabel, titleLabel } from '../format-meeting.js';
+import { columnLayout, SCORE, type ColumnDemands, type ColumnKey } from './column-layout.js';
+import { localTimeFormatter, salespersonLabel, scoreLabel, seriesLabel, titleLabel } from '../format-meeting.js';
 
 export const STATUS_COLOURS: Record<MeetingStatus, string> = {
   scheduled: 'cyan',
@@ -31,18 +31,24 @@ export interface MeetingTableProps {
 }
 
 const HEADERS: Record<ColumnKey, string> = {
-  id: 'ID', start: 'START', person: 'SALESPERSON', clients: 'CLIENTS', title: 'TITLE', status: 'STATUS', markers: 'P R N',
+  id: 'ID', start: 'START', person: 'SALESPERSON', clients: 'CLIENTS', title: 'TITLE', status: 'STATUS', markers: 'P R N', score: 'SCORE',
 };
+
+/** A practice score at a glance: 8 and up good, under 5 weak. */
+export function scoreColour(score: number): string {
+  return score >= 8 ? 'green' : score >= 5 ? 'yellow' : 'red';
+}
 
 /** What each column's content needs, over every row (so widths hold still while scrolling). */
 export function columnDemands(rows: MeetingSummary[]): ColumnDemands {
-  const demands: ColumnDemands = { id: 2, person: cellWidth(HEADERS.person), clients: cellWidth(HEADERS.clients), title: cellWidth(HEADERS.title), status: cellWidth(HEADERS.status) };
+  const demands: ColumnDemands = { id: 2, person: cellWidth(HEADERS.person), clients: cellWidth(HEADERS.clients), title: cellWidth(HEADERS.title), status: cellWidth(HEADERS.status), score: 0 };
   for (const m of rows) {
     demands.id = Math.max(demands.id, String(m.id).length);
     demands.person = Math.max(demands.person, cellWidth(salespersonLabel(m)));
     demands.clients = Math.max(demands.clients, cellWidth(clientLabel(m.clients)));
     demands.title = Math.max(demands.title, cellWidth(titleLabel(m)));
     demands.status = Math.max(demands.status, m.status.length);
+    if (m.score !== null) demands.score = SCORE;
   }
   return demands;
 }
@@ -62,6 +68,7 @@ export function MeetingTable({ rows, cursor, offset, height, width, timeZone }: 
       case 'title': return <Title meeting={m} width={w} />;
       case 'status': return <Text color={colour(STATUS_COLOURS[m.status])}>{fit(m.status, w)}</Text>;
       case 'markers': return <><Marker on={m.markers.plan} letter="P" /> <Marker on={m.markers.reminder} letter="R" /> <Marker on={m.markers.note} letter="N" /></>;
+      case 'score': return m.score === null ? ' '.repeat(w) : <Text color={colour(scoreColour(m.score))}>{scoreLabel(m.score).padStart(w)}</Text>;
     }
   };
   return (

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import type { MeetingStatus } from '../../store/database.js';
 import type { MeetingSummary } from '../../lifecycle/reading/list-meetings.js';
@@ -9,6 +9,7 @@ import { MeetingDetailView, detailLines } from './meeting-detail-view.js';
 import { currentStatus, initialState, reduce, splitKeys, type UiState } from './meetings-state.js';
 import { cellWidth } from '../cell-width.js';
 import { useColour } from './colours.js';
+import type { WeekSummary } from './week-summary.js';
 
 export interface MeetingsAppProps {
   /** Loads the table; the UI's own status and unmatched toggles come on top of the CLI filters. */
@@ -18,6 +19,12 @@ export interface MeetingsAppProps {
   replay?(id: number): Promise<string>;
   /** How often to reload while the daemon works (ms); 0 = never. */
   refreshMs?: number;
+  /**
+   * The `rolplay report` line drawn above the table ("Team, last 7 days: …"). Asked for once the
+   * list is drawn, so it never delays the list, then every `summaryRefreshMs` (0 = never).
+   */
+  loadSummary?(): Promise<WeekSummary>;
+  summaryRefreshMs?: number;
   timeZone?: string;
   /** The clock, for putting the cursor on the next meeting at start. */
   now?: () => number;
@@ -27,7 +34,7 @@ export interface MeetingsAppProps {
  * The `rolplay meetings list` terminal UI. Keys: ↑/↓ (j/k) move, PgUp/PgDn, Enter details,
  * / search, s cycle status, u unmatched only, r replay (asks first), Esc back, q quit.
  */
-export function MeetingsApp({ loadMeetings, loadDetail, replay, refreshMs = 2000, timeZone, now = Date.now }: MeetingsAppProps) {
+export function MeetingsApp({ loadMeetings, loadDetail, replay, refreshMs = 2000, loadSummary, summaryRefreshMs = 10_000, timeZone, now = Date.now }: MeetingsAppProps) {
   const { exit } = useApp();
   const colour = useColour();
   const { stdout } = useStdout();
@@ -42,7 +49,7 @@ export function MeetingsApp({ loadMeetings, loadDetail, replay, refreshMs = 2000
   const [state, dispatch] = useReducer(reduce, Math.max(5, rows - 6), initialState);
   const message = state.mode === 'confirm' ? confirmText(state.confirm) : state.notice;
   // A message that wraps on a narrow terminal takes rows from the table, so the frame still fits.
-  const height = Math.max(3, rows - 5 - (message ? Math.ceil(cellWidth(message) / width) : 1));
+  const height = Math.max(3, rows - 5 - (message ? Math.ceil(cellWidth(message) / width) : 1) - (loadSummary ? 1 : 0));
   const status = currentStatus(state);
   const detailId = useRef<number | undefined>(undefined);
   detailId.current = state.mode === 'detail' || state.mode === 'confirm' ? state.detail?.id : undefined;
@@ -62,6 +69,26 @@ export function MeetingsApp({ loadMeetings, loadDetail, replay, refreshMs = 2000
       dispatch({ type: 'load-failed', error: errorMessage(e) });
     }
   }, [loadMeetings, status, state.unmatched, showDetail, now]);
+
+  const [summary, setSummary] = useState<WeekSummary | undefined>(undefined);
+  const listShown = state.meetings !== undefined;
+  useEffect(() => {
+    if (!loadSummary || !listShown) return undefined;
+    let live = true;
+    const load = () => loadSummary().then(
+      (lines) => live && setSummary(lines),
+      (e) => {
+        const line = `Last 7 days: cannot read the report: ${errorMessage(e)}`;
+        if (live) setSummary({ line, short: line });
+      },
+    );
+    void load();
+    const timer = summaryRefreshMs ? setInterval(() => void load(), summaryRefreshMs) : undefined;
+    return () => {
+      live = false;
+      if (timer) clearInterval(timer);
+    };
+  }, [loadSummary, listShown, summaryRefreshMs]);
 
   useEffect(() => {
     void reload();
@@ -107,6 +134,7 @@ export function MeetingsApp({ loadMeetings, loadDetail, replay, refreshMs = 2000
         <Text bold color={colour('blue')}>rolplay meetings</Text>
         <Text dimColor>  {state.meetings === undefined ? 'loading…' : `${state.rows.length} of ${state.meetings.length}`} · {filters}</Text>
       </Text>
+      {loadSummary ? <Text dimColor wrap="truncate">{summary ? (cellWidth(summary.line) <= width ? summary.line : summary.short) : 'Last 7 days: …'}</Text> : null}
       {state.error ? <Text color={colour('red')}>Cannot read meetings: {state.error}</Text> : null}
       {inDetail
         ? <MeetingDetailView lines={detailLines(state.detail!, timeZone)} offset={state.detailOffset} height={height} />

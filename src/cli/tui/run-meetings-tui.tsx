@@ -12,6 +12,8 @@ export interface RunMeetingsTuiOptions {
   filter: MeetingFilter;
   replay?: (id: number) => Promise<string>;
   refreshMs?: number;
+  /** defaults.timezone: the days of the `rolplay report` line above the table. */
+  companyTimeZone: string;
   /** For NO_COLOR (and FORCE_COLOR, which ink's chalk reads itself). */
   env?: NodeJS.ProcessEnv;
 }
@@ -32,6 +34,11 @@ export async function runMeetingsTui(options: RunMeetingsTuiOptions): Promise<vo
           unmatched: unmatched || filter.unmatched,
         })}
         loadDetail={(id) => meetingDetails(store, id)}
+        loadSummary={async () => {
+          // Loaded when first needed, after the list is drawn: the report's code and queries never delay it.
+          const { loadWeekSummary } = await import('./week-summary.js');
+          return loadWeekSummary(store, { timeZone: options.companyTimeZone, userEmail: filter.userEmail, now: Date.now() });
+        }}
         replay={options.replay}
         refreshMs={options.refreshMs ?? 2000}
       />

@@ -20,6 +20,8 @@ export interface MeetingSummary {
   hubspotNoteId: string | null;
   /** Its place in its recurring series ("↻ 3/12"); null for a single meeting. */
   series: SeriesMark | null;
+  /** The score (1-10) of the latest role-play practised for this meeting; null before any. */
+  score: number | null;
 }
 
 export type { MeetingFilter, SeriesMark };
@@ -71,6 +73,7 @@ export function summarise(row: MeetingSummaryRow, user: MeetingSummary['user'], 
     },
     hubspotNoteId: row.hubspot_note_id,
     series,
+    score: row.roleplay_score === null ? null : Number(row.roleplay_score),
   };
 }
 

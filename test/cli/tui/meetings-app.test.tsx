@@ -14,7 +14,7 @@ function meeting(id: number, title: string, status: MeetingSummary['status'], us
   return {
     id, title, status, source: 'graph', startAt: T0 + id * 3_600_000, endAt: T0 + id * 3_600_000 + 1_800_000,
     organizerEmail: user?.email ?? 'stranger@elsewhere.com', user, clients: [{ name: 'Ana Ruiz', email: 'ana@acme.com', company: 'Acme' }],
-    markers: { plan: status !== 'scheduled', reminder: status === 'completed', note: status === 'completed' }, hubspotNoteId: status === 'completed' ? '9001' : null, series: null, ...extra,
+    markers: { plan: status !== 'scheduled', reminder: status === 'completed', note: status === 'completed' }, hubspotNoteId: status === 'completed' ? '9001' : null, series: null, score: null, ...extra,
   };
 }
 
@@ -43,7 +43,7 @@ function detailOf(m: MeetingSummary): MeetingDetail {
     plan: { summary: `Plan for ${m.title}`, steps: ['Open with usage numbers'] }, outcome: null, lastReply: null, roleplayScore: null,
     clientsDetail: m.clients.map((c, i) => ({ id: i + 1, ...c, hubspotContactId: '501' })),
     user: m.user ? { ...m.user, phone: '+14155552671', timezone: 'UTC' } : null,
-    messages: [{ at: T0, direction: 'in', kind: 'inbound', body: 'What if they ask for a discount?', sid: 'SM1' }],
+    messages: [{ at: T0, direction: 'in', kind: 'inbound', body: 'What if they ask for a discount?', sid: 'SM1' }], roleplays: [],
     jobs: [{ id: 7, kind: 'send_whatsapp', status: 'failed', attempts: 3, maxAttempts: 3, runAt: T0, lastError: 'Twilio error 63016', dedupeKey: 'k', result: null }],
     createdAt: T0, updatedAt: T0,
   };

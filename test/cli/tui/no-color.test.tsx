@@ -16,11 +16,11 @@ const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 const MEETINGS: MeetingSummary[] = [
   {
     id: 1, title: 'Acme renewal', status: 'plan_sent', source: 'graph', startAt: T0, endAt: T0 + 1_800_000, organizerEmail: 'sara@company.com',
-    user: { id: 1, email: 'sara@company.com', name: 'Sara Lopez' }, clients: [], markers: { plan: true, reminder: false, note: false }, hubspotNoteId: null, series: null,
+    user: { id: 1, email: 'sara@company.com', name: 'Sara Lopez' }, clients: [], markers: { plan: true, reminder: false, note: false }, hubspotNoteId: null, series: null, score: 3,
   },
   {
     id: 2, title: 'Stranger call', status: 'scheduled', source: 'graph', startAt: T0 + 3_600_000, endAt: T0 + 5_400_000, organizerEmail: 'x@elsewhere.com',
-    user: null, clients: [], markers: { plan: false, reminder: false, note: false }, hubspotNoteId: null, series: { masterId: 'm', index: 1, count: 3 },
+    user: null, clients: [], markers: { plan: false, reminder: false, note: false }, hubspotNoteId: null, series: { masterId: 'm', index: 1, count: 3 }, score: null,
   },
 ];
 
@@ -47,6 +47,8 @@ describe('NO_COLOR in the meetings UI', () => {
   it('draws no colour at all when colours are off, and keeps the selected row inverse', async () => {
     const frame = await frameWith(false);
     expect(frame).toContain('Stranger call');
+    // The score (red under 5 in colour) too.
+    expect(frame).toContain('3/10');
     expect(frame).not.toMatch(COLOUR);
     expect(frame).toContain('\u001B[7m');
   });

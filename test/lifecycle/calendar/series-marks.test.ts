@@ -81,7 +81,7 @@ describe.each(backends)('series marks in meeting lists on %s', (backend) => {
     const table = await runCli(['--config', cfg, 'meetings', 'list'], { TZ: 'UTC' });
     expect(table.code).toBe(0);
     const lines = table.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^ID +START +SALESPERSON +CLIENTS +TITLE +STATUS +P\/R\/N$/);
+    expect(lines[0]).toMatch(/^ID +START +SALESPERSON +CLIENTS +TITLE +STATUS +P\/R\/N +SCORE$/);
     expect(lines.find((l) => l.startsWith(`${acme[0]!.id} `))).toMatch(/ {2}↻ 1\/3 Acme weekly +scheduled/);
     expect(lines.find((l) => l.startsWith(`${acme[1]!.id} `))).toMatch(/ {2}↻ -\/3 Acme weekly +cancelled/);
     expect(lines.find((l) => l.includes('Initech intro'))).toMatch(/ {2}Initech intro +scheduled/);

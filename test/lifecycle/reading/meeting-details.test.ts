@@ -50,6 +50,33 @@ describe.each(backends)('meetings read model on %s', (backend) => {
     expect(d.user).toMatchObject({ phone: '+14155552671' });
   });
 
+  it('carries each meeting\'s latest practice score in the list, and every practice of a meeting in its details', async () => {
+    t = await freshStore(backend);
+    const { users, meetings } = await seedMeetings(t.store);
+    const practice = (startedAt: number, score: number, extra: Record<string, unknown> = {}) => t.store.roleplays.record({
+      meetingId: meetings.planned.id, userId: users.sara.id, difficulty: 'hard', focus: 'discovery', startedAt, scoredAt: startedAt + 600_000,
+      score, discovery: score - 1, objectionHandling: score + 1, nextStep: score, summary: `Practice scored ${score}`, tips: ['Ask about budget', 'Propose a date'],
+      transcript: [{ from: 'bot', text: 'Why should we renew?' }, { from: 'salesperson', text: 'Because usage doubled.' }], ...extra,
+    });
+    // Recorded out of order: the details list them as they were scored.
+    await practice(T0 + 7_200_000, 8, { focus: null, difficulty: 'normal' });
+    await practice(T0, 5);
+    await t.store.meetings.update(meetings.planned.id, { roleplay_score: 8 });
+    const list = await listMeetings(t.store);
+    expect(list.map((m) => [m.title, m.score])).toEqual([['Acme renewal', 8], ['Globex intro', null], ['Cancelled demo', null], ['Stranger call', null]]);
+    const d = await meetingDetails(t.store, meetings.planned.id);
+    expect(d.score).toBe(8);
+    expect(d.roleplays).toEqual([
+      {
+        id: expect.any(Number), startedAt: T0, scoredAt: T0 + 600_000, difficulty: 'hard', focus: 'discovery', score: 5,
+        rubric: { discovery: 4, objectionHandling: 6, nextStep: 5 }, summary: 'Practice scored 5', tips: ['Ask about budget', 'Propose a date'],
+        transcript: [{ from: 'bot', text: 'Why should we renew?' }, { from: 'salesperson', text: 'Because usage doubled.' }],
+      },
+      expect.objectContaining({ startedAt: T0 + 7_200_000, score: 8, focus: null, difficulty: 'normal' }),
+    ]);
+    expect((await meetingDetails(t.store, meetings.done.id)).roleplays).toEqual([]);
+  });
+
   it('says which id is unknown', async () => {
     t = await freshStore(backend);
     await expect(meetingDetails(t.store, 999)).rejects.toThrow(NotFoundError);
