@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { openStore, type Store } from '../store/open-store.js';
 import { MEETING_STATUSES, type UserRow } from '../store/database.js';
 import { percentile, type BenchFigure } from './bench-result.js';
+import { timeProcess } from './time-process.js';
 
 const BIN = fileURLToPath(new URL('../../bin/rolplay.js', import.meta.url));
 const SECTION = 'CLI (meetings list, 10,000 meetings)';
@@ -43,14 +43,14 @@ export async function runCliBench(options: CliBenchOptions = {}): Promise<BenchF
     const table: number[] = [];
     const help: number[] = [];
     const users: number[] = [];
-    await time([process.execPath, '-e', '0'], env); // warm the file cache
-    await time([process.execPath, BIN, 'meetings', 'list', '--json'], env);
+    await timeProcess([process.execPath, '-e', '0'], env); // warm the file cache
+    await timeProcess([process.execPath, BIN, 'meetings', 'list', '--json'], env);
     for (let i = 0; i < runs; i++) {
-      base.push(await time([process.execPath, '-e', '0'], env));
-      json.push(await time([process.execPath, BIN, 'meetings', 'list', '--json'], env));
-      table.push(await time([process.execPath, BIN, 'meetings', 'list', '--no-tui'], env));
-      help.push(await time([process.execPath, BIN, '--help'], env));
-      users.push(await time([process.execPath, BIN, 'user', 'list'], env));
+      base.push(await timeProcess([process.execPath, '-e', '0'], env));
+      json.push(await timeProcess([process.execPath, BIN, 'meetings', 'list', '--json'], env));
+      table.push(await timeProcess([process.execPath, BIN, 'meetings', 'list', '--no-tui'], env));
+      help.push(await timeProcess([process.execPath, BIN, '--help'], env));
+      users.push(await timeProcess([process.execPath, BIN, 'user', 'list'], env));
     }
     const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
     const node = median(base);
@@ -68,23 +68,6 @@ export async function runCliBench(options: CliBenchOptions = {}): Promise<BenchF
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Wall time of one process, spawn to exit, in ms; a non-zero exit is an error. */
-function time(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(argv[0]!, argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stdout.resume();
-    child.stderr.on('data', (d) => { stderr += String(d); });
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (code === 0) resolve(ms);
-      else reject(new Error(`${argv.slice(1).join(' ')} exited ${code}: ${stderr.slice(0, 500)}`));
-    });
-  });
 }
 
 /** 10 salespeople, 500 clients, `count` meetings over a year with one or two clients each, a quarter in recurring series. */
