@@ -1,13 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { openStore, type Store } from '../store/open-store.js';
+import type { Store } from '../store/open-store.js';
 import { MEETING_STATUSES, type UserRow } from '../store/database.js';
-import { percentile, type BenchFigure } from './bench-result.js';
-import { timeProcess } from './time-process.js';
+import type { BenchFigure } from './bench-result.js';
+import { timeCommandsOnStore } from './time-process.js';
 
-const BIN = fileURLToPath(new URL('../../bin/rolplay.js', import.meta.url));
 const SECTION = 'CLI (meetings list, 10,000 meetings)';
 
 export interface CliBenchOptions {
@@ -25,49 +20,15 @@ export interface CliBenchOptions {
  */
 export async function runCliBench(options: CliBenchOptions = {}): Promise<BenchFigure[]> {
   const count = options.meetings ?? 10_000;
-  const runs = options.runs ?? 7;
-  const dir = mkdtempSync(join(tmpdir(), 'rolplay-bench-cli-'));
-  const config = join(dir, 'config.json');
-  writeFileSync(config, JSON.stringify({ dataDir: join(dir, 'data'), log: { level: 'warn' } }));
-  try {
-    const store = await openStore({ dataDir: join(dir, 'data') });
-    try {
-      await seed(store, count);
-    } finally {
-      await store.close();
-    }
-    const env = { ...process.env, ROLPLAY_LOG_LEVEL: 'warn', ROLPLAY_CONFIG: config };
-    // Interleaved, so drift in machine load touches every command alike.
-    const base: number[] = [];
-    const json: number[] = [];
-    const table: number[] = [];
-    const help: number[] = [];
-    const users: number[] = [];
-    await timeProcess([process.execPath, '-e', '0'], env); // warm the file cache
-    await timeProcess([process.execPath, BIN, 'meetings', 'list', '--json'], env);
-    for (let i = 0; i < runs; i++) {
-      base.push(await timeProcess([process.execPath, '-e', '0'], env));
-      json.push(await timeProcess([process.execPath, BIN, 'meetings', 'list', '--json'], env));
-      table.push(await timeProcess([process.execPath, BIN, 'meetings', 'list', '--no-tui'], env));
-      help.push(await timeProcess([process.execPath, BIN, '--help'], env));
-      users.push(await timeProcess([process.execPath, BIN, 'user', 'list'], env));
-    }
-    const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
-    const node = median(base);
-    return [
-      { section: SECTION, name: '`node -e 0` (median)', value: node, unit: 'ms' },
-      { section: SECTION, name: '`meetings list --json` (median)', value: median(json), unit: 'ms' },
-      { section: SECTION, name: '`meetings list` plain table (median)', value: median(table), unit: 'ms' },
-      { section: SECTION, name: '`rolplay --help`, start-up alone (median)', value: median(help), unit: 'ms' },
-      { section: SECTION, name: '`user list` (median)', value: median(users), unit: 'ms' },
-      { section: SECTION, name: '`meetings list --json` / `node -e 0`', value: median(json) / node, unit: 'x', goal: '<= 2' },
-      { section: SECTION, name: '`meetings list` table / `node -e 0`', value: median(table) / node, unit: 'x', goal: '<= 2.5' },
-      { section: SECTION, name: '`rolplay --help` / `node -e 0`', value: median(help) / node, unit: 'x', goal: '<= 1.5' },
-      { section: SECTION, name: '`user list` / `node -e 0`', value: median(users) / node, unit: 'x', goal: '<= 1.5' },
-    ];
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return timeCommandsOnStore({
+    section: SECTION, prefix: 'rolplay-bench-cli-', runs: options.runs ?? 7, seed: (store) => seed(store, count),
+    commands: [
+      { args: ['meetings', 'list', '--json'], label: '`meetings list --json`', goal: '<= 2' },
+      { args: ['meetings', 'list', '--no-tui'], label: '`meetings list` plain table', goal: '<= 2.5' },
+      { args: ['--help'], label: '`rolplay --help`', goal: '<= 1.5' },
+      { args: ['user', 'list'], label: '`user list`', goal: '<= 1.5' },
+    ],
+  });
 }
 
 /** 10 salespeople, 500 clients, `count` meetings over a year with one or two clients each, a quarter in recurring series. */

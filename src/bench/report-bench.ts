@@ -1,13 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { openStore, type Store } from '../store/open-store.js';
+import type { Store } from '../store/open-store.js';
 import type { MeetingStatus, UserRow } from '../store/database.js';
-import { percentile, type BenchFigure } from './bench-result.js';
-import { timeProcess } from './time-process.js';
+import type { BenchFigure } from './bench-result.js';
+import { timeCommandsOnStore } from './time-process.js';
 
-const BIN = fileURLToPath(new URL('../../bin/rolplay.js', import.meta.url));
 const SECTION = 'CLI (rolplay report, 100,000 meetings)';
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -26,44 +21,14 @@ export interface ReportBenchOptions {
  */
 export async function runReportBench(options: ReportBenchOptions = {}): Promise<BenchFigure[]> {
   const count = options.meetings ?? 100_000;
-  const runs = options.runs ?? 7;
-  const dir = mkdtempSync(join(tmpdir(), 'rolplay-bench-report-'));
-  const config = join(dir, 'config.json');
-  writeFileSync(config, JSON.stringify({ dataDir: join(dir, 'data'), log: { level: 'warn' } }));
-  try {
-    const store = await openStore({ dataDir: join(dir, 'data') });
-    try {
-      await seed(store, count);
-    } finally {
-      await store.close();
-    }
-    const env = { ...process.env, ROLPLAY_LOG_LEVEL: 'warn', ROLPLAY_CONFIG: config };
-    const base: number[] = [];
-    const table: number[] = [];
-    const json: number[] = [];
-    const help: number[] = [];
-    await timeProcess([process.execPath, '-e', '0'], env); // warm the file cache
-    await timeProcess([process.execPath, BIN, 'report'], env);
-    for (let i = 0; i < runs; i++) {
-      base.push(await timeProcess([process.execPath, '-e', '0'], env));
-      table.push(await timeProcess([process.execPath, BIN, 'report'], env));
-      json.push(await timeProcess([process.execPath, BIN, 'report', '--json'], env));
-      help.push(await timeProcess([process.execPath, BIN, 'report', '--help'], env));
-    }
-    const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
-    const node = median(base);
-    return [
-      { section: SECTION, name: '`node -e 0` (median)', value: node, unit: 'ms' },
-      { section: SECTION, name: '`report` table (median)', value: median(table), unit: 'ms' },
-      { section: SECTION, name: '`report --json` (median)', value: median(json), unit: 'ms' },
-      { section: SECTION, name: '`report --help`, start-up alone (median)', value: median(help), unit: 'ms' },
-      { section: SECTION, name: '`report` table / `node -e 0`', value: median(table) / node, unit: 'x', goal: '<= 2' },
-      { section: SECTION, name: '`report --json` / `node -e 0`', value: median(json) / node, unit: 'x', goal: '<= 2' },
-      { section: SECTION, name: '`report --help` / `node -e 0`', value: median(help) / node, unit: 'x' },
-    ];
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return timeCommandsOnStore({
+    section: SECTION, prefix: 'rolplay-bench-report-', runs: options.runs ?? 7, seed: (store) => seed(store, count),
+    commands: [
+      { args: ['report'], label: '`report` table', goal: '<= 2' },
+      { args: ['report', '--json'], label: '`report --json`', goal: '<= 2' },
+      { args: ['report', '--help'], label: '`report --help`, start-up alone' },
+    ],
+  });
 }
 
 /**

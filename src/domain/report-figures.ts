@@ -22,15 +22,7 @@ export interface MissingOutcome {
 }
 
 /** This period minus the previous one; null when either side has no average. */
-export interface ReportChange {
-  meetings: number;
-  plansSent: number;
-  roleplays: number;
-  averageScore: number | null;
-  rubric: RubricAverages;
-  outcomesLogged: number;
-  medianHoursToOutcome: number | null;
-}
+export type ReportChange = Omit<ReportFigures, 'missingOutcomes' | 'scoreTrend' | 'change'>;
 
 export interface ReportFigures {
   meetings: number;
