@@ -22,6 +22,8 @@ export interface UsersTable {
   timezone: string;
   /** 1: the weekly digest goes out (the default); 0: the salesperson replied "digest off" (migration 0011). */
   digest_enabled: ColumnType<number, number | undefined, number>;
+  /** 'en' or 'es' (a Language from src/domain/messages), migration 0012. */
+  language: ColumnType<string, string | undefined, string>;
   created_at: Millis;
   updated_at: Millis;
 }

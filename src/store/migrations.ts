@@ -257,6 +257,13 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('users').addColumn('digest_enabled', 'integer', (c) => c.notNull().defaultTo(1)).execute();
       },
     },
+    '0012_user_language': {
+      async up(db: Kysely<unknown>) {
+        // The language every fixed text and every model answer is written in for this
+        // salesperson ('en', 'es'; see src/domain/messages). Existing users keep English.
+        await db.schema.alterTable('users').addColumn('language', 'text', (c) => c.notNull().defaultTo('en')).execute();
+      },
+    },
   };
 }
 

@@ -22,6 +22,8 @@ export interface InboundTurn {
    * it goes out right after this message and before the next one is handled.
    */
   orderAt?: number;
+  /** True when the salesperson spoke: the message is the transcript of a voice note. */
+  voice?: boolean;
 }
 
 /** Kinds of stored messages that are conversation turns (not plans, templates or alerts). */
