@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openStore, type Store } from '../../src/store/open-store.js';
+import { createMigratedDatabase } from './postgres-template.js';
 
 /**
  * Fresh stores with the real migrations. SQLite always; PostgreSQL when TEST_DATABASE_URL is
@@ -37,10 +38,7 @@ export async function freshStore(backend: 'sqlite' | 'postgres' = 'sqlite'): Pro
   const base = process.env.TEST_DATABASE_URL;
   if (!base) throw new Error('TEST_DATABASE_URL is not set');
   const name = `rolplay_t_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
+  await createMigratedDatabase(base, name);
   const url = new URL(base);
   url.pathname = `/${name}`;
   const databaseUrl = url.toString();
