@@ -1,5 +1,3 @@
-import { Mp3Encoder } from '@breezystack/lamejs';
-
 /**
  * Turns the audio Gemini's speech generation returns into a file WhatsApp plays.
  *
@@ -9,7 +7,8 @@ import { Mp3Encoder } from '@breezystack/lamejs';
  * straight into a WAV file), whatever RFC 2586 says about L16. WhatsApp through Twilio takes
  * audio only as OGG (Opus), AMR, 3GP, AAC or MPEG (twilio.com/docs/whatsapp/guidance-whatsapp-media-messages,
  * "Supported MIME Types"), so the PCM is encoded as MP3 (audio/mpeg) with LAME (lamejs, pure JS).
- * Pure: bytes in, bytes out.
+ * Pure: bytes in, bytes out. LAME loads on the first clip only, so commands that never speak
+ * (every one but `rolplay start` with voice replies on) do not pay for it.
  */
 export interface VoiceNote {
   bytes: Uint8Array;
@@ -34,12 +33,13 @@ interface Pcm {
   rate: number;
 }
 
-export function encodeVoiceNote(audio: Uint8Array, mimeType: string): VoiceNote {
+export async function encodeVoiceNote(audio: Uint8Array, mimeType: string): Promise<VoiceNote> {
   const type = mimeType.split(';')[0]!.trim().toLowerCase();
   if (PLAYABLE.has(type)) return { bytes: audio, contentType: type, seconds: 0 };
   const pcm = type === 'audio/wav' || type === 'audio/x-wav' || type === 'audio/wave' ? readWav(audio) : readRawPcm(audio, mimeType);
   if (pcm.samples.length === 0) throw new AudioFormatError('the speech has no samples');
   if (!MP3_RATES.has(pcm.rate)) throw new AudioFormatError(`cannot encode ${pcm.rate} Hz audio as MP3`);
+  const { Mp3Encoder } = await import('@breezystack/lamejs');
   const encoder = new Mp3Encoder(1, pcm.rate, KBPS);
   const parts: Uint8Array[] = [];
   for (let i = 0; i < pcm.samples.length; i += CHUNK) parts.push(encoder.encodeBuffer(pcm.samples.subarray(i, i + CHUNK)));

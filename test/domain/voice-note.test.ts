@@ -35,8 +35,8 @@ function wav(data: Uint8Array, rate: number, channels: number, extraChunk = fals
 }
 
 describe('encodeVoiceNote', () => {
-  it('encodes Gemini\'s raw L16 PCM (24 kHz mono) as an MP3 whose every frame header is valid, of the same length', () => {
-    const note = encodeVoiceNote(pcm(1.5), 'audio/L16;codec=pcm;rate=24000');
+  it('encodes Gemini\'s raw L16 PCM (24 kHz mono) as an MP3 whose every frame header is valid, of the same length', async () => {
+    const note = await encodeVoiceNote(pcm(1.5), 'audio/L16;codec=pcm;rate=24000');
     expect(note.contentType).toBe('audio/mpeg');
     expect(note.seconds).toBeCloseTo(1.5, 3);
     const mp3 = walkMp3(note.bytes);
@@ -46,16 +46,16 @@ describe('encodeVoiceNote', () => {
     expect(mp3.seconds).toBeLessThan(1.7);
   });
 
-  it('reads the rate from the mime type', () => {
-    const note = encodeVoiceNote(pcm(0.5, 16_000), 'audio/L16; rate=16000');
+  it('reads the rate from the mime type', async () => {
+    const note = await encodeVoiceNote(pcm(0.5, 16_000), 'audio/L16; rate=16000');
     expect(walkMp3(note.bytes).sampleRate).toBe(16_000);
   });
 
-  it('reads a WAV file (the 3.8 models\' answer), skipping other chunks and mixing stereo down to mono', () => {
-    const mono = encodeVoiceNote(wav(pcm(1), 24_000, 1, true), 'audio/wav');
+  it('reads a WAV file (the 3.8 models\' answer), skipping other chunks and mixing stereo down to mono', async () => {
+    const mono = await encodeVoiceNote(wav(pcm(1), 24_000, 1, true), 'audio/wav');
     expect(walkMp3(mono.bytes)).toMatchObject({ sampleRate: 24_000, channels: 1 });
     expect(mono.seconds).toBeCloseTo(1, 3);
-    const stereo = encodeVoiceNote(wav(pcm(1, 48_000, 2), 48_000, 2), 'audio/x-wav');
+    const stereo = await encodeVoiceNote(wav(pcm(1, 48_000, 2), 48_000, 2), 'audio/x-wav');
     // At 48 kbps LAME resamples 48 kHz to 32 kHz by itself; the length stays.
     const walked = walkMp3(stereo.bytes);
     expect(walked).toMatchObject({ version: 'MPEG-1', channels: 1 });
@@ -64,15 +64,15 @@ describe('encodeVoiceNote', () => {
     expect(stereo.seconds).toBeCloseTo(1, 3);
   });
 
-  it('passes audio WhatsApp already plays through unchanged', () => {
+  it('passes audio WhatsApp already plays through unchanged', async () => {
     const ogg = new Uint8Array([0x4f, 0x67, 0x67, 0x53, 1, 2, 3]);
-    expect(encodeVoiceNote(ogg, 'audio/ogg; codecs=opus')).toMatchObject({ bytes: ogg, contentType: 'audio/ogg' });
+    expect(await encodeVoiceNote(ogg, 'audio/ogg; codecs=opus')).toMatchObject({ bytes: ogg, contentType: 'audio/ogg' });
   });
 
-  it('refuses what it cannot turn into a voice note, with a reason', () => {
-    expect(() => encodeVoiceNote(pcm(0.1), 'audio/flac')).toThrow(AudioFormatError);
-    expect(() => encodeVoiceNote(new Uint8Array(), 'audio/L16;rate=24000')).toThrow(/no samples/);
-    expect(() => encodeVoiceNote(pcm(0.1, 44_100), 'audio/L16;rate=44101')).toThrow(/44101 Hz/);
-    expect(() => encodeVoiceNote(new Uint8Array(64), 'audio/wav')).toThrow(/not a WAV/);
+  it('refuses what it cannot turn into a voice note, with a reason', async () => {
+    await expect(encodeVoiceNote(pcm(0.1), 'audio/flac')).rejects.toThrow(AudioFormatError);
+    await expect(encodeVoiceNote(new Uint8Array(), 'audio/L16;rate=24000')).rejects.toThrow(/no samples/);
+    await expect(encodeVoiceNote(pcm(0.1, 44_100), 'audio/L16;rate=44101')).rejects.toThrow(/44101 Hz/);
+    await expect(encodeVoiceNote(new Uint8Array(64), 'audio/wav')).rejects.toThrow(/not a WAV/);
   });
 });

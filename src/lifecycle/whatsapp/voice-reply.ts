@@ -46,7 +46,7 @@ export async function speakClip(services: Pick<Services, 'speech' | 'store' | 'c
   if (!services.speech) return undefined;
   try {
     const spoken = await services.speech.speak({ text, language });
-    const note = encodeVoiceNote(spoken.audio, spoken.mimeType);
+    const note = await encodeVoiceNote(spoken.audio, spoken.mimeType);
     // 144 random bits, URL-safe: the URL is all that guards the clip, and nobody can guess it.
     const id = randomBytes(18).toString('base64url');
     const now = services.clock.now();

@@ -31,7 +31,7 @@ describe('Gemini speech over @google/genai', () => {
     expect(body.systemInstruction).toBeUndefined();
     expect(spoken.mimeType).toBe('audio/wav');
     expect(Buffer.from(spoken.audio.subarray(0, 4)).toString('ascii')).toBe('RIFF');
-    expect(walkMp3(encodeVoiceNote(spoken.audio, spoken.mimeType).bytes).sampleRate).toBe(24_000);
+    expect(walkMp3((await encodeVoiceNote(spoken.audio, spoken.mimeType)).bytes).sampleRate).toBe(24_000);
   });
 
   it('reads the raw L16 PCM of the 2.5 preview models', async () => {
@@ -39,7 +39,7 @@ describe('Gemini speech over @google/genai', () => {
     expect(spoken.mimeType).toBe('audio/L16;codec=pcm;rate=24000');
     expect(spoken.audio.length % 2).toBe(0);
     expect(JSON.parse(sim.requests.at(-1)!.body).generationConfig.speechConfig.languageCode).toBeUndefined();
-    const note = encodeVoiceNote(spoken.audio, spoken.mimeType);
+    const note = await encodeVoiceNote(spoken.audio, spoken.mimeType);
     expect(note.seconds).toBeGreaterThan(0.3);
   });
 
