@@ -67,6 +67,15 @@ export const configSchema = z.strictObject({
     baseUrl: url('Gemini API host').default(''),
     concurrency: z.number().int().min(1).max(64).default(4),
     timeoutSeconds: z.number().min(1).max(600).default(60),
+    /**
+     * The text-to-speech model of voice replies (conversation.voiceReplies). Google's GA TTS
+     * model for voice agents; gemini-2.5-flash-preview-tts is to be shut down on 2026-12-18
+     * (ai.google.dev/gemini-api/docs/models/gemini-3.1-flash-tts-preview; the Gemini TTS
+     * migration guide recommends Flash-Lite TTS for voice agents).
+     */
+    speechModel: z.string().min(1).default('gemini-3.8-flash-lite-tts'),
+    /** A prebuilt voice (speechConfig.voiceConfig.prebuiltVoiceConfig.voiceName): Kore, Puck, Charon... */
+    speechVoice: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, { message: 'expected the name of a prebuilt Gemini voice, such as Kore or Puck' }).default('Kore'),
   }).prefault({}),
   twilio: z.strictObject({
     accountSid: z.string().refine((v) => v === '' || /^AC[0-9a-fA-F]{32}$/.test(v), {
@@ -126,6 +135,12 @@ export const configSchema = z.strictObject({
      * a sender's messages in the order they arrive). See inboundOrderWindowMs.
      */
     orderWindowMs: z.number().int().min(0).max(10_000).optional(),
+    /**
+     * Replies spoken as WhatsApp voice notes when the salesperson spoke (sent a voice note):
+     * off; roleplay = the role-played client's answers; always = the coach's answers too. Needs
+     * server.publicUrl (Twilio fetches the audio from it) and Gemini.
+     */
+    voiceReplies: z.enum(['off', 'roleplay', 'always'], { message: 'expected off, roleplay or always' }).default('off'),
   }).prefault({}),
   jobs: z.strictObject({
     maxAttempts: z.number().int().min(1).max(50).default(8),

@@ -8,6 +8,7 @@ import { openStore, type Store } from '../store/open-store.js';
 import { createTwilioMessenger } from '../clients/twilio/create-twilio-messenger.js';
 import { createHubspotCrm } from '../clients/hubspot/hubspot-crm.js';
 import { createGeminiModelFromConfig } from '../clients/gemini/gemini-model.js';
+import { createGeminiSpeechFromConfig } from '../clients/gemini/gemini-speech.js';
 import { createGraphCalendarFromConfig } from '../clients/graph/graph-calendar.js';
 import { createJobQueue } from '../lifecycle/jobs/job-queue.js';
 import type { Services } from '../lifecycle/services.js';
@@ -79,6 +80,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       ? createHubspotCrm({ accessToken: config.hubspot.accessToken, basePath: config.hubspot.basePath || undefined, timeoutMs: config.hubspot.timeoutSeconds * 1000, logger: logger.child({ component: 'hubspot' }) })
       : undefined,
     model: isConfigured.gemini(config) ? createGeminiModelFromConfig(config, clock, logger.child({ component: 'gemini' }), (usage) => metrics.geminiTokens(usage)) : undefined,
+    // Only when replies may be spoken: nothing else calls the speech model.
+    speech: isConfigured.gemini(config) && config.conversation.voiceReplies !== 'off' ? createGeminiSpeechFromConfig(config, logger.child({ component: 'gemini-speech' })) : undefined,
     calendar: isConfigured.microsoft(config) ? createGraphCalendarFromConfig(config, logger.child({ component: 'graph' })) : undefined,
     ...options.clients,
   };

@@ -7,6 +7,8 @@ import type { App } from './build-app.js';
 import { createHttpListener, type HttpListener, type HttpListenerOptions } from './http/http-listener.js';
 import { WEBHOOK_PATH, publicUrlFor, statusCallbackUrl, twilioRoutes } from './http/twilio-routes.js';
 import { METRICS_PATH, metricsRoute } from './http/metrics-route.js';
+import { mediaRoute } from './http/media-route.js';
+import { voiceRepliesServable } from '../lifecycle/whatsapp/voice-reply.js';
 
 /**
  * The HTTP listener wired from config: server.host/port, the Twilio routes with signatures
@@ -32,7 +34,10 @@ export function createWebhookComponent(app: App, timeouts: Pick<HttpListenerOpti
       onStatus: (params) => receiveDeliveryStatus({ ...app.services, logger: log }, params),
       logger: log,
       now: () => app.services.clock.now(),
-    }), ...(scrape ? [metricsRoute({ token: config.server.metricsToken, scrape, logger: log })] : [])],
+    }),
+    // Spoken replies, for Twilio to fetch; served by whichever daemon Twilio reaches (the clips are in the store).
+    mediaRoute({ find: (id) => app.services.store.voiceMedia.get(id, app.services.clock.now()) }),
+    ...(scrape ? [metricsRoute({ token: config.server.metricsToken, scrape, logger: log })] : [])],
     health: cachedHealthStatus(app.services),
     logger: log,
     metrics: app.services.metrics,
@@ -44,6 +49,11 @@ export function createWebhookComponent(app: App, timeouts: Pick<HttpListenerOpti
       log.warn('twilio.validateSignatures is false: anyone who can reach this port can post WhatsApp messages as any user');
     } else if (authToken === '' || config.server.publicUrl === '') {
       log.warn('the WhatsApp webhook will refuse every message until server.publicUrl and twilio.authToken (TWILIO_AUTH_TOKEN) are set');
+    }
+    if (config.conversation.voiceReplies !== 'off' && !voiceRepliesServable(config)) {
+      log.warn(`conversation.voiceReplies is "${config.conversation.voiceReplies}" but server.publicUrl is not set: Twilio fetches voice notes by URL, so replies go as text only until it is`);
+    } else if (config.conversation.voiceReplies !== 'off' && !app.services.speech) {
+      log.warn(`conversation.voiceReplies is "${config.conversation.voiceReplies}" but Gemini is not configured (gemini.apiKey): replies go as text only`);
     }
     await start();
     const base = config.server.publicUrl || listener.url();

@@ -1,6 +1,7 @@
 import { startSim, type FaultPlan, type RunningSim, type SimReply, type SimRequest } from './http-sim.js';
 import { defaultReply, fillSchema } from './gemini-sim-replies.js';
 import { answerBody, blockedPromptBody, type SimFinish } from './gemini-sim-answers.js';
+import { TTS_MODELS, modalityProblem, speechReply, wantsAudio } from './gemini-sim-speech.js';
 
 /**
  * A loopback Gemini API: POST /v1beta/models/{model}:generateContent with Google's request and
@@ -66,7 +67,7 @@ export interface GeminiSim {
 
 export async function startGeminiSimulator(options: GeminiSimOptions = {}): Promise<GeminiSim> {
   const apiKey = options.apiKey ?? GEMINI_SIM_KEY;
-  const models = new Set(options.models ?? ['gemini-2.5-flash', 'gemini-2.5-flash-lite', 'gemini-2.5-pro', 'gemini-2.0-flash']);
+  const models = new Set(options.models ?? ['gemini-2.5-flash', 'gemini-2.5-flash-lite', 'gemini-2.5-pro', 'gemini-2.0-flash', ...TTS_MODELS]);
   const calls: GeminiSimCall[] = [];
   const queue: GeminiScriptItem[] = [];
 
@@ -91,7 +92,11 @@ export async function startGeminiSimulator(options: GeminiSimOptions = {}): Prom
     }
     const call = parseCall(model, body);
     if (typeof call === 'string') return googleError(400, 'INVALID_ARGUMENT', call);
+    const modality = modalityProblem(call);
+    if (modality) return googleError(400, 'INVALID_ARGUMENT', modality);
     calls.push(call);
+    // Speech calls (gemini-sim-speech.ts) answer with audio unless a script says otherwise.
+    if (wantsAudio(call) && queue.length === 0) return speechReply(call);
     let item: GeminiScriptItem = queue.shift() ?? defaultReply;
     while (typeof item === 'function') item = item(call);
     return answer(call, item);

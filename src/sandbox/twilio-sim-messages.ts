@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { FetchedMedia } from './twilio-sim-outbound-media.js';
 
 /**
  * Twilio's Message resource as the simulator keeps it, and its public JSON shape
@@ -23,8 +24,12 @@ export interface SimMessage {
   dateCreated: number;
   dateSent: number | null;
   dateUpdated: number;
-  /** Set when this free-form message will fail with 63016 once settled. */
+  /** Set when this message will fail once settled (63016 outside the window, 63019 media not fetched...). */
   failWith?: { code: number; message: string };
+  /** The MediaUrl parameters it was created with (twilio-sim-outbound-media.ts). */
+  mediaUrls?: string[];
+  /** What the simulator fetched from them, as Twilio would. */
+  media?: FetchedMedia[];
 }
 
 export function newSid(prefix: string): string {

@@ -2,6 +2,7 @@ import { startSim, type FaultPlan, type RunningSim, type SimReply, type SimReque
 import { listMessages, messageJson, newSid, rfc2822, type SimMessage, type UnsentPosition } from './twilio-sim-messages.js';
 import { handleV1, inventContent, newService, parseContentVariables, renderContent, type SimContent, type SimService } from './twilio-sim-services.js';
 import { postSignedForm } from './twilio-webhook.js';
+import { createOutboundMedia } from './twilio-sim-outbound-media.js';
 
 export interface TwilioSimOptions {
   /** Generated when omitted (never hard-code a real-looking SID). */
@@ -25,6 +26,8 @@ export interface TwilioSimOptions {
    * StatusCallback URL, as Twilio's does. Default: post to the StatusCallback URL itself.
    */
   callbackTarget?: (statusCallback: string) => string;
+  /** Where an outbound MediaUrl is really fetched (like callbackTarget); default the URL itself. */
+  mediaTarget?: (mediaUrl: string) => string;
   faults?: FaultPlan;
   port?: number;
   /** Where messages with no DateSent yet sit in the Messages list (unverified: see listMessages). */
@@ -67,6 +70,8 @@ export interface TwilioSim extends RunningSim {
    * reads the list, as WhatsApp messages usually leave the queue within a second or so.
    */
   holdQueue(held: boolean): void;
+  /** Resolves when the media of every message created so far has been fetched (or failed to be). */
+  mediaFetched(): Promise<void>;
   /** Adds a message as if created long ago, without a request (tests that need thousands). */
   seed(message: Partial<SimMessage> & { to: string; body: string; dateCreated: number }): SimMessage;
 }
@@ -111,12 +116,13 @@ export async function startTwilioSimulator(options: TwilioSimOptions = {}): Prom
     contents.set(sid, { sid, friendlyName: c.friendlyName ?? sid, variables: c.variables ?? {}, types: { 'twilio/text': { body: c.body } }, createdAt });
   }
   let held = false;
+  const outboundMedia = createOutboundMedia(options.mediaTarget);
 
   /** Queued messages leave the queue: a Messaging Service picks its sender, DateSent is set. */
   function dispatch(): void {
     if (held) return;
     for (const m of messages) {
-      if ((m.status !== 'queued' && m.status !== 'accepted') || m.failWith) continue;
+      if ((m.status !== 'queued' && m.status !== 'accepted') || m.failWith || outboundMedia.pending(m.sid)) continue;
       if (m.from === null) m.from = services.get(m.messagingServiceSid ?? '')?.senders.find((x) => x.startsWith('whatsapp:')) ?? null;
       const t = now();
       m.status = 'sent';
@@ -205,6 +211,7 @@ export async function startTwilioSimulator(options: TwilioSimOptions = {}): Prom
       failWith: blocked ? { code: 63016, message: 'Failed to send freeform message because you are outside the allowed window.' } : undefined,
     };
     messages.push(message);
+    outboundMedia.onCreate(message, mediaUrls);
     return { status: 201, body: messageJson(message, 'create') };
   }
 
@@ -252,6 +259,7 @@ export async function startTwilioSimulator(options: TwilioSimOptions = {}): Prom
     openWindow: (number: string) => void outside.delete(bare(number)),
     closeWindow: (number: string) => void outside.add(bare(number)),
     async settle() {
+      await outboundMedia.settled();
       const unsent = new Set(messages.filter((x) => x.status === 'queued' || x.status === 'accepted'));
       dispatch();
       for (const m of messages.filter((x) => unsent.has(x) || x.status === 'sent')) {
@@ -282,6 +290,7 @@ export async function startTwilioSimulator(options: TwilioSimOptions = {}): Prom
     defineContent(sid: string, body: string, variables: Record<string, string> = {}) {
       contents.set(sid, { sid, friendlyName: sid, variables, types: { 'twilio/text': { body } }, createdAt: now() });
     },
+    mediaFetched: () => outboundMedia.settled(),
     holdQueue(on: boolean) {
       held = on;
     },

@@ -207,6 +207,17 @@ export interface RoleplaysTable {
   transcript_json: string;
 }
 
+/** One spoken reply served at GET /media/<id> until expires_at (migration 0013). */
+export interface VoiceMediaTable {
+  /** Random, URL-safe, at least 128 bits: the URL is the only thing that guards the clip. */
+  id: string;
+  /** What WhatsApp is told it is, e.g. audio/mpeg. */
+  content_type: string;
+  bytes: Uint8Array;
+  expires_at: Millis;
+  created_at: Millis;
+}
+
 export interface Database {
   users: UsersTable;
   clients: ClientsTable;
@@ -221,6 +232,7 @@ export interface Database {
   deferred_messages: DeferredMessagesTable;
   calendar_series: CalendarSeriesTable;
   roleplays: RoleplaysTable;
+  voice_media: VoiceMediaTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

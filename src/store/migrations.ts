@@ -264,6 +264,21 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('users').addColumn('language', 'text', (c) => c.notNull().defaultTo('en')).execute();
       },
     },
+    '0013_voice_media': {
+      async up(db: Kysely<unknown>) {
+        // Spoken replies Twilio fetches from GET /media/<id> (conversation.voiceReplies). In the
+        // database, not in memory: with several daemons behind one URL, the daemon that answers
+        // Twilio's fetch may not be the one that made the clip. Rows live minutes (expires_at).
+        await db.schema.createTable('voice_media')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('content_type', 'text', (c) => c.notNull())
+          .addColumn('bytes', dialect === 'sqlite' ? 'blob' : 'bytea', (c) => c.notNull())
+          .addColumn('expires_at', millis, (c) => c.notNull())
+          .addColumn('created_at', millis, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('voice_media_expiry').on('voice_media').column('expires_at').execute();
+      },
+    },
   };
 }
 

@@ -15,6 +15,7 @@ import { HealthRepo } from './health-repo.js';
 import { SeriesRepo } from './series-repo.js';
 import { RoleplaysRepo } from './roleplays-repo.js';
 import { ReportRepo } from './report-repo.js';
+import { VoiceMediaRepo } from './voice-media-repo.js';
 
 export interface Repositories {
   users: UsersRepo;
@@ -31,6 +32,7 @@ export interface Repositories {
   series: SeriesRepo;
   roleplays: RoleplaysRepo;
   report: ReportRepo;
+  voiceMedia: VoiceMediaRepo;
 }
 
 export function createRepositories(db: Kysely<Database>, dialect: Dialect): Repositories {
@@ -49,5 +51,6 @@ export function createRepositories(db: Kysely<Database>, dialect: Dialect): Repo
     series: new SeriesRepo(db),
     roleplays: new RoleplaysRepo(db),
     report: new ReportRepo(db),
+    voiceMedia: new VoiceMediaRepo(db),
   };
 }

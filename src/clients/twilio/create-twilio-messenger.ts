@@ -68,11 +68,12 @@ export function createTwilioMessenger(options: TwilioMessengerOptions, logger: L
         if (message.contentVariables) params.contentVariables = JSON.stringify(message.contentVariables);
       } else {
         params.body = message.body ?? '';
+        if (message.mediaUrl) params.mediaUrl = [message.mediaUrl];
       }
       const created = await call('send', () => client.messages.create(params));
       const sid = typeof created.sid === 'string' ? created.sid : '';
       const status = typeof created.status === 'string' ? created.status : 'queued';
-      logger.debug({ sid, status, template: Boolean(message.contentSid) }, 'twilio message created');
+      logger.debug({ sid, status, template: Boolean(message.contentSid), media: Boolean(message.mediaUrl) }, 'twilio message created');
       return { sid, status };
     },
 

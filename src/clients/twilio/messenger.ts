@@ -12,6 +12,11 @@ export interface OutgoingMessage {
   contentSid?: string;
   /** Template variables by position or name; values must already be flattened. */
   contentVariables?: Record<string, string>;
+  /**
+   * A public URL Twilio fetches and sends as the message's media (a voice note), with `body`
+   * alongside. WhatsApp takes one media item per message.
+   */
+  mediaUrl?: string;
 }
 
 export interface SentMessage {

@@ -10,8 +10,13 @@ export const HEALTH_PATH = '/health';
 
 /** One path the listener serves; the routes decide what a request means, the listener only finds them. */
 export interface HttpRoute {
-  /** Matched exactly, query string aside. */
+  /** Matched exactly, query string aside; with `prefix`, a folder ("/media/") whose paths below it match. */
   path: string;
+  /**
+   * Serves every path under `path` (which ends with "/"), never `path` itself: a folder of
+   * resources, each found by its own name, with nothing that lists them.
+   */
+  prefix?: boolean;
   /** The methods served here; any other is answered 405 with an Allow header. */
   methods: readonly string[];
   /** Answers the request; a throw becomes a 503 (retryable: the store is busy or full) or a 500. */
@@ -54,7 +59,8 @@ export function createHttpListener(options: HttpListenerOptions): HttpListener {
   const headersTimeout = options.headersTimeoutMs ?? 10_000;
   const requestTimeout = options.requestTimeoutMs ?? 15_000;
   // A Map, not an object: a path like /__proto__ must not find anything.
-  const routes = new Map<string, HttpRoute>(options.routes.map((r) => [r.path, r]));
+  const routes = new Map<string, HttpRoute>(options.routes.filter((r) => !r.prefix).map((r) => [r.path, r]));
+  const folders = options.routes.filter((r) => r.prefix);
   const server = createServer({
     headersTimeout,
     requestTimeout,
@@ -67,7 +73,7 @@ export function createHttpListener(options: HttpListenerOptions): HttpListener {
     const path = query === -1 ? url : url.slice(0, query);
     // Any other method on /health is a 404, as it has always been (the fuzz test pins it).
     const health = path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD');
-    const route = health ? undefined : routes.get(path);
+    const route = health ? undefined : routes.get(path) ?? folders.find((r) => path.length > r.path.length && path.startsWith(r.path));
     if (metrics) {
       const label = health ? HEALTH_PATH : route ? route.path : UNMATCHED_ROUTE;
       res.once('close', () => metrics.httpRequest({ route: label, status: res.headersSent ? String(res.statusCode) : 'aborted' }));

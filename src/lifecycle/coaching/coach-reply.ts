@@ -3,6 +3,7 @@ import { buildCoachRequest } from '../../domain/conversation-prompts.js';
 import { readPlan } from '../../domain/plan.js';
 import { loadMeetingBrief } from './load-meeting-brief.js';
 import { CHAT_KINDS, capReply, reply, toChatTurns, type InboundTurn } from '../whatsapp/inbound-context.js';
+import { replyAloud } from '../whatsapp/voice-reply.js';
 
 export const COACH_REFUSED_TEXT = 'Sorry, I cannot answer that one. Could you put it another way? I can help with your meeting, the client, or how to handle an objection.';
 
@@ -28,5 +29,6 @@ export async function coachReply(turn: InboundTurn): Promise<void> {
     else if (error instanceof ModelOutputError) text = 'I cannot help with that one. Try asking about your meeting, the client or how to handle an objection.';
     else throw error;
   }
-  await reply(turn, capReply(text, max), 'coach');
+  // Spoken too when the salesperson spoke and conversation.voiceReplies is "always".
+  await replyAloud(turn, capReply(text, max), 'coach');
 }

@@ -9,6 +9,7 @@ import { loadMeetingBrief } from './load-meeting-brief.js';
 import { chooseFocus, isRubricPart, recordPractice } from './practice-history.js';
 import { focusIntro } from '../../domain/practice-focus.js';
 import { capReply, reply, toChatTurns, type InboundTurn } from '../whatsapp/inbound-context.js';
+import { replyAloud } from '../whatsapp/voice-reply.js';
 
 /** Polite answers when Gemini refuses (a block is final: asking again gets the same refusal). */
 export const ROLEPLAY_START_REFUSED_TEXT = 'Sorry, I could not start the role-play for this meeting. Try *roleplay easy*, or ask me about the meeting instead.';
@@ -59,7 +60,8 @@ export async function roleplayTurn(turn: InboundTurn, state: ConversationRow): P
     if (!(error instanceof ModelOutputError)) throw error;
     line = 'Sorry, could you say that differently?';
   }
-  await reply(turn, capReply(line, services.config.conversation.maxReplyChars), 'roleplay');
+  // The client's answer, as a voice note too when the salesperson spoke (conversation.voiceReplies).
+  await replyAloud(turn, capReply(line, services.config.conversation.maxReplyChars), 'roleplay');
 }
 
 /**

@@ -30,6 +30,11 @@ export const sendWhatsAppPayload = z.object({
    * so a text WhatsApp refuses later (63016 in a status callback) can fall back to the template.
    */
   templateVariables: stringMap.optional(),
+  /**
+   * A spoken reply (voice_media row) sent as the first part's media, the text as its body. The
+   * URL is made at send time from server.publicUrl; a clip gone by then is left out.
+   */
+  mediaId: z.string().regex(/^[A-Za-z0-9_-]{22,64}$/).optional(),
   /** What the message is (welcome, plan, reply, reminder, admin...): stored with it. */
   kind: z.string().min(1),
   userId: z.number().int().nullable().optional(),

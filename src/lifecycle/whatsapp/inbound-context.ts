@@ -32,10 +32,11 @@ export const CHAT_KINDS = new Set(['chat', 'coach', 'command']);
 /**
  * Queues the one reply to an inbound message. The key is the inbound MessageSid, so a retried
  * handler never answers twice; the recipient is always the sender, never chosen by the model.
+ * `mediaId`: a spoken version of `body` (voice-reply.ts) goes with it.
  */
-export async function reply(turn: InboundTurn, body: string, kind: string, meetingId: number | null = turn.meeting?.id ?? null): Promise<void> {
+export async function reply(turn: InboundTurn, body: string, kind: string, meetingId: number | null = turn.meeting?.id ?? null, mediaId?: string): Promise<void> {
   await turn.services.queue.enqueue(sendWhatsAppRequest(
-    { to: turn.user.phone, body, kind, userId: turn.user.id, meetingId },
+    { to: turn.user.phone, body, kind, userId: turn.user.id, meetingId, ...(mediaId ? { mediaId } : {}) },
     `reply:${turn.message.twilio_sid ?? `msg-${turn.message.id}`}`,
     { reply: true, runAt: turn.orderAt },
   ));

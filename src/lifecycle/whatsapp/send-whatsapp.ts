@@ -10,6 +10,7 @@ import type { SentPart } from '../../clients/twilio/messenger.js';
 import type { JobRow } from '../../store/database.js';
 import { reminderSendKey } from '../follow-up/send-reminder.js';
 import { reminderDueAt } from '../follow-up/schedule-follow-up.js';
+import { servedMediaUrl } from './voice-reply.js';
 
 interface Progress {
   sids: string[];
@@ -73,11 +74,13 @@ export const sendWhatsAppJob = defineJob(SEND_WHATSAPP, (services) => {
       progress.sending = i;
       progress.sendingAt = services.clock.now();
       if (!(await ctx.saveProgress(progress))) throw new TransientError('lost the job lease before sending');
+      // A spoken reply rides on the first part (WhatsApp takes one media item per message).
+      const mediaUrl = i === 0 && payload.mediaId && !part.template ? await servedMediaUrl({ ...services, logger: ctx.logger }, payload.mediaId) : undefined;
       let sid: string;
       try {
         const sent = part.template
           ? await messenger.send({ to, contentSid: part.template.contentSid, contentVariables: part.template.variables })
-          : await messenger.send({ to, body: part.body ?? '' });
+          : await messenger.send({ to, body: part.body ?? '', ...(mediaUrl ? { mediaUrl } : {}) });
         sid = sent.sid;
       } catch (error) {
         // Keep `sending` only when the request may have gone through; otherwise resend is safe.
@@ -97,7 +100,7 @@ export const sendWhatsAppJob = defineJob(SEND_WHATSAPP, (services) => {
       await record(services, payload, to, part.body ?? '[template]', sid, ctx.job.id);
       // A metric never fails a send that went out.
       if (i === 0) await reportReminderLateness(services, ctx.job, payload).catch(() => undefined);
-      ctx.logger.info({ to: maskPhone(to), messageKind: payload.kind, part: i + 1, of: parts.length, sid }, 'WhatsApp message sent');
+      ctx.logger.info({ to: maskPhone(to), messageKind: payload.kind, part: i + 1, of: parts.length, sid, ...(mediaUrl ? { voice: true } : {}) }, 'WhatsApp message sent');
     }
     return { sids: progress.sids };
   };
