@@ -83,10 +83,13 @@ export interface RoleplayMessages {
   /** Stands in for a client line the model got wrong. */
   sayAgain: string;
   difficulty: Record<Difficulty, string>;
-  intro(a: { difficulty: Difficulty; client: string; focus: string }): string;
+  /** `difficulty`: its word from `difficulty`; `focus`: a focusIntro sentence or "". */
+  intro(a: { difficulty: string; client: string; focus: string }): string;
   rubric: Record<RubricPart, string>;
   focusIntro(a: { part: RubricPart; average: string; practices: number }): string;
   compared(a: { direction: 'up' | 'down' | 'level'; average: string; practices: number }): string;
+  firstPractice: string;
+  trained(a: { part: RubricPart; mark: number }): string;
   scoreHeading(a: { score: number }): string;
   scoreParts(a: Record<RubricPart, number>): string;
   twoTips: string;
@@ -114,6 +117,8 @@ export interface FollowUpMessages {
   nextSteps(a: { steps: string }): string;
   dueBy(a: { action: string; day: string }): string;
   logged(a: { title: string; people: string; tasks: number; summary: string }): string;
+  /** A CRM problem after a logged note. */
+  note(a: { problem: string }): string;
   saved(a: { title: string; summary: string }): string;
   problem(p: CrmProblem): string;
 }

@@ -76,6 +76,8 @@ export const en = {
       const base = practices === 1 ? `${average} in your last practice` : `a ${average} average over your last ${practices} practices`;
       return `${{ up: 'Up from', down: 'Down from', level: 'Level with' }[direction]} ${base}.`;
     },
+    firstPractice: 'Your first scored practice: the next ones are compared with it.',
+    trained: ({ part, mark }) => `This one trained your ${rubric[part]}: ${mark}/10.`,
     scoreHeading: ({ score }) => `Practice score: ${score}/10`,
     scoreParts: (s) => `Discovery ${s.discovery}/10 · Objection handling ${s.objectionHandling}/10 · Next step ${s.nextStep}/10`,
     twoTips: 'Two tips',
@@ -94,6 +96,7 @@ export const en = {
     dueBy: ({ action, day }) => `${action} (by ${day})`,
     logged: ({ title, people, tasks, summary }) =>
       `Logged ${title} to HubSpot for ${people}${tasks > 0 ? ` and ${plural(locale, tasks, { one: '# follow-up task', other: '# follow-up tasks' })}` : ''}: ${summary}.`,
+    note: ({ problem }) => ` Note: ${problem}`,
     saved: ({ title, summary }) => `Saved the outcome of ${title}: ${summary}.`,
     problem: (p) => {
       switch (p.kind) {

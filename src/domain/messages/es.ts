@@ -77,6 +77,8 @@ export const es = {
       const base = practices === 1 ? `el ${average} de tu última práctica` : `tu promedio de ${average} en las últimas ${practices} prácticas`;
       return `${{ up: 'Mejor que', down: 'Por debajo de', level: 'Igual que' }[direction]} ${base}.`;
     },
+    firstPractice: 'Tu primera práctica calificada: las siguientes se comparan con esta.',
+    trained: ({ part, mark }) => `Esta práctica entrenó tu ${rubric[part]}: ${mark}/10.`,
     scoreHeading: ({ score }) => `Calificación de la práctica: ${score}/10`,
     scoreParts: (s) => `Descubrimiento ${s.discovery}/10 · Manejo de objeciones ${s.objectionHandling}/10 · Próximo paso ${s.nextStep}/10`,
     twoTips: 'Dos consejos',
@@ -95,6 +97,7 @@ export const es = {
     dueBy: ({ action, day }) => `${action} (antes del ${day})`,
     logged: ({ title, people, tasks, summary }) =>
       `Registré ${title} en HubSpot para ${people}${tasks > 0 ? ` con ${plural(locale, tasks, { one: '# tarea de seguimiento', other: '# tareas de seguimiento' })}` : ''}: ${summary}.`,
+    note: ({ problem }) => ` Nota: ${problem}`,
     saved: ({ title, summary }) => `Guardé el resultado de ${title}: ${summary}.`,
     problem: (p) => {
       switch (p.kind) {
