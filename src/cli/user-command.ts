@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { NotFoundError, errorMessage } from '../support/errors.js';
 import { cliContext, print, printJson, type CliIo, type GlobalOptions } from './cli-context.js';
 import { openCliStore } from './meeting-args.js';
+import { LANGUAGES, languageNamed } from '../domain/messages/index.js';
 
 export function userCommand(io: CliIo, globals: () => GlobalOptions): Command {
   const user = new Command('user').description('register and manage salespeople (who gets coached on WhatsApp)');
@@ -12,9 +13,14 @@ export function userCommand(io: CliIo, globals: () => GlobalOptions): Command {
     .requiredOption('--email <email>', 'the Outlook address they organise meetings from')
     .requiredOption('--phone <phone>', 'WhatsApp number: +14155552671, or national format in defaults.country')
     .option('--timezone <zone>', 'IANA time zone for times in their messages (default: defaults.timezone)')
+    .option('--language <code>', `language of their messages and coaching: ${LANGUAGES.join(', ')} (default: defaults.language; an existing user keeps theirs)`)
     .option('--no-welcome', 'do not send the welcome WhatsApp message')
     .option('--json', 'print the result as JSON')
-    .action(async (opts: { name: string; email: string; phone: string; timezone?: string; welcome: boolean; json?: boolean }) => {
+    .action(async (opts: { name: string; email: string; phone: string; timezone?: string; language?: string; welcome: boolean; json?: boolean }) => {
+      if (opts.language !== undefined && !languageNamed(opts.language)) {
+        const { unknownLanguageError } = await import('../lifecycle/users/register-user.js');
+        throw unknownLanguageError(opts.language);
+      }
       const ctx = await cliContext(globals(), io, 'warn');
       // The composition root loads every SDK: only the commands that need it pay for that.
       const { buildApp } = await import('../daemon/build-app.js');
@@ -38,7 +44,7 @@ export function userCommand(io: CliIo, globals: () => GlobalOptions): Command {
           printJson(io, { user: publicUser(u), created: result.created, welcome, ...(detail ? { welcomeDetail: detail } : {}), pickedUp: result.pickedUp.length });
           return;
         }
-        print(io, `${result.created ? 'Added' : 'Updated existing user'} ${u.name} <${u.email}>, WhatsApp ${u.phone}, time zone ${u.timezone}.`);
+        print(io, `${result.created ? 'Added' : 'Updated existing user'} ${u.name} <${u.email}>, WhatsApp ${u.phone}, time zone ${u.timezone}, language ${u.language}.`);
         if (welcome === 'sent') print(io, 'Welcome message sent on WhatsApp.');
         else if (welcome === 'queued') print(io, `Welcome message queued: ${detail}.`);
         else if (!opts.welcome) print(io, 'No welcome message (--no-welcome).');
@@ -60,7 +66,7 @@ export function userCommand(io: CliIo, globals: () => GlobalOptions): Command {
         if (users.length === 0) return print(io, 'No salespeople registered yet: add one with `rolplay user add --name ... --email ... --phone ...`.');
         // Loaded here: the table measures cells with string-width, which --help does not need.
         const { formatTable } = await import('./format-table.js');
-        print(io, formatTable(['EMAIL', 'NAME', 'WHATSAPP', 'TIME ZONE', 'ADDED'], users.map((u) => [u.email, u.name, u.phone, u.timezone, new Date(u.created_at).toISOString().slice(0, 10)])));
+        print(io, formatTable(['EMAIL', 'NAME', 'WHATSAPP', 'TIME ZONE', 'LANGUAGE', 'ADDED'], users.map((u) => [u.email, u.name, u.phone, u.timezone, u.language, new Date(u.created_at).toISOString().slice(0, 10)])));
       } finally {
         await store.close();
       }
@@ -90,6 +96,6 @@ export function pickedUpLine(count: number): string {
   return `Picked up ${what} from this address: \`rolplay start\` sends ${count === 1 ? 'its plan' : 'their plans'} as for a new invitation.`;
 }
 
-function publicUser(u: { id: number; email: string; name: string; phone: string; timezone: string; created_at: number; updated_at: number }) {
-  return { id: u.id, email: u.email, name: u.name, phone: u.phone, timezone: u.timezone, createdAt: new Date(u.created_at).toISOString(), updatedAt: new Date(u.updated_at).toISOString() };
+function publicUser(u: { id: number; email: string; name: string; phone: string; timezone: string; language: string; created_at: number; updated_at: number }) {
+  return { id: u.id, email: u.email, name: u.name, phone: u.phone, timezone: u.timezone, language: u.language, createdAt: new Date(u.created_at).toISOString(), updatedAt: new Date(u.updated_at).toISOString() };
 }

@@ -69,6 +69,7 @@ const entries: Array<[string, string, (value: string) => Parsed]> = [
   ['ROLPLAY_VOICE_REPLIES', 'conversation.voiceReplies', text],
   ['ROLPLAY_DEFAULT_COUNTRY', 'defaults.country', text],
   ['ROLPLAY_DEFAULT_TIMEZONE', 'defaults.timezone', text],
+  ['ROLPLAY_DEFAULT_LANGUAGE', 'defaults.language', text],
   ['ROLPLAY_LOG_LEVEL', 'log.level', level],
 ];
 

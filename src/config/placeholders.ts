@@ -33,8 +33,10 @@ export function findPlaceholders(config: Config): Placeholder[] {
   });
   check('twilio.accountSid', config.twilio.accountSid, ZERO_SID.test(config.twilio.accountSid), 'your Account SID (Twilio Console > Account info)');
   check('twilio.messagingServiceSid', config.twilio.messagingServiceSid, ZERO_SID.test(config.twilio.messagingServiceSid), 'your Messaging Service SID, or "" for none');
-  for (const [kind, sid] of Object.entries(config.twilio.templates)) {
-    if (typeof sid === 'string') check(`twilio.templates.${kind}`, sid, ZERO_SID.test(sid), 'the Content SID of an approved WhatsApp template, or "" for none');
+  for (const [kind, setting] of Object.entries(config.twilio.templates)) {
+    // One SID, or one per language ({"en": "HX...", "es": "HX..."}): each is checked under its own key.
+    const sids: Array<[string, string]> = typeof setting === 'string' ? [[`twilio.templates.${kind}`, setting]] : Object.entries(setting).map(([language, sid]) => [`twilio.templates.${kind}.${language}`, sid]);
+    for (const [key, sid] of sids) check(key, sid, ZERO_SID.test(sid), 'the Content SID of an approved WhatsApp template, or "" for none');
   }
   return found;
 }

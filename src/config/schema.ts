@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { Cron } from 'croner';
 import { LOG_LEVELS } from './log-level.js';
+import { LANGUAGES } from '../domain/messages/index.js';
 
 /**
  * The one schema behind config.json, the environment overrides, `config show` and the
@@ -15,6 +16,22 @@ const url = (what: string) =>
     message: `expected an http:// or https:// address (${what})`,
   });
 const positiveInt = z.number().int().positive();
+
+/**
+ * twilio.templates.<kind>: one Content SID for everyone, or one per language (WhatsApp approves a
+ * template in one language, so a Spanish salesperson needs the Spanish one). "" = none.
+ */
+const template = z.union([z.string(), z.record(z.string(), z.string())], {
+  error: `expected a Content SID ("HX...", or "" for none) or a map from language to Content SID, e.g. {"en": "HX...", "es": "HX..."}`,
+}).superRefine((value, ctx) => {
+  if (typeof value === 'string') return;
+  for (const key of Object.keys(value)) {
+    if (!(LANGUAGES as readonly string[]).includes(key)) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `unknown language "${key}": expected one of ${LANGUAGES.join(', ')}` });
+    }
+  }
+}).default('');
+export type TemplateSetting = z.infer<typeof template>;
 
 /** How many jobs of one lane run at once in a daemon. */
 function lane(fallback: number) {
@@ -92,11 +109,11 @@ export const configSchema = z.strictObject({
     /** Longest wait for one answer from Twilio's API (an unanswered send is checked before it is repeated). */
     timeoutSeconds: z.number().min(1).max(600).default(15),
     templates: z.strictObject({
-      welcome: z.string().default(''),
-      plan: z.string().default(''),
-      reminder: z.string().default(''),
+      welcome: template,
+      plan: template,
+      reminder: template,
       /** The weekly digest outside the 24-hour window: {{1}} first name, {{2}} the week in one line. */
-      digest: z.string().default(''),
+      digest: template,
     }).prefault({}),
   }).prefault({}),
   hubspot: z.strictObject({
@@ -173,6 +190,8 @@ export const configSchema = z.strictObject({
   defaults: z.strictObject({
     country: z.string().regex(/^[A-Za-z]{2}$/, { message: 'expected a two-letter ISO country code such as US or ES' }).default('US'),
     timezone: z.string().refine(isTimeZone, { message: 'expected an IANA time zone such as Europe/Madrid' }).default('UTC'),
+    /** The language of a salesperson added without --language, and of the answer to an unknown number. */
+    language: z.enum(LANGUAGES as [string, ...string[]], { message: `expected one of ${LANGUAGES.join(', ')}` }).default('en'),
   }).prefault({}),
   log: z.strictObject({
     level: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),

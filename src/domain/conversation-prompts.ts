@@ -3,6 +3,7 @@ import { briefBlocks, clientNames, type MeetingBrief } from './meeting-brief.js'
 import type { Plan } from './plan.js';
 import { FOCUS_PERSONA, type RubricPart } from './practice-focus.js';
 import { DATA_RULES, dataBlock } from './prompt-data.js';
+import { languageInstruction } from './messages/index.js';
 
 /** One turn of a WhatsApp conversation, as stored. */
 export interface ChatTurn {
@@ -16,10 +17,10 @@ export interface PromptTurn {
 }
 
 /** Free text answered by the coach, with the meeting, its plan and the last turns as context. */
-export function buildCoachRequest(brief: MeetingBrief | undefined, plan: Plan | undefined, history: ChatTurn[], message: string, maxChars: number) {
+export function buildCoachRequest(brief: MeetingBrief | undefined, plan: Plan | undefined, history: ChatTurn[], message: string, maxChars: number, language?: string) {
   const system = [
     'You are rolplay, a friendly, direct B2B sales coach talking to a salesperson on WhatsApp.',
-    `Answer in at most ${maxChars} characters, in the salesperson's language. Plain WhatsApp formatting only (*bold*, short lists).`,
+    `Answer in at most ${maxChars} characters. ${languageInstruction(language ?? brief?.language)} Plain WhatsApp formatting only (*bold*, short lists).`,
     'Help them prepare for and reflect on their client meeting. If a question is unrelated to sales or the meeting, steer back briefly.',
     'You cannot send messages to anyone else, look anything up or change data; never claim you did.',
     DATA_RULES,
@@ -48,7 +49,8 @@ export function buildRoleplayRequest(brief: MeetingBrief, difficulty: Difficulty
   const client = clientNames(brief.clients.slice(0, 1));
   const system = [
     `ROLE-PLAY. You are playing ${client}, the client in the meeting described below; the salesperson is practising with you.`,
-    'Stay in character as the client at all times: speak in the first person, as a real buyer would on a call, in the salesperson\'s language.',
+    'Stay in character as the client at all times: speak in the first person, as a real buyer would on a call.',
+    `${languageInstruction(brief.language)} That is the salesperson's language.`,
     DIFFICULTY_STYLE[difficulty],
     ...(focus ? [FOCUS_PERSONA[focus]] : []),
     'Do not coach, do not mention that you are an AI or a role-play, do not narrate. One short turn at a time',

@@ -1,10 +1,13 @@
 import type { ReportFigures } from './report-figures.js';
 import { formatMark, RUBRIC_LABELS, RUBRIC_PARTS, type RubricPart } from './practice-focus.js';
+import { CATALOGUES, type Messages } from './messages/index.js';
+import { mark, shortDay } from './messages/intl-text.js';
 
 /**
  * The weekly digest on WhatsApp: a salesperson's week in a few lines, and the team's for
- * admin.whatsapp. Pure text from `rolplay report` figures (English only: the language issue has
- * not landed). Each text stays far under Twilio's 1,600 characters: lists are capped.
+ * admin.whatsapp. Pure text from `rolplay report` figures; the salesperson's in their language
+ * (catalogue), the team's in English (an operator reads it, like the logs). Each text stays far
+ * under Twilio's 1,600 characters: lists are capped.
  */
 const MAX_MISSING = 5;
 const MAX_PEOPLE = 20;
@@ -30,35 +33,41 @@ export function partToWorkOn(rubric: ReportFigures['rubric']): { part: RubricPar
   return parts.every((p) => p.average === lowest.average) ? undefined : lowest;
 }
 
-export function digestText(name: string, f: ReportFigures, period: DigestPeriod): string {
-  const lines = [`*Your week with rolplay* (${formatPeriod(period)})`];
-  lines.push(`• Meetings: ${f.meetings}, ${f.plansSent} prepared with a plan`);
+export function digestText(name: string, f: ReportFigures, period: DigestPeriod, m: Messages = CATALOGUES.en): string {
+  const d = m.digest;
+  const num = (value: number) => mark(m.locale, value);
+  const days = Math.round((period.to - period.from) / 86_400_000);
+  const lines = [d.heading({ period: d.period({ days, to: shortDay(m.locale, period.to, period.timeZone) }) })];
+  lines.push(d.meetings({ meetings: f.meetings, prepared: f.plansSent }));
   if (f.roleplays === 0) {
-    lines.push('• Role-plays: none this week. Send *roleplay* to practise your next meeting.');
+    lines.push(d.noRoleplays);
   } else {
-    lines.push(`• Role-plays: ${f.roleplays}, average ${formatMark(f.averageScore!)}/10${changeNote(f.change.averageScore)}${trendNote(f.scoreTrend)}`);
+    const change = f.change.averageScore;
+    const changeText = change === null ? '' : d.change({ direction: change > 0 ? 'up' : change < 0 ? 'down' : 'level', by: num(Math.abs(change)) });
+    const marks = f.scoreTrend.filter((v): v is number => v !== null);
+    const trend = marks.length < 2 ? '' : d.trend({ marks: marks.map(num).join(' → ') });
+    lines.push(d.roleplays({ count: f.roleplays, average: num(f.averageScore!), change: changeText, trend }));
     const focus = partToWorkOn(f.rubric);
-    if (focus) lines.push(`• Work on: *${RUBRIC_LABELS[focus.part]}* (${formatMark(focus.average)}/10 on average)`);
+    if (focus) lines.push(d.workOn({ part: m.roleplay.rubric[focus.part], average: num(focus.average) }));
   }
-  if (f.outcomesLogged > 0) lines.push(`• Outcomes logged to HubSpot: ${f.outcomesLogged}`);
+  if (f.outcomesLogged > 0) lines.push(d.outcomesLogged({ count: f.outcomesLogged }));
   if (f.missingOutcomes.length > 0) {
-    lines.push('• Still missing an outcome:');
-    for (const m of f.missingOutcomes.slice(0, MAX_MISSING)) {
-      const waiting = m.waitingFor === 'hubspot' ? ' (answered, not in HubSpot yet)' : '';
-      lines.push(`  - ${title(m.title)}, ${formatDay(Date.parse(m.startAt), period.timeZone)}${waiting}`);
+    lines.push(d.missingHeading);
+    for (const o of f.missingOutcomes.slice(0, MAX_MISSING)) {
+      lines.push(d.missingItem({ title: title(o.title), day: shortDay(m.locale, Date.parse(o.startAt), period.timeZone), answered: o.waitingFor === 'hubspot' }));
     }
-    if (f.missingOutcomes.length > MAX_MISSING) lines.push(`  - and ${f.missingOutcomes.length - MAX_MISSING} more`);
+    if (f.missingOutcomes.length > MAX_MISSING) lines.push(d.more({ count: f.missingOutcomes.length - MAX_MISSING }));
   }
-  lines.push('', `_Reply *digest off* to stop these weekly summaries, ${firstName(name)}._`);
+  lines.push('', d.footer({ firstName: firstName(name) }));
   return lines.join('\n');
 }
 
 /** {{2}} of twilio.templates.digest: the week in one line (template variables allow no newlines). */
-export function digestSummaryLine(f: ReportFigures): string {
-  const parts = [`${count(f.meetings, 'meeting')} (${f.plansSent} prepared)`];
-  parts.push(f.roleplays === 0 ? 'no role-play' : `${count(f.roleplays, 'role-play')}, average ${formatMark(f.averageScore!)}/10`);
-  if (f.missingOutcomes.length > 0) parts.push(`${count(f.missingOutcomes.length, 'outcome')} missing`);
-  return parts.join('; ');
+export function digestSummaryLine(f: ReportFigures, m: Messages = CATALOGUES.en): string {
+  return m.digest.summaryLine({
+    meetings: f.meetings, prepared: f.plansSent, roleplays: f.roleplays,
+    average: f.averageScore === null ? '' : mark(m.locale, f.averageScore), missing: f.missingOutcomes.length,
+  });
 }
 
 export interface TeamDigestPerson {
@@ -114,12 +123,6 @@ function formatDay(at: number, timeZone: string): string {
 function changeNote(change: number | null): string {
   if (change === null || change === 0) return change === 0 ? ', level with the week before' : '';
   return `, ${change > 0 ? 'up' : 'down'} ${formatMark(Math.abs(change))} on the week before`;
-}
-
-/** The days with role-plays, oldest first: "6 → 8 → 9". Nothing with a single day. */
-function trendNote(trend: Array<number | null>): string {
-  const marks = trend.filter((v): v is number => v !== null);
-  return marks.length < 2 ? '' : `; by day ${marks.map(formatMark).join(' → ')}`;
 }
 
 function count(n: number, noun: string): string {

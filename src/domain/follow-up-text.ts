@@ -1,7 +1,13 @@
 import { CRM_BODY_BUDGET, fitBody, textField, type BodyPart } from './fit-body.js';
 import type { Outcome } from './outcome.js';
+import { CATALOGUES, type Messages } from './messages/index.js';
+import { calendarDay, dayAndTime, listOf } from './messages/intl-text.js';
 
-/** The words of the follow-up: reminder, nudge, the CRM note and the confirmation. No I/O. */
+/**
+ * The words of the follow-up: reminder, nudge, the CRM note and the confirmation. No I/O.
+ * The salesperson's texts come from their catalogue (English when none is given); the HubSpot
+ * note keeps English labels: the CRM is shared by the whole team, whatever each one speaks.
+ */
 export interface ClientLike {
   name: string | null;
   email: string | null;
@@ -10,27 +16,26 @@ export interface ClientLike {
 
 export const REPLY_HINT = 'Reply with the outcome and next steps, or just Done.';
 
-export function clientLabel(clients: ClientLike[]): string {
+/** "Ann Lee", "Ann Lee and Bob Roe", "Ann, Bob and 2 others", "your client" (in `m`'s language). */
+export function clientLabel(clients: ClientLike[], m: Messages = CATALOGUES.en): string {
   const names = clients.map((c) => c.name?.trim() || c.company?.trim() || c.email?.trim() || '').filter((n) => n !== '');
   const unique = [...new Set(names)];
-  if (unique.length === 0) return 'your client';
-  if (unique.length === 1) return unique[0]!;
-  if (unique.length === 2) return `${unique[0]} and ${unique[1]}`;
-  const others = unique.length - 2;
-  return `${unique[0]}, ${unique[1]} and ${others} other${others === 1 ? '' : 's'}`;
+  if (unique.length === 0) return m.general.yourClient;
+  if (unique.length <= 2) return listOf(m.locale, unique);
+  return listOf(m.locale, [unique[0]!, unique[1]!, m.followUp.others({ count: unique.length - 2 })]);
 }
 
-export function reminderText(title: string, client: string): string {
-  return `How did ${title} with ${client} go? ${REPLY_HINT}`;
+export function reminderText(title: string, client: string, m: Messages = CATALOGUES.en): string {
+  return m.followUp.reminder({ title, client });
 }
 
 /** For a reminder sent long after its time (the daemon was down): says when, owns the delay. */
-export function lateReminderText(title: string, client: string, endAt: number, timeZone: string): string {
-  return `${title} with ${client} ended ${formatWhen(endAt, timeZone)}, and I couldn't ask you then. How did it go? ${REPLY_HINT}`;
+export function lateReminderText(title: string, client: string, endAt: number, timeZone: string, m: Messages = CATALOGUES.en): string {
+  return m.followUp.lateReminder({ title, client, ended: dayAndTime(m.locale, endAt, timeZone) });
 }
 
-export function nudgeText(title: string, client: string): string {
-  return `Still keen to hear how ${title} with ${client} went. ${REPLY_HINT}`;
+export function nudgeText(title: string, client: string, m: Messages = CATALOGUES.en): string {
+  return m.followUp.nudge({ title, client });
 }
 
 /** "Mon 5 Jan, 15:00" in the salesperson's time zone. */
@@ -122,19 +127,19 @@ export interface ConfirmationInput {
   next?: string;
 }
 
-export function confirmationText(input: ConfirmationInput): string {
+export function confirmationText(input: ConfirmationInput, m: Messages = CATALOGUES.en): string {
   const { outcome } = input;
-  const summary = outcome.source === 'done' ? 'marked as done' : `"${truncate(outcome.result, 300)}"`;
+  const f = m.followUp;
+  const summary = outcome.source === 'done' ? f.markedDone : `"${truncate(outcome.result, 300)}"`;
   const steps = outcome.nextSteps.length > 0
-    ? ` Next steps: ${outcome.nextSteps.map((s) => `${s.action}${s.due ? ` (by ${formatDay(s.due)})` : ''}`).join('; ')}.`
+    ? f.nextSteps({ steps: outcome.nextSteps.map((s) => (s.due ? f.dueBy({ action: s.action, day: calendarDay(m.locale, s.due) }) : s.action)).join('; ') })
     : '';
   let text: string;
   if (input.loggedFor.length > 0) {
-    const tasks = input.tasks > 0 ? ` and ${input.tasks} follow-up task${input.tasks === 1 ? '' : 's'}` : '';
-    text = `Logged ${input.title} to HubSpot for ${input.loggedFor.join(', ')}${tasks}: ${summary}.${steps}`;
-    if (input.problem) text += ` Note: ${input.problem}`;
+    text = `${f.logged({ title: input.title, people: input.loggedFor.join(', '), tasks: input.tasks, summary })}${steps}`;
+    if (input.problem) text += f.note({ problem: input.problem });
   } else {
-    text = `Saved the outcome of ${input.title}: ${summary}.${steps} ${input.problem ?? ''}`.trim();
+    text = `${f.saved({ title: input.title, summary })}${steps} ${input.problem ?? ''}`.trim();
   }
   return input.next ? `${text}\n\n${input.next}` : text;
 }

@@ -1,8 +1,9 @@
 import type { Plan } from './plan.js';
+import { CATALOGUES, type Messages } from './messages/index.js';
 
 export interface PlanHeading {
   title: string;
-  /** Already formatted in the salesperson's time zone, e.g. "Mon 5 Jan, 15:00". */
+  /** Already formatted in the salesperson's time zone and language, e.g. "Mon, 5 Jan 2026, 15:00–16:00 (UTC)". */
   when: string;
 }
 
@@ -10,16 +11,17 @@ export interface PlanHeading {
  * The plan as a WhatsApp message: *bold* headings, numbered steps, bullet lists. Sections are
  * separated by blank lines, so a long plan splits between sections, never mid-sentence.
  */
-export function formatPlan(plan: Plan, heading: PlanHeading): string {
+export function formatPlan(plan: Plan, heading: PlanHeading, m: Messages = CATALOGUES.en): string {
+  const h = m.plan;
   const sections = [
-    `*Coaching plan: ${inline(heading.title)}*\n_${inline(heading.when)}_`,
+    `*${h.heading({ title: inline(heading.title) })}*\n_${inline(heading.when)}_`,
     inline(plan.greeting),
     plan.summary.trim(),
-    ['*Prepare*', ...plan.steps.map((s, i) => `${i + 1}. ${inline(s)}`)].join('\n'),
-    ['*Likely objections*', ...plan.objections.map((o) => `• _${inline(o.objection)}_\n   → ${inline(o.answer)}`)].join('\n'),
-    ['*Questions to ask*', ...plan.questions.map((q) => `• ${inline(q)}`)].join('\n'),
-    `*Opening line*\n“${inline(plan.openingLine).replace(/^["“]|["”]$/g, '')}”`,
-    'Reply *roleplay* to practise with me playing the client, or *help* for everything I can do.',
+    [`*${h.prepare}*`, ...plan.steps.map((s, i) => `${i + 1}. ${inline(s)}`)].join('\n'),
+    [`*${h.objections}*`, ...plan.objections.map((o) => `• _${inline(o.objection)}_\n   → ${inline(o.answer)}`)].join('\n'),
+    [`*${h.questions}*`, ...plan.questions.map((q) => `• ${inline(q)}`)].join('\n'),
+    `*${h.openingLine}*\n“${inline(plan.openingLine).replace(/^["“]|["”]$/g, '')}”`,
+    h.footer,
   ];
   return sections.filter((s) => s.trim() !== '').join('\n\n');
 }

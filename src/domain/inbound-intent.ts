@@ -13,6 +13,8 @@ export type Intent =
   | { kind: 'roleplay'; difficulty: Difficulty }
   | { kind: 'stop' }
   | { kind: 'digest'; on: boolean }
+  /** "language es", "idioma inglés": `name` as written (accents folded, lower case); null for "language" alone. */
+  | { kind: 'language'; name: string | null }
   | { kind: 'text'; text: string };
 
 const HELP = new Set(['help', 'ayuda', 'menu', '?', 'h', 'commands', 'comandos', 'info']);
@@ -20,7 +22,9 @@ const PLAN = new Set(['plan', 'el plan', 'my plan', 'mi plan', 'resend plan', 'r
 const MEETINGS = new Set(['meetings', 'meeting', 'reuniones', 'reunion', 'list', 'lista', 'my meetings', 'mis reuniones']);
 const STOP = new Set(['stop', 'parar', 'para', 'terminar', 'termina', 'fin', 'end', 'quit', 'salir', 'basta', 'done roleplay']);
 const ROLEPLAY = /^(?:roleplay|role[\s-]play|practice|practise|practicar|practica|simular|simulacion)(?:\s+(.+))?$/;
-const DIGEST = /^(?:weekly\s+)?digests?\s+(on|off)$/;
+const DIGEST = /^(?:(?:weekly\s+)?digests?|resumen(?:\s+semanal)?)\s+(on|off)$/;
+/** One word after the command: "language es", "idioma español"; longer text is conversation. */
+const LANGUAGE = /^(?:language|idioma|lang)(?:\s+([\p{L}-]{2,20}))?$/u;
 const SWITCH = /^(?:switch|cambiar|cambia|select|seleccionar|use|usar)(?:\s+(?:to|a|al))?\s+#?(\d{1,3})$/;
 const DIFFICULTY: Record<string, Difficulty> = {
   easy: 'easy', facil: 'easy', sencillo: 'easy',
@@ -36,6 +40,8 @@ export function parseIntent(text: string): Intent {
   if (STOP.has(normalized)) return { kind: 'stop' };
   const digest = DIGEST.exec(normalized);
   if (digest) return { kind: 'digest', on: digest[1] === 'on' };
+  const language = LANGUAGE.exec(normalized);
+  if (language) return { kind: 'language', name: language[1] ?? null };
   const sw = SWITCH.exec(normalized);
   if (sw) return { kind: 'switch', index: Number(sw[1]) };
   const rp = ROLEPLAY.exec(normalized);

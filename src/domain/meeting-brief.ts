@@ -36,6 +36,8 @@ export interface MeetingBrief {
   endAt: number;
   timeZone: string;
   salespersonName: string;
+  /** The salesperson's language (users.language): what the model writes for them in. English when absent. */
+  language?: string;
   clients: BriefClient[];
   crm: CrmClientContext[];
   /** For a meeting of a recurring series: the latest earlier one with an outcome, if any. */
@@ -56,9 +58,9 @@ export function formatMeetingTime(startAt: number, endAt: number, timeZone: stri
 }
 
 /** "Ann Lee (Acme)", "Ann Lee and Bob Roe", "your client". */
-export function clientNames(clients: BriefClient[]): string {
+export function clientNames(clients: BriefClient[], none = 'your client'): string {
   const names = [...new Set(clients.map((c) => c.name?.trim() || c.email?.trim() || '').filter((n) => n !== ''))];
-  if (names.length === 0) return 'your client';
+  if (names.length === 0) return none;
   return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 

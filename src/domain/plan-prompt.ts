@@ -1,5 +1,6 @@
 import { DATA_RULES } from './prompt-data.js';
 import { briefBlocks, clientNames, type MeetingBrief } from './meeting-brief.js';
+import { languageInstruction } from './messages/index.js';
 
 /** The request for a coaching plan: our instructions in `system`, the meeting as data. */
 export function buildPlanPrompt(brief: MeetingBrief): { system: string; prompt: string } {
@@ -9,7 +10,8 @@ export function buildPlanPrompt(brief: MeetingBrief): { system: string; prompt: 
     'a one-paragraph summary of the scenario, exactly three actionable preparation steps, the likely objections',
     'each with a suggested answer, discovery questions to ask, and a suggested opening line.',
     'Be concrete about this client and this meeting; when facts are missing, say what to find out instead of inventing them.',
-    'Write in the language of the meeting title and agenda. Keep the whole plan under 2,500 characters.',
+    `${languageInstruction(brief.language)} That is the salesperson's language, whatever the language of the meeting title, agenda or CRM notes.`,
+    'Keep the whole plan under 2,500 characters.',
     DATA_RULES,
   ].join('\n');
   const prompt = [

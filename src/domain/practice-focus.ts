@@ -3,6 +3,9 @@
  * lately picks the client persona of their next role-play, and each score is compared with the
  * practices before it. Pure rules; the role-play use case reads the marks from the store.
  */
+import { CATALOGUES, type Messages } from './messages/index.js';
+import { mark } from './messages/intl-text.js';
+
 export type RubricPart = 'discovery' | 'objectionHandling' | 'nextStep';
 
 export const RUBRIC_PARTS: readonly RubricPart[] = ['discovery', 'objectionHandling', 'nextStep'];
@@ -54,21 +57,18 @@ export const FOCUS_PERSONA: Record<RubricPart, string> = {
 };
 
 /** The line of the role-play's opening message that says what it trains. */
-export function focusIntro(focus: PracticeFocus): string {
-  const over = focus.practices === 1 ? 'your last practice' : `your last ${focus.practices} practices`;
-  return `This client tests your ${RUBRIC_LABELS[focus.part]}, your weakest part lately (${formatMark(focus.average)}/10 over ${over}).`;
+export function focusIntro(focus: PracticeFocus, m: Messages = CATALOGUES.en): string {
+  return m.roleplay.focusIntro({ part: focus.part, average: mark(m.locale, focus.average), practices: focus.practices });
 }
 
 /** "Up from a 6.3 average over your last 3 practices." Undefined when there is nothing before. */
-export function compareWithRecent(score: number, previous: PracticeMarks[]): string | undefined {
+export function compareWithRecent(score: number, previous: PracticeMarks[], m: Messages = CATALOGUES.en): string | undefined {
   const window = previous.slice(0, COMPARE_WINDOW);
   if (window.length === 0) return undefined;
   const average = window.reduce((sum, p) => sum + p.score, 0) / window.length;
-  const base = window.length === 1 ? `${formatMark(average)} in your last practice` : `a ${formatMark(average)} average over your last ${window.length} practices`;
   const rounded = Math.round(average * 10) / 10;
-  if (score > rounded) return `Up from ${base}.`;
-  if (score < rounded) return `Down from ${base}.`;
-  return `Level with ${base}.`;
+  const direction = score > rounded ? 'up' : score < rounded ? 'down' : 'level';
+  return m.roleplay.compared({ direction, average: mark(m.locale, average), practices: window.length });
 }
 
 /** One decimal, without a trailing ".0": 6.3, 7. */

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { ChatTurn } from './conversation-prompts.js';
 import { briefBlocks, type MeetingBrief } from './meeting-brief.js';
 import { DATA_RULES, dataBlock } from './prompt-data.js';
+import { CATALOGUES, languageInstruction, type Messages } from './messages/index.js';
 
 /** The score of a practice: 1-10 overall against a short rubric, with two concrete tips. */
 const mark = z.number().int().min(1).max(10);
@@ -42,8 +43,8 @@ export function buildScorePrompt(brief: MeetingBrief, transcript: ChatTurn[]): {
   const system = [
     'You are rolplay, a B2B sales coach. Score the salesperson\'s role-play practice below, where the bot played the client.',
     'Rubric (1-10 each): discovery, objection handling, next step; the overall score weighs all three.',
-    'Give exactly two concrete tips based on what the salesperson actually said. Reply as JSON matching the response schema,',
-    'in the salesperson\'s language.',
+    'Give exactly two concrete tips based on what the salesperson actually said. Reply as JSON matching the response schema.',
+    `The tips and the summary are for the salesperson: ${languageInstruction(brief.language)}`,
     DATA_RULES,
   ].join('\n');
   const lines = transcript.map((t) => `${t.from === 'bot' ? 'CLIENT' : 'SALESPERSON'}: ${t.text}`).join('\n');
@@ -51,13 +52,14 @@ export function buildScorePrompt(brief: MeetingBrief, transcript: ChatTurn[]): {
 }
 
 /** `trend`: how this score compares with the practices before (compareWithRecent), and what the practice trained. */
-export function formatScore(score: RoleplayScore, trend: string[] = []): string {
+export function formatScore(score: RoleplayScore, trend: string[] = [], m: Messages = CATALOGUES.en): string {
+  const r = m.roleplay;
   return [
-    `*Practice score: ${score.score}/10*`,
-    `Discovery ${score.discovery}/10 · Objection handling ${score.objectionHandling}/10 · Next step ${score.nextStep}/10`,
+    `*${r.scoreHeading({ score: score.score })}*`,
+    r.scoreParts(score),
     ...(trend.length > 0 ? [trend.join(' ')] : []),
     score.summary,
-    `*Two tips*\n1. ${score.tips[0]}\n2. ${score.tips[1]}`,
-    'Send *roleplay* (or *roleplay hard*) to practise again.',
+    `*${r.twoTips}*\n1. ${score.tips[0]}\n2. ${score.tips[1]}`,
+    r.practiseAgain,
   ].join('\n\n');
 }

@@ -1,4 +1,5 @@
 import type { GeminiScriptItem, GeminiSimCall } from './gemini-simulator.js';
+import { SPANISH_ARRAYS, SPANISH_STRINGS, asksForSpanish, spanishClientLine, spanishCoachText } from './gemini-sim-spanish.js';
 
 /**
  * The simulator's unscripted answers: deterministic, plausible, and built from the prompt, so
@@ -16,11 +17,14 @@ interface Facts {
   transcript: string;
   userTurns: number;
   hard: boolean;
+  /** The prompt asks for Spanish: the answers come from gemini-sim-spanish.ts. */
+  spanish: boolean;
 }
 
 export const defaultReply = (call: GeminiSimCall): GeminiScriptItem => {
   if (call.schema) return { json: fillSchema(call) };
   const facts = factsOf(call);
+  if (facts.spanish) return { text: call.system.startsWith('ROLE-PLAY') ? spanishClientLine(facts) : spanishCoachText(facts) };
   return { text: call.system.startsWith('ROLE-PLAY') ? clientLine(facts) : coachText(facts) };
 };
 
@@ -36,7 +40,7 @@ function fill(schema: Record<string, unknown>, name: string, facts: Facts): unkn
     return Object.fromEntries(Object.entries(props).map(([key, sub]) => [key, fill(sub, key, facts)]));
   }
   if (type === 'array') {
-    const known = ARRAYS[name]?.(facts);
+    const known = (facts.spanish ? SPANISH_ARRAYS[name] : undefined)?.(facts) ?? ARRAYS[name]?.(facts);
     const min = Number(schema.minItems ?? 1);
     const max = Number(schema.maxItems ?? 10);
     const count = Math.min(Math.max(known?.length ?? 2, Number.isFinite(min) ? min : 1), Number.isFinite(max) ? max : 10);
@@ -50,7 +54,7 @@ function fill(schema: Record<string, unknown>, name: string, facts: Facts): unkn
     return Math.min(Math.max(value, lo), hi);
   }
   if (type === 'boolean') return true;
-  return STRINGS[name]?.(facts) ?? `${name || 'answer'} for ${facts.title}`;
+  return (facts.spanish ? SPANISH_STRINGS[name] : undefined)?.(facts) ?? STRINGS[name]?.(facts) ?? `${name || 'answer'} for ${facts.title}`;
 }
 
 const STRINGS: Record<string, (f: Facts) => string> = {
@@ -153,6 +157,7 @@ function factsOf(call: GeminiSimCall): Facts {
     transcript,
     userTurns: userTexts.length,
     hard: /sceptical/i.test(call.system),
+    spanish: asksForSpanish(call),
   };
 }
 

@@ -7,6 +7,8 @@ export interface UserInput {
   name: string;
   phone: string;
   timezone: string;
+  /** A catalogue's language code; kept as it is on an update when absent (a new user gets the column's default). */
+  language?: string;
 }
 
 export class UsersRepo {
@@ -19,14 +21,14 @@ export class UsersRepo {
       const existing = await tx.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
       if (existing) {
         const user = await tx.updateTable('users')
-          .set({ name: input.name, phone: input.phone, timezone: input.timezone, updated_at: now })
+          .set({ name: input.name, phone: input.phone, timezone: input.timezone, ...(input.language ? { language: input.language } : {}), updated_at: now })
           .where('id', '=', existing.id)
           .returningAll()
           .executeTakeFirstOrThrow();
         return { user, created: false };
       }
       const user = await tx.insertInto('users')
-        .values({ email, name: input.name, phone: input.phone, timezone: input.timezone, created_at: now, updated_at: now })
+        .values({ email, name: input.name, phone: input.phone, timezone: input.timezone, ...(input.language ? { language: input.language } : {}), created_at: now, updated_at: now })
         .returningAll()
         .executeTakeFirstOrThrow();
       return { user, created: true };
@@ -56,6 +58,12 @@ export class UsersRepo {
   /** "digest off" / "digest on": whether this salesperson gets the weekly digest. */
   async setDigestEnabled(id: number, enabled: boolean, now: number): Promise<boolean> {
     const result = await this.db.updateTable('users').set({ digest_enabled: enabled ? 1 : 0, updated_at: now }).where('id', '=', id).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** "language es" on WhatsApp: the language of every text and model answer for this salesperson. */
+  async setLanguage(id: number, language: string, now: number): Promise<boolean> {
+    const result = await this.db.updateTable('users').set({ language, updated_at: now }).where('id', '=', id).executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }
 

@@ -25,9 +25,9 @@ describe('rolplay doctor and config.example.json placeholders', () => {
 
   it('flags all-zero Twilio SIDs and leaves real-looking values alone', () => {
     const zeros = configSchema.parse({
-      twilio: { accountSid: `AC${'0'.repeat(32)}`, messagingServiceSid: `MG${'0'.repeat(32)}`, templates: { plan: `HX${'0'.repeat(32)}` } },
+      twilio: { accountSid: `AC${'0'.repeat(32)}`, messagingServiceSid: `MG${'0'.repeat(32)}`, templates: { plan: `HX${'0'.repeat(32)}`, reminder: { en: `HX${'a1'.repeat(16)}`, es: `HX${'0'.repeat(32)}` } } },
     });
-    expect(findPlaceholders(zeros).map((p) => p.key)).toEqual(['twilio.accountSid', 'twilio.messagingServiceSid', 'twilio.templates.plan']);
+    expect(findPlaceholders(zeros).map((p) => p.key)).toEqual(['twilio.accountSid', 'twilio.messagingServiceSid', 'twilio.templates.plan', 'twilio.templates.reminder.es']);
     const real = configSchema.parse({
       bot: { email: 'coach@acme.com' }, server: { publicUrl: 'https://coach.acme.com' },
       microsoft: { tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', clientId: 'b1c2d3e4-0000-4000-8000-000000000001', internalDomains: ['acme.com', 'notyourcompany.com'] },

@@ -11,6 +11,11 @@ describe('parseIntent', () => {
     ['role-play easy', { kind: 'roleplay', difficulty: 'easy' }], ['practicar difícil', { kind: 'roleplay', difficulty: 'hard' }],
     ['stop', { kind: 'stop' }], ['STOP!', { kind: 'stop' }], ['Parar', { kind: 'stop' }], ['terminar', { kind: 'stop' }],
     ['digest off', { kind: 'digest', on: false }], ['Digest OFF.', { kind: 'digest', on: false }], ['weekly digest on', { kind: 'digest', on: true }],
+    ['resumen off', { kind: 'digest', on: false }], ['Resumen semanal ON', { kind: 'digest', on: true }],
+    ['language es', { kind: 'language', name: 'es' }], ['Language English', { kind: 'language', name: 'english' }],
+    ['language español', { kind: 'language', name: 'espanol' }], ['IDIOMA ESPAÑOL', { kind: 'language', name: 'espanol' }],
+    ['idioma inglés', { kind: 'language', name: 'ingles' }], ['Idioma EN!', { kind: 'language', name: 'en' }], ['/language fr', { kind: 'language', name: 'fr' }],
+    ['idioma', { kind: 'language', name: null }], ['Language?', { kind: 'language', name: null }],
   ])('%s is a command', (text, intent) => {
     expect(parseIntent(text)).toEqual(intent);
   });
@@ -18,6 +23,7 @@ describe('parseIntent', () => {
   it.each([
     'they asked us to stop the pilot', 'what plan do you suggest for pricing?', 'switch vendors', 'roleplay with my boss tomorrow', 'helpful, thanks',
     'digest off the record: they want a discount',
+    'language is a barrier with this client', 'idioma: they only speak Portuguese', 'language es muy importante',
   ])('"%s" is conversation', (text) => {
     expect(parseIntent(text)).toEqual({ kind: 'text', text });
   });

@@ -1,10 +1,16 @@
 import type { Messages } from './catalogue.js';
 import { en } from './en.js';
 import { es } from './es.js';
+import { listOf } from './intl-text.js';
 
-export type { Messages, VoiceMessages } from './catalogue.js';
+export type { CrmProblem, Messages, VoiceMessages } from './catalogue.js';
 
-/** Every catalogue by language code; the first is the fallback. */
+/**
+ * Every catalogue by language code; the first is the fallback. Adding a language is one
+ * catalogue file (a copy of en.ts, translated; the compiler and test/domain/messages check its
+ * keys) plus one line here: the config enum, `user add --language`, the WhatsApp command and
+ * per-language templates all follow from this registry.
+ */
 export const CATALOGUES = { en, es } as const satisfies Record<string, Messages>;
 export type Language = keyof typeof CATALOGUES;
 export const LANGUAGES = Object.keys(CATALOGUES) as Language[];
@@ -16,4 +22,25 @@ export function isLanguage(value: string): value is Language {
 /** The catalogue for a stored language code; an unknown code falls back to English. */
 export function messagesFor(language: string | null | undefined): Messages {
   return language && isLanguage(language) ? CATALOGUES[language] : CATALOGUES.en;
+}
+
+/** The language a salesperson named ("es", "Español", "INGLÉS"), by any catalogue's names. */
+export function languageNamed(name: string): Language | undefined {
+  const wanted = foldName(name);
+  return LANGUAGES.find((code) => CATALOGUES[code].names.some((n) => foldName(n) === wanted));
+}
+
+/** The other languages, for a salesperson reading `m`: "español (es)" / "English (en)". */
+export function otherLanguages(m: Messages, except: Language | undefined): string {
+  return listOf(m.locale, LANGUAGES.filter((code) => code !== except).map((code) => `${CATALOGUES[code].nativeName} (${code})`));
+}
+
+/** What the prompts add so the model answers in the salesperson's language. */
+export function languageInstruction(language: string | null | undefined): string {
+  const code = language && isLanguage(language) ? language : 'en';
+  return `Write in ${CATALOGUES[code].englishName} (${code}).`;
+}
+
+function foldName(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').trim().toLowerCase();
 }

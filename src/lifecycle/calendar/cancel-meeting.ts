@@ -1,4 +1,5 @@
-import { formatMeetingTime } from '../../domain/meeting-brief.js';
+import { messagesFor } from '../../domain/messages/index.js';
+import { meetingTime } from '../../domain/messages/intl-text.js';
 import type { MeetingRow, MeetingStatus } from '../../store/database.js';
 import { sendWhatsAppRequest } from '../whatsapp/send-request.js';
 import { payloadIf } from '../jobs/job-payload.js';
@@ -40,8 +41,8 @@ function planDelivered(meeting: MeetingRow, jobs: Array<{ kind: string; status: 
 async function tellSalesperson(services: Pick<Services, 'store' | 'queue'>, meeting: MeetingRow, now: number): Promise<boolean> {
   const user = meeting.user_id === null ? undefined : await services.store.users.byId(meeting.user_id);
   if (!user) return false;
-  const when = formatMeetingTime(meeting.start_at, meeting.end_at, user.timezone);
-  const body = `Heads-up: "${meeting.title}" (${when}) was cancelled in Outlook. I have stopped its coaching and reminder. If it is rescheduled, I will pick it up again.`;
+  const m = messagesFor(user.language);
+  const body = m.general.cancelled({ title: meeting.title, when: meetingTime(m.locale, meeting.start_at, meeting.end_at, user.timezone) });
   // One notice per cancellation: a meeting cancelled, restored and cancelled again is told twice.
   await services.queue.enqueue(sendWhatsAppRequest({ to: user.phone, body, kind: 'cancellation', userId: user.id, meetingId: meeting.id }, `meeting_cancelled:${meeting.id}:${now}`));
   return true;

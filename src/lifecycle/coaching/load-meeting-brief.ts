@@ -40,6 +40,7 @@ export async function loadMeetingBrief(
     endAt: meeting.end_at,
     timeZone: user.timezone || services.config.defaults.timezone,
     salespersonName: user.name,
+    language: user.language,
     clients: clients.map((c) => ({ name: c.name, email: c.email, company: c.company })),
     crm,
     ...(earlierInSeries ? { earlierInSeries } : {}),

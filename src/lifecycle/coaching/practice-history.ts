@@ -1,6 +1,7 @@
-import { COMPARE_WINDOW, FOCUS_WINDOW, RUBRIC_LABELS, RUBRIC_PARTS, compareWithRecent, weakestPart, type PracticeFocus, type PracticeMarks, type RubricPart } from '../../domain/practice-focus.js';
+import { COMPARE_WINDOW, FOCUS_WINDOW, RUBRIC_PARTS, compareWithRecent, weakestPart, type PracticeFocus, type PracticeMarks, type RubricPart } from '../../domain/practice-focus.js';
 import type { ChatTurn } from '../../domain/conversation-prompts.js';
 import type { RoleplayScore } from '../../domain/roleplay-score.js';
+import { CATALOGUES, type Messages } from '../../domain/messages/index.js';
 import type { ConversationRow } from '../../store/database.js';
 import type { RoleplayMarks } from '../../store/roleplays-repo.js';
 import type { Services } from '../services.js';
@@ -22,6 +23,7 @@ export function isRubricPart(value: string | null | undefined): value is RubricP
 export async function recordPractice(
   services: Pick<Services, 'store' | 'clock'>,
   practice: { userId: number; meetingId: number; state: ConversationRow; score: RoleplayScore; transcript: ChatTurn[] },
+  m: Messages = CATALOGUES.en,
 ): Promise<string[]> {
   const { state, score } = practice;
   const startedAt = state.roleplay_started_at ?? services.clock.now();
@@ -34,9 +36,9 @@ export async function recordPractice(
     summary: score.summary, tips: score.tips, transcript: practice.transcript,
   });
   const lines: string[] = [];
-  const comparison = compareWithRecent(score.score, before.map(marksOf));
-  lines.push(comparison ?? 'Your first scored practice: the next ones are compared with it.');
-  if (focus) lines.push(`This one trained your ${RUBRIC_LABELS[focus]}: ${score[focus]}/10.`);
+  const comparison = compareWithRecent(score.score, before.map(marksOf), m);
+  lines.push(comparison ?? m.roleplay.firstPractice);
+  if (focus) lines.push(m.roleplay.trained({ part: focus, mark: score[focus] }));
   return lines;
 }
 

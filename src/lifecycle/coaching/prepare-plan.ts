@@ -1,8 +1,6 @@
 import { TransientError } from '../../support/errors.js';
 import { readPlan, type Plan } from '../../domain/plan.js';
-import { firstName } from '../../domain/plan-prompt.js';
-import { formatPlan } from '../../domain/format-plan.js';
-import { clientNames, formatMeetingTime } from '../../domain/meeting-brief.js';
+import { planMessage } from './plan-message.js';
 import type { Config } from '../../config/schema.js';
 import type { MeetingRow } from '../../store/database.js';
 import type { LanguageModel } from '../../clients/gemini/language-model.js';
@@ -78,13 +76,11 @@ export function createPreparePlanHandler(services: Services & { model: LanguageM
       });
       await services.store.meetings.update(meeting.id, { plan_json: JSON.stringify(plan), updated_at: services.clock.now() });
     }
-    const when = formatMeetingTime(meeting.start_at, meeting.end_at, brief.timeZone);
     const sentAs = await sendBusinessMessage(services, {
       user,
       meetingId: meeting.id,
       kind: 'plan',
-      text: formatPlan(plan, { title: meeting.title, when }),
-      variables: { 1: firstName(user.name), 2: meeting.title, 3: when, 4: clientNames(brief.clients) },
+      ...planMessage(plan, meeting, user, brief),
       dedupeKey: `plan-message:${meeting.id}`,
     });
     const moved = await services.store.meetings.transition(meeting.id, ['scheduled'], 'plan_sent', services.clock.now());

@@ -1,8 +1,6 @@
 import { NotFoundError, UsageError } from '../../support/errors.js';
 import type { Plan } from '../../domain/plan.js';
-import { firstName } from '../../domain/plan-prompt.js';
-import { formatPlan } from '../../domain/format-plan.js';
-import { clientNames, formatMeetingTime } from '../../domain/meeting-brief.js';
+import { planMessage } from './plan-message.js';
 import type { Services } from '../services.js';
 import { crmContextReader, loadMeetingBrief } from './load-meeting-brief.js';
 import { sendBusinessMessage } from '../whatsapp/business-message.js';
@@ -49,8 +47,7 @@ export async function replayPlan(services: Services, meetingId: number, options:
 
   const brief = await loadMeetingBrief(services, meeting, user, crmContextReader(services));
   const plan = await generatePlan(model, brief, meeting.id, services.logger);
-  const when = formatMeetingTime(meeting.start_at, meeting.end_at, brief.timeZone);
-  const text = formatPlan(plan, { title: meeting.title, when });
+  const { text, variables } = planMessage(plan, meeting, user, brief);
   const result: ReplayResult = { meetingId, salesperson: { name: user.name, email: user.email, phone: user.phone }, plan, text, sent: false };
   if (options.dryRun) return result;
 
@@ -62,7 +59,7 @@ export async function replayPlan(services: Services, meetingId: number, options:
     meetingId: meeting.id,
     kind: 'plan',
     text,
-    variables: { 1: firstName(user.name), 2: meeting.title, 3: when, 4: clientNames(brief.clients) },
+    variables,
     dedupeKey,
   });
   await store.meetings.transition(meeting.id, ['scheduled'], 'plan_sent', clock.now());

@@ -10,19 +10,21 @@ import { chooseFocus, isRubricPart, recordPractice } from './practice-history.js
 import { focusIntro } from '../../domain/practice-focus.js';
 import { capReply, reply, toChatTurns, type InboundTurn } from '../whatsapp/inbound-context.js';
 import { replyAloud } from '../whatsapp/voice-reply.js';
+import { CATALOGUES, messagesFor } from '../../domain/messages/index.js';
 
-/** Polite answers when Gemini refuses (a block is final: asking again gets the same refusal). */
-export const ROLEPLAY_START_REFUSED_TEXT = 'Sorry, I could not start the role-play for this meeting. Try *roleplay easy*, or ask me about the meeting instead.';
-export const ROLEPLAY_TURN_REFUSED_TEXT = '_(The client would not answer that one. Try saying it another way, or send *stop* to finish and get your score.)_';
-export const ROLEPLAY_SCORE_REFUSED_TEXT = 'Role-play stopped. Sorry, I could not score this practice. Send *roleplay* to practise again.';
+/** Polite answers when Gemini refuses (a block is final: asking again gets the same refusal); English here, the salesperson's in their catalogue. */
+export const ROLEPLAY_START_REFUSED_TEXT = CATALOGUES.en.roleplay.startRefused;
+export const ROLEPLAY_TURN_REFUSED_TEXT = CATALOGUES.en.roleplay.turnRefused;
+export const ROLEPLAY_SCORE_REFUSED_TEXT = CATALOGUES.en.roleplay.scoreRefused;
 
 /** Marks the first line of the role-play's opening message, so it is not replayed as the client's words. */
 const INTRO_MARK = '🎭';
 
 export async function startRoleplay(turn: InboundTurn, difficulty: Difficulty): Promise<void> {
   const { services, user, meeting } = turn;
-  if (!meeting) return reply(turn, 'There is no meeting to practise for yet. Send *meetings* to pick one.', 'command', null);
-  if (!services.model) return reply(turn, 'Role-play needs the Gemini model, which is not configured yet. Ask your administrator to set gemini.apiKey.', 'command');
+  const { roleplay: r } = messagesFor(user.language);
+  if (!meeting) return reply(turn, r.noMeeting, 'command', null);
+  if (!services.model) return reply(turn, r.notConfigured, 'command');
   const now = services.clock.now();
   // The client leans on the salesperson's weakest rubric part of their recent practices.
   const focus = await chooseFocus(services, user.id);
@@ -35,18 +37,20 @@ export async function startRoleplay(turn: InboundTurn, difficulty: Difficulty): 
   } catch (error) {
     if (!isModelRefusal(error)) throw error;
     await services.store.conversations.stopRoleplay(user.id, services.clock.now());
-    return reply(turn, ROLEPLAY_START_REFUSED_TEXT, 'command');
+    return reply(turn, r.startRefused, 'command');
   }
   const line = capReply(opening, services.config.conversation.maxReplyChars);
-  const trains = focus ? ` ${focusIntro(focus)}` : '';
-  const intro = `${INTRO_MARK} _Role-play (${difficulty}): I am ${clientNames(brief.clients.slice(0, 1))} now.${trains} Send *stop* to finish and get your score._`;
+  const m = messagesFor(user.language);
+  const client = clientNames(brief.clients.slice(0, 1), m.general.yourClient);
+  const intro = `${INTRO_MARK} ${r.intro({ difficulty: r.difficulty[difficulty], client, focus: focus ? focusIntro(focus, m) : '' })}`;
   await reply(turn, `${intro}\n\n${line}`, 'roleplay');
 }
 
 /** One turn of the practice: the model answers in character, with the practice so far. */
 export async function roleplayTurn(turn: InboundTurn, state: ConversationRow): Promise<void> {
   const { services, user, meeting, message } = turn;
-  if (!meeting || !services.model) return reply(turn, 'The role-play cannot continue. Send *stop* to end it.', 'command');
+  const { roleplay: r } = messagesFor(user.language);
+  if (!meeting || !services.model) return reply(turn, r.cannotContinue, 'command');
   const history = (await transcript(turn, state)).filter((m) => m.id !== message.id).slice(-services.config.conversation.historyTurns);
   const brief = await loadMeetingBrief(services, meeting, user, turn.readCrm);
   const focus = isRubricPart(state.roleplay_focus) ? state.roleplay_focus : null;
@@ -56,9 +60,9 @@ export async function roleplayTurn(turn: InboundTurn, state: ConversationRow): P
     line = await services.model.generateText(request);
   } catch (error) {
     // Not a 'roleplay' message: the note must not reach later prompts as the client's words.
-    if (isModelRefusal(error)) return reply(turn, ROLEPLAY_TURN_REFUSED_TEXT, 'command');
+    if (isModelRefusal(error)) return reply(turn, r.turnRefused, 'command');
     if (!(error instanceof ModelOutputError)) throw error;
-    line = 'Sorry, could you say that differently?';
+    line = r.sayAgain;
   }
   // The client's answer, as a voice note too when the salesperson spoke (conversation.voiceReplies).
   await replyAloud(turn, capReply(line, services.config.conversation.maxReplyChars), 'roleplay');
@@ -73,24 +77,25 @@ export async function roleplayTurn(turn: InboundTurn, state: ConversationRow): P
  */
 export async function stopRoleplay(turn: InboundTurn): Promise<void> {
   const { services, user } = turn;
+  const m = messagesFor(user.language);
   const ended = await services.store.conversations.stopRoleplay(user.id, services.clock.now());
-  if (!ended || ended.roleplay_meeting_id === null) return reply(turn, 'No role-play is running. Send *roleplay* (or *roleplay hard*) to start one.', 'command');
+  if (!ended || ended.roleplay_meeting_id === null) return reply(turn, m.roleplay.notRunning, 'command');
   const meeting = await services.store.meetings.byId(ended.roleplay_meeting_id);
   const messages = (await transcript(turn, ended)).filter((m) => m.id !== turn.message.id);
   if (!meeting || meeting.user_id !== user.id || !services.model || !messages.some((m) => m.direction === 'in')) {
-    return reply(turn, 'Role-play stopped. There was nothing to score yet: send *roleplay* and answer the client a few times first.', 'command');
+    return reply(turn, m.roleplay.nothingToScore, 'command');
   }
   try {
     const brief = await loadMeetingBrief(services, meeting, user, turn.readCrm);
     const turns = toChatTurns(messages);
     const { system, prompt } = buildScorePrompt(brief, turns);
     const score = await generateValidated(services.model, { system, prompt, schema: SCORE_RESPONSE_SCHEMA, validate: parseScore }, services.logger, 'roleplay score');
-    const trend = await recordPractice(services, { userId: user.id, meetingId: meeting.id, state: ended, score, transcript: turns });
+    const trend = await recordPractice(services, { userId: user.id, meetingId: meeting.id, state: ended, score, transcript: turns }, m);
     await services.store.meetings.update(meeting.id, { roleplay_score: score.score, updated_at: services.clock.now() });
-    await reply(turn, formatScore(score, trend), 'roleplay_score', meeting.id);
+    await reply(turn, formatScore(score, trend, m), 'roleplay_score', meeting.id);
   } catch (error) {
     // Scoring again would be refused again: the practice stays stopped, with a polite word.
-    if (isModelRefusal(error)) return reply(turn, ROLEPLAY_SCORE_REFUSED_TEXT, 'command', meeting.id);
+    if (isModelRefusal(error)) return reply(turn, m.roleplay.scoreRefused, 'command', meeting.id);
     await services.store.conversations.startRoleplay(user.id, meeting.id, ended.difficulty ?? 'normal', ended.roleplay_started_at ?? services.clock.now(), ended.roleplay_focus);
     throw error;
   }

@@ -5,6 +5,7 @@ import { SEND_DIGESTS } from '../jobs/job-kinds.js';
 import { sendBusinessMessage } from '../whatsapp/business-message.js';
 import { sendWhatsAppRequest } from '../whatsapp/send-request.js';
 import { WEEK_MS } from './digest-schedule.js';
+import { messagesFor } from '../../domain/messages/index.js';
 
 /** The dedupe key of one salesperson's digest of one week (its template fallback adds ":template"). */
 export function digestKey(userId: number, week: string): string {
@@ -38,9 +39,10 @@ export const sendDigestsJob = defineJob(SEND_DIGESTS, (services) => async ({ pay
     if (isEmptyWeek(figures)) counts.empty++;
     else if (user.digest_enabled === 0) counts.off++;
     else {
+      const m = messagesFor(user.language);
       await sendBusinessMessage(services, {
-        user, meetingId: null, kind: 'digest', text: digestText(user.name, figures, period),
-        variables: { 1: user.name.trim().split(/\s+/)[0] || user.name, 2: digestSummaryLine(figures) },
+        user, meetingId: null, kind: 'digest', text: digestText(user.name, figures, period, m),
+        variables: { 1: user.name.trim().split(/\s+/)[0] || user.name, 2: digestSummaryLine(figures, m) },
         dedupeKey: digestKey(user.id, payload.week),
       });
       counts.sent++;

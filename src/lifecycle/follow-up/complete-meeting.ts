@@ -5,14 +5,15 @@ import { takeNextQueuedQuestion } from './send-reminder.js';
 import { inTransaction } from '../jobs/in-transaction.js';
 import { SEND_NUDGE } from '../jobs/job-kinds.js';
 import type { Services } from '../services.js';
+import { messagesFor, type CrmProblem } from '../../domain/messages/index.js';
 
 export interface CompletionResult {
   /** Who the note was logged for, e.g. ["Ann Lee (Acme)"]; empty when nothing reached the CRM. */
   loggedFor: string[];
   tasks: number;
   noteId?: string;
-  /** What the salesperson should know about the CRM side (not configured, refused, no contact). */
-  problem?: string;
+  /** What the salesperson should know about the CRM side (not configured, refused, no contact), told in their language. */
+  problem?: CrmProblem;
 }
 
 /**
@@ -28,8 +29,9 @@ export async function completeMeeting(services: Services, fu: FollowUpContext, o
   // together, so a crash in between cannot mark a question asked that nobody asked.
   await inTransaction(services, async (tx) => {
     if (await tx.store.jobs.byDedupeKey(confirmKey)) return;
+    const m = messagesFor(fu.user.language);
     const next = await takeNextQueuedQuestion(tx, fu.user.id);
-    const text = confirmationText({ title: meeting.title, outcome, loggedFor: result.loggedFor, tasks: result.tasks, problem: result.problem, next });
+    const text = confirmationText({ title: meeting.title, outcome, loggedFor: result.loggedFor, tasks: result.tasks, problem: result.problem && m.followUp.problem(result.problem), next }, m);
     await tellSalesperson(tx, fu, 'outcome', text, confirmKey);
   });
   const now = services.clock.now();

@@ -1,4 +1,6 @@
 import { clientLabel } from '../../domain/follow-up-text.js';
+import { messagesFor } from '../../domain/messages/index.js';
+import { pickTemplate } from '../../config/pick-template.js';
 import type { ClientRow, MeetingRow, UserRow } from '../../store/database.js';
 import { sendWhatsAppRequest } from '../whatsapp/send-request.js';
 import type { SendWhatsAppPayload } from '../jobs/job-kinds.js';
@@ -9,7 +11,7 @@ export interface FollowUpContext {
   meeting: MeetingRow;
   user: UserRow;
   clients: ClientRow[];
-  /** "Ann Lee", "Ann Lee and Bob Roe", "your client". */
+  /** "Ann Lee", "Ann Lee and Bob Roe", "your client", in the salesperson's language. */
   client: string;
 }
 
@@ -19,7 +21,7 @@ export async function loadFollowUp(services: Pick<Services, 'store'>, meetingId:
   const user = await services.store.users.byId(meeting.user_id);
   if (!user) return undefined;
   const clients = await services.store.clients.forMeeting(meeting.id);
-  return { meeting, user, clients, client: clientLabel(clients) };
+  return { meeting, user, clients, client: clientLabel(clients, messagesFor(user.language)) };
 }
 
 
@@ -36,7 +38,7 @@ export async function tellSalesperson(
   body: string,
   dedupeKey: string,
 ): Promise<void> {
-  const templateSid = services.config.twilio.templates.reminder;
+  const templateSid = pickTemplate(services.config, 'reminder', ctx.user.language);
   const payload: SendWhatsAppPayload = { to: ctx.user.phone, kind, userId: ctx.user.id, meetingId: ctx.meeting.id };
   const variables = { 1: templateVar(ctx.meeting.title), 2: templateVar(ctx.client) };
   if (templateSid && kind !== 'outcome') payload.template = { contentSid: templateSid, variables };

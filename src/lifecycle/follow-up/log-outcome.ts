@@ -9,6 +9,7 @@ import { completeMeeting, type CompletionResult } from './complete-meeting.js';
 import { loadFollowUp, type FollowUpContext } from './follow-up-context.js';
 import { resolveCrmContacts } from '../coaching/resolve-crm-contacts.js';
 import type { Services } from '../services.js';
+import { CATALOGUES, type CrmProblem } from '../../domain/messages/index.js';
 
 interface Progress {
   noteId?: string;
@@ -48,7 +49,8 @@ export const logOutcomeJob = defineJob(LOG_HUBSPOT_NOTE, (services) => {
       result = { loggedFor: progress.noteId ? progress.labels ?? [] : [], tasks: Object.keys(progress.tasks).length, noteId: progress.noteId, problem: problemForSalesperson(error, !!progress.noteId) };
     }
     await completeMeeting(services, fu, outcome, result);
-    return { noteId: result.noteId ?? null, tasks: result.tasks, problem: result.problem ?? null };
+    // The job's result is for the operator (meetings show, logs): in English.
+    return { noteId: result.noteId ?? null, tasks: result.tasks, problem: result.problem ? CATALOGUES.en.followUp.problem(result.problem) : null };
   };
 });
 
@@ -58,11 +60,11 @@ async function logToCrm(services: Services, crm: Crm, fu: FollowUpContext, outco
     if (!(await ctx.saveProgress(progress))) throw new TransientError('lost the job lease while logging to HubSpot');
   };
   const resolved = await resolveCrmContacts(services, crm, fu.clients);
-  const missingNote = resolved.missing.length > 0
-    ? `no HubSpot contact for ${resolved.missing.join(', ')}${services.config.hubspot.createMissingContacts ? '' : ' (turn on hubspot.createMissingContacts to create them)'}.`
-    : undefined;
+  const noContact = (noteLogged: boolean): CrmProblem | undefined => (resolved.missing.length > 0
+    ? { kind: 'noContact', missing: resolved.missing, canCreate: services.config.hubspot.createMissingContacts, noteLogged }
+    : undefined);
   if (resolved.contactIds.length === 0) {
-    return { loggedFor: [], tasks: 0, problem: fu.clients.some((c) => c.email) ? `Nothing went to HubSpot: ${missingNote}` : 'Nothing went to HubSpot: the meeting has no client email.' };
+    return { loggedFor: [], tasks: 0, problem: fu.clients.some((c) => c.email) ? noContact(false) : { kind: 'noClientEmail' } };
   }
   progress.labels = resolved.labels;
   progress.contactId ??= resolved.contactIds[0];
@@ -106,7 +108,7 @@ async function logToCrm(services: Services, crm: Crm, fu: FollowUpContext, outco
       await save();
     }
   }
-  return { loggedFor: resolved.labels, tasks: Object.keys(progress.tasks).length, noteId, problem: missingNote ? `${missingNote[0]!.toUpperCase()}${missingNote.slice(1)}` : undefined };
+  return { loggedFor: resolved.labels, tasks: Object.keys(progress.tasks).length, noteId, problem: noContact(true) };
 }
 
 /** Runs a create; keeps the "in flight" mark only when the call may have gone through. */
@@ -130,15 +132,10 @@ async function reportCrmProblem(services: Services, error: unknown): Promise<voi
   await alertAdmin(services, `hubspot-${kind}-${day}`, `HubSpot: ${errorMessage(error)}`);
 }
 
-function problemForSalesperson(error: unknown, noteLogged: boolean): string {
+function problemForSalesperson(error: unknown, noteLogged: boolean): CrmProblem {
   const status = error instanceof ProviderError ? error.status : undefined;
-  const why = status === 401 ? 'its access token is not valid'
-    : status === 403 ? 'the rolplay app lacks a HubSpot permission'
-      : status === 429 ? 'HubSpot\'s API limit is used up'
-        : 'HubSpot could not be reached';
-  return noteLogged
-    ? `The note is in HubSpot, but the follow-up tasks could not be created: ${why}. Your admin has been told.`
-    : `It could not be logged to HubSpot: ${why}. Your admin has been told.`;
+  const why = status === 401 ? 'token' : status === 403 ? 'permission' : status === 429 ? 'limit' : 'unreachable';
+  return { kind: 'failed', why, noteLogged };
 }
 
 function planSummaryOf(planJson: string | null): string | null {

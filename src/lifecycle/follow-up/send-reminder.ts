@@ -6,6 +6,7 @@ import { SEND_NUDGE, SEND_REMINDER } from '../jobs/job-kinds.js';
 import { loadFollowUp, tellSalesperson } from './follow-up-context.js';
 import { reminderDueAt } from './schedule-follow-up.js';
 import type { Services } from '../services.js';
+import { messagesFor } from '../../domain/messages/index.js';
 
 /** The dedupe key of a meeting's reminder message (its template fallback adds ":template"). */
 export function reminderSendKey(meetingId: number): string {
@@ -43,7 +44,8 @@ export const sendReminderJob = defineJob(SEND_REMINDER, (services) => async ({ p
     } else if (meeting.reminded_at === null) {
       return { queued: true };
     }
-    const text = late ? lateReminderText(meeting.title, fu.client, meeting.end_at, user.timezone) : reminderText(meeting.title, fu.client);
+    const m = messagesFor(user.language);
+    const text = late ? lateReminderText(meeting.title, fu.client, meeting.end_at, user.timezone, m) : reminderText(meeting.title, fu.client, m);
     await tellSalesperson(services, fu, 'reminder', text, reminderSendKey(meeting.id));
     await scheduleNudge(services, meeting.id, now);
     return { sent: true, late };
@@ -55,7 +57,7 @@ export const sendNudgeJob = defineJob(SEND_NUDGE, (services) => async ({ payload
     if (!fu) return { skipped: 'meeting or salesperson no longer exists' };
     const { meeting } = fu;
     if (meeting.status !== 'reminder_sent' || meeting.last_reply !== null || meeting.reminded_at === null) return { skipped: 'answered or closed' };
-    await tellSalesperson(services, fu, 'nudge', nudgeText(meeting.title, fu.client), `nudge:${meeting.id}`);
+    await tellSalesperson(services, fu, 'nudge', nudgeText(meeting.title, fu.client, messagesFor(fu.user.language)), `nudge:${meeting.id}`);
     // A reply now answers this meeting, even if another reminder went out after it.
     await services.store.followUp.markAsked(meeting.id, services.clock.now());
     return { sent: true };
@@ -78,7 +80,8 @@ export async function takeNextQueuedQuestion(services: Services, userId: number)
     const fu = await loadFollowUp(services, meeting.id);
     if (!fu) continue;
     await scheduleNudge(services, meeting.id, now);
-    return `Next: ${lateReminderText(meeting.title, fu.client, meeting.end_at, fu.user.timezone)}`;
+    const m = messagesFor(fu.user.language);
+    return m.followUp.next({ question: lateReminderText(meeting.title, fu.client, meeting.end_at, fu.user.timezone, m) });
   }
   return undefined;
 }

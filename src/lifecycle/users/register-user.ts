@@ -6,12 +6,16 @@ import type { MeetingRow, UserRow } from '../../store/database.js';
 import type { Services } from '../services.js';
 import { pickUpUnmatchedMeetings } from './pick-up-unmatched.js';
 import { sendWhatsAppRequest } from '../whatsapp/send-request.js';
+import { LANGUAGES, languageNamed, messagesFor } from '../../domain/messages/index.js';
+import { pickTemplate } from '../../config/pick-template.js';
 
 export interface RegisterUserInput {
   name: string;
   email: string;
   phone: string;
   timezone?: string;
+  /** A catalogue's code (en, es); a new salesperson without one gets defaults.language, an existing one keeps theirs. */
+  language?: string;
   welcome: boolean;
 }
 
@@ -41,18 +45,24 @@ export async function registerUser(services: Services, input: RegisterUserInput)
   const timezone = input.timezone?.trim() || config.defaults.timezone;
   if (!isTimeZone(timezone)) throw new UsageError(`--timezone: "${timezone}" is not an IANA time zone: expected e.g. Europe/Madrid or America/New_York`);
 
+  // A code or a name the WhatsApp command also takes ("es", "Spanish", "español").
+  const language = input.language === undefined ? undefined : languageNamed(input.language);
+  if (input.language !== undefined && !language) {
+    throw unknownLanguageError(input.language);
+  }
+
   const owner = await store.users.byPhone(phone.e164);
   if (owner && owner.email !== email) {
     throw new UsageError(`the phone ${phone.e164} already belongs to ${owner.email}: one WhatsApp number identifies one salesperson (remove that user first with \`rolplay user remove ${owner.email}\`)`);
   }
   const before = await store.users.byEmail(email);
-  const { user, created } = await store.users.upsert({ email, name, phone: phone.e164, timezone }, clock.now());
+  const { user, created } = await store.users.upsert({ email, name, phone: phone.e164, timezone, language: language ?? (before ? undefined : config.defaults.language) }, clock.now());
 
   let welcomeJobId: number | undefined;
   const phoneChanged = before !== undefined && before.phone !== user.phone;
   if (input.welcome && (created || phoneChanged)) {
-    const text = welcomeText(user.name, config.bot.email);
-    const template = config.twilio.templates.welcome;
+    const text = welcomeText(user.name, config.bot.email, user.language);
+    const template = pickTemplate(config, 'welcome', user.language);
     const variables = { 1: firstName(user.name) };
     const { job } = await queue.enqueue(sendWhatsAppRequest({
       to: user.phone,
@@ -69,12 +79,13 @@ export async function registerUser(services: Services, input: RegisterUserInput)
   return { user, created, welcomeJobId, pickedUp };
 }
 
-export function welcomeText(name: string, botEmail: string): string {
-  return [
-    `Hi ${firstName(name)}! You're registered with rolplay, your sales coach.`,
-    `Invite ${botEmail} to a client meeting in Outlook and I'll send you a coaching plan here, practise with you, and log the outcome afterwards.`,
-    'Reply "help" at any time to see what I can do.',
-  ].join('\n\n');
+/** A language no catalogue has: exit 2, like a bad setting (the brief of issue 14). */
+export function unknownLanguageError(value: string): UsageError {
+  return new UsageError(`--language: "${value}" is not a language rolplay speaks: expected one of ${LANGUAGES.join(', ')}`, { exitCode: 2 });
+}
+
+export function welcomeText(name: string, botEmail: string, language?: string): string {
+  return messagesFor(language).general.welcome({ firstName: firstName(name), botEmail });
 }
 
 function firstName(name: string): string {

@@ -1,5 +1,6 @@
 import type { UserRow } from '../../store/database.js';
 import { flattenTemplateVariable } from '../../domain/template-variables.js';
+import { pickTemplate } from '../../config/pick-template.js';
 import { sendWhatsAppRequest } from './send-request.js';
 import type { SendWhatsAppPayload } from '../jobs/job-kinds.js';
 import type { Services } from '../services.js';
@@ -34,7 +35,7 @@ export async function sendBusinessMessage(services: Pick<Services, 'config' | 'c
   const now = services.clock.now();
   const lastInbound = await services.store.messages.lastInboundAt(user.id);
   const windowOpen = lastInbound !== undefined && now - lastInbound < WINDOW_MS;
-  const contentSid = services.config.twilio.templates[message.kind];
+  const contentSid = pickTemplate(services.config, message.kind, user.language);
   if (windowOpen || !contentSid) {
     // The variables travel with the text: if WhatsApp refuses it later (63016 in a status
     // callback), the template can still go out (handle-delivery-failure.ts).
@@ -71,7 +72,7 @@ export async function templateInstead(
 ): Promise<string | undefined> {
   const { payload } = refused;
   if (payload.template || !isBusinessKind(payload.kind)) return undefined;
-  const contentSid = services.config.twilio.templates[payload.kind];
+  const contentSid = pickTemplate(services.config, payload.kind, refused.user.language);
   if (!contentSid) return undefined;
   await holdForTemplate(services, {
     user: refused.user, meetingId: payload.meetingId ?? null, kind: payload.kind, text: refused.text,

@@ -8,7 +8,8 @@ import type { Services } from '../services.js';
 import { releaseDeferred } from './business-message.js';
 import { currentMeeting } from './current-meeting.js';
 import { crmContextReader } from '../coaching/load-meeting-brief.js';
-import { listMeetings, resendPlan, sendHelp, setDigest, switchMeeting } from './conversation-commands.js';
+import { listMeetings, resendPlan, sendHelp, setDigest, setLanguage, switchMeeting } from './conversation-commands.js';
+import { CATALOGUES, messagesFor } from '../../domain/messages/index.js';
 import { roleplayTurn, startRoleplay, stopRoleplay } from '../coaching/roleplay.js';
 import { coachReply } from '../coaching/coach-reply.js';
 import { reply, type InboundTurn } from './inbound-context.js';
@@ -20,7 +21,8 @@ import { reply, type InboundTurn } from './inbound-context.js';
  */
 export type InboundInterceptor = (turn: InboundTurn) => Promise<boolean>;
 
-export const NOT_REGISTERED_TEXT = 'This number is not registered with rolplay. If you are on the sales team, ask your administrator to add you.';
+/** The English answer to a stranger; the one sent is in defaults.language (there is no user to ask). */
+export const NOT_REGISTERED_TEXT = CATALOGUES.en.general.notRegistered;
 
 /**
  * The 'handle_inbound' job: the webhook acknowledged the message and queued this. It stores
@@ -78,6 +80,7 @@ export function createHandleInboundHandler(services: Services, interceptors: Inb
       case 'roleplay': await startRoleplay(turn, intent.difficulty); break;
       case 'stop': await stopRoleplay(turn); break;
       case 'digest': await setDigest(turn, intent.on); break;
+      case 'language': await setLanguage(turn, intent.name); break;
       case 'text':
         if (inRoleplay) await roleplayTurn(turn, state!);
         else await coachReply(turn);
@@ -91,7 +94,7 @@ export function createHandleInboundHandler(services: Services, interceptors: Inb
     const recorded = await services.store.messages.record({ direction: 'in', userId: null, meetingId: null, phone: from, body: '', twilioSid: payload.messageSid, kind: 'unregistered' }, now);
     if (!recorded && ctx.attempt === 1) return { duplicate: true };
     const day = new Date(now).toISOString().slice(0, 10);
-    const { created } = await services.queue.enqueue(sendWhatsAppRequest({ to: from, body: NOT_REGISTERED_TEXT, kind: 'unregistered', userId: null, meetingId: null }, `unregistered:${from}:${day}`, { reply: true, runAt: Number(ctx.job.run_at) }));
+    const { created } = await services.queue.enqueue(sendWhatsAppRequest({ to: from, body: messagesFor(services.config.defaults.language).general.notRegistered, kind: 'unregistered', userId: null, meetingId: null }, `unregistered:${from}:${day}`, { reply: true, runAt: Number(ctx.job.run_at) }));
     ctx.logger.info({ from: maskPhone(from), answered: created }, 'WhatsApp message from an unregistered number');
     return { unregistered: true };
   }

@@ -24,7 +24,7 @@ describe.each(backends)('prepare_plan (%s)', (backend) => {
     expect(w.sent).toHaveLength(1);
     expect(w.sent[0]).toMatchObject({ to: '+14155550100', kind: 'plan', meetingId: meeting.id });
     expect(w.sent[0]!.body).toContain('*Coaching plan: Acme renewal*');
-    expect(w.sent[0]!.body).toContain('Tue 6 Jan 2026, 16:00–17:00 (Europe/Madrid)');
+    expect(w.sent[0]!.body).toContain('Tue, 6 Jan 2026, 16:00–17:00 (Europe/Madrid)');
     const call = w.gemini.calls[0]!;
     expect(call.schema).toBeDefined();
     const prompt = call.contents[0]!.text;
