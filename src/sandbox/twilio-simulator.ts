@@ -2,6 +2,7 @@ import { startSim, type FaultPlan, type RunningSim, type SimReply, type SimReque
 import { listMessages, messageJson, newSid, rfc2822, type SimMessage, type UnsentPosition } from './twilio-sim-messages.js';
 import { handleV1, inventContent, newService, parseContentVariables, renderContent, type SimContent, type SimService } from './twilio-sim-services.js';
 import { postSignedForm } from './twilio-webhook.js';
+import { simMediaStore, type AddedMedia } from './twilio-sim-media.js';
 
 export interface TwilioSimOptions {
   /** Generated when omitted (never hard-code a real-looking SID). */
@@ -67,6 +68,13 @@ export interface TwilioSim extends RunningSim {
    * reads the list, as WhatsApp messages usually leave the queue within a second or so.
    */
   holdQueue(held: boolean): void;
+  /**
+   * Stores the media of an inbound message (a voice note): its MediaUrl0 is served with Basic
+   * auth and a redirect to a pre-signed CDN path, as Twilio does (twilio-sim-media.ts).
+   */
+  addMedia(input: { contentType: string; bytes: Buffer; stall?: boolean }): AddedMedia;
+  /** How many times each media's bytes were downloaded, by media SID. */
+  mediaDownloads: Map<string, number>;
   /** Adds a message as if created long ago, without a request (tests that need thousands). */
   seed(message: Partial<SimMessage> & { to: string; body: string; dateCreated: number }): SimMessage;
 }
@@ -111,6 +119,8 @@ export async function startTwilioSimulator(options: TwilioSimOptions = {}): Prom
     contents.set(sid, { sid, friendlyName: c.friendlyName ?? sid, variables: c.variables ?? {}, types: { 'twilio/text': { body: c.body } }, createdAt });
   }
   let held = false;
+  let simUrl = '';
+  const media = simMediaStore(accountSid, () => simUrl, (path) => errorReply(404, 20404, `The requested resource ${path} was not found`));
 
   /** Queued messages leave the queue: a Messaging Service picks its sender, DateSent is set. */
   function dispatch(): void {
@@ -209,6 +219,8 @@ export async function startTwilioSimulator(options: TwilioSimOptions = {}): Prom
   }
 
   async function handle(req: SimRequest): Promise<SimReply> {
+    const cdn = media.serveCdn(req);
+    if (cdn) return cdn;
     if (!req.path.startsWith(API) && !req.path.startsWith('/v1/')) return errorReply(404, 20404, `The requested resource ${req.path} was not found`);
     if (!authorised(req)) return errorReply(401, 20003, 'Authenticate', { 'WWW-Authenticate': 'Basic realm="Twilio API"' });
     if (req.method === 'GET') dispatch();
@@ -222,6 +234,8 @@ export async function startTwilioSimulator(options: TwilioSimOptions = {}): Prom
     if (tail.length === 0 && req.method === 'GET') {
       return { status: 200, body: { sid: accountSid, friendly_name: options.friendlyName ?? 'rolplay sandbox', status: 'active', type: 'Full', date_created: rfc2822(createdAt), date_updated: rfc2822(createdAt), owner_account_sid: accountSid, uri: `${API}${accountSid}.json`, subresource_uris: { messages: `${API}${accountSid}/Messages.json` } } };
     }
+    const served = media.serveApi(path, req);
+    if (served) return served;
     if (path === 'Messages.json' && req.method === 'POST') return create(new URLSearchParams(req.body));
     if (path === 'Messages.json' && req.method === 'GET') return { status: 200, body: listMessages(messages, accountSid, req.query, options.unsentPosition) };
     const one = /^Messages\/(SM[0-9a-f]{32})\.json$/.exec(path);
@@ -238,7 +252,11 @@ export async function startTwilioSimulator(options: TwilioSimOptions = {}): Prom
     faultBody: (status) => twilioErrorBody(status, status === 429 ? 20429 : status === 503 ? 20503 : 20500, status === 429 ? 'Too Many Requests' : status === 503 ? 'Service Unavailable' : 'Internal Server Error'),
   });
 
+  simUrl = sim.url;
+
   return Object.assign(sim, {
+    addMedia: media.add,
+    mediaDownloads: media.downloads,
     accountSid,
     authToken,
     messages,
