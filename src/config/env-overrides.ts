@@ -64,6 +64,7 @@ const entries: Array<[string, string, (value: string) => Parsed]> = [
   ['HUBSPOT_BASE_PATH', 'hubspot.basePath', text],
   ['ROLPLAY_REMINDER_DELAY_MINUTES', 'schedule.reminderDelayMinutes', number],
   ['ROLPLAY_DIGEST_SCHEDULE', 'schedule.digest', text],
+  ['ROLPLAY_MAX_VOICE_SECONDS', 'conversation.maxVoiceSeconds', integer],
   ['ROLPLAY_DEFAULT_COUNTRY', 'defaults.country', text],
   ['ROLPLAY_DEFAULT_TIMEZONE', 'defaults.timezone', text],
   ['ROLPLAY_LOG_LEVEL', 'log.level', level],

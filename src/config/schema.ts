@@ -126,6 +126,8 @@ export const configSchema = z.strictObject({
      * a sender's messages in the order they arrive). See inboundOrderWindowMs.
      */
     orderWindowMs: z.number().int().min(0).max(10_000).optional(),
+    /** Longest voice note rolplay transcribes, in seconds; a longer one gets a reply asking for a shorter one. */
+    maxVoiceSeconds: z.number().int().min(5).max(600).default(180),
   }).prefault({}),
   jobs: z.strictObject({
     maxAttempts: z.number().int().min(1).max(50).default(8),

@@ -1,6 +1,7 @@
 import { startSim, type FaultPlan, type RunningSim, type SimReply, type SimRequest } from './http-sim.js';
 import { defaultReply, fillSchema } from './gemini-sim-replies.js';
 import { answerBody, blockedPromptBody, type SimFinish } from './gemini-sim-answers.js';
+import { SIM_AUDIO_TYPES, audioReply, type SimAudio } from './gemini-sim-audio.js';
 
 /**
  * A loopback Gemini API: POST /v1beta/models/{model}:generateContent with Google's request and
@@ -21,6 +22,8 @@ export interface GeminiSimCall {
   /** The response schema asked for (responseSchema or responseJsonSchema), if any. */
   schema: Record<string, unknown> | undefined;
   generationConfig: Record<string, unknown>;
+  /** Inline audio parts of the request, decoded (gemini-sim-audio.ts). */
+  audio: SimAudio[];
 }
 
 /** What a scripted answer may add: thought parts before it, and the thought tokens it spends. */
@@ -92,7 +95,7 @@ export async function startGeminiSimulator(options: GeminiSimOptions = {}): Prom
     const call = parseCall(model, body);
     if (typeof call === 'string') return googleError(400, 'INVALID_ARGUMENT', call);
     calls.push(call);
-    let item: GeminiScriptItem = queue.shift() ?? defaultReply;
+    let item: GeminiScriptItem = queue.shift() ?? audioReply(call) ?? defaultReply;
     while (typeof item === 'function') item = item(call);
     return answer(call, item);
   };
@@ -120,8 +123,20 @@ function parseCall(model: string, body: Record<string, unknown>): GeminiSimCall 
   if (schema && generationConfig.responseMimeType !== 'application/json') {
     return '* GenerateContentRequest.generation_config.response_mime_type: must be application/json when response_schema is set';
   }
+  const audio: SimAudio[] = [];
+  for (const c of contents) {
+    for (const p of (Array.isArray((c as { parts?: unknown })?.parts) ? (c as { parts: Array<{ inlineData?: { mimeType?: unknown; data?: unknown } }> }).parts : [])) {
+      if (!p?.inlineData) continue;
+      const mimeType = String(p.inlineData.mimeType ?? '').split(';')[0]!.trim().toLowerCase();
+      const data = typeof p.inlineData.data === 'string' ? p.inlineData.data : '';
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data) || data === '') return '* GenerateContentRequest.contents.parts.inline_data.data: Invalid value (bytes)';
+      if (mimeType.startsWith('audio/') && !SIM_AUDIO_TYPES.has(mimeType)) return `Unsupported MIME type: ${mimeType}`;
+      if (mimeType.startsWith('audio/')) audio.push({ mimeType, bytes: Buffer.from(data, 'base64') });
+    }
+  }
   return {
     model,
+    audio,
     system: body.systemInstruction ? textOf(body.systemInstruction) : '',
     contents: contents.map((c) => ({ role: String((c as { role?: unknown })?.role ?? 'user'), text: textOf(c) })),
     schema,

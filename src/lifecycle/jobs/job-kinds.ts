@@ -69,6 +69,11 @@ export const inboundPayload = z.object({
   profileName: z.string().optional(),
   /** OriginalRepliedMessageSid: the message the user quoted, when they used WhatsApp's reply. */
   repliedToSid: z.string().optional(),
+  /**
+   * MediaUrl0 and MediaContentType0 of a message with media (NumMedia >= 1), as Twilio sent them:
+   * the URL is checked against twilio.apiBaseUrl before anything fetches it (voice-note.ts).
+   */
+  media: z.object({ url: z.string().max(2048), contentType: z.string().max(200) }).optional(),
 });
 export type InboundPayload = z.infer<typeof inboundPayload>;
 
