@@ -62,6 +62,11 @@ export interface GeminiSim {
   sim: RunningSim;
   /** Queues answers for the next calls; later calls fall back to the default replies. */
   script(...items: GeminiScriptItem[]): void;
+  /**
+   * Queues answers for the next calls with inline audio (transcriptions), which otherwise read
+   * the transcript from the recording (gemini-sim-audio.ts) and never take script() items.
+   */
+  scriptAudio(...items: GeminiScriptItem[]): void;
   /** Scripted answers not used yet. */
   pending(): number;
   close(): Promise<void>;
@@ -72,6 +77,7 @@ export async function startGeminiSimulator(options: GeminiSimOptions = {}): Prom
   const models = new Set(options.models ?? ['gemini-2.5-flash', 'gemini-2.5-flash-lite', 'gemini-2.5-pro', 'gemini-2.0-flash']);
   const calls: GeminiSimCall[] = [];
   const queue: GeminiScriptItem[] = [];
+  const audioQueue: GeminiScriptItem[] = [];
 
   const handler = (req: SimRequest): SimReply => {
     const m = /^\/(v1beta|v1)\/models\/([^/:]+):generateContent$/.exec(req.path);
@@ -95,7 +101,7 @@ export async function startGeminiSimulator(options: GeminiSimOptions = {}): Prom
     const call = parseCall(model, body);
     if (typeof call === 'string') return googleError(400, 'INVALID_ARGUMENT', call);
     calls.push(call);
-    let item: GeminiScriptItem = queue.shift() ?? audioReply(call) ?? defaultReply;
+    let item: GeminiScriptItem = call.audio.length > 0 ? audioQueue.shift() ?? audioReply(call)! : queue.shift() ?? defaultReply;
     while (typeof item === 'function') item = item(call);
     return answer(call, item);
   };
@@ -108,6 +114,7 @@ export async function startGeminiSimulator(options: GeminiSimOptions = {}): Prom
     requests: sim.requests,
     sim,
     script: (...items) => void queue.push(...items),
+    scriptAudio: (...items) => void audioQueue.push(...items),
     pending: () => queue.length,
     close: () => sim.close(),
   };

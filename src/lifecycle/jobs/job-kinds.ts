@@ -100,7 +100,8 @@ export const SEND_REMINDER = jobKind({ name: 'send_reminder', payload: z.object(
 export const SEND_NUDGE = jobKind({ name: 'send_nudge', payload: z.object({ meetingId }), lane: 'timely', priority: 1 });
 export const RECORD_OUTCOME = jobKind({
   name: 'record_outcome',
-  payload: z.object({ meetingId, messageSid: z.string().optional() }),
+  /** voice: the reply was a voice note (its transcript is the reply). */
+  payload: z.object({ meetingId, messageSid: z.string().optional(), voice: z.boolean().optional() }),
   lane: 'outcomes',
   priority: 0,
 });
