@@ -115,7 +115,7 @@ export async function startGeminiSimulator(options: GeminiSimOptions = {}): Prom
     sim,
     script: (...items) => void queue.push(...items),
     scriptAudio: (...items) => void audioQueue.push(...items),
-    pending: () => queue.length,
+    pending: () => queue.length + audioQueue.length,
     close: () => sim.close(),
   };
 }
