@@ -46,7 +46,7 @@ describe.each(backends)('voice notes in, end to end (%s)', (backend) => {
   it('a voice answer in a role-play gets the client in character; a spoken command works too', async () => {
     w = await createVoiceWorld({ backend });
     await w.meeting();
-    await w.voice('roleplay');
+    await w.voice('Role play.');
     expect(w.gemini.calls.at(-1)!.system).toMatch(/^ROLE-PLAY/);
     const opener = w.replies().at(-1)!;
     expect(opener).toMatch(/Role-play/);
