@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SimReply, SimRequest } from './http-sim.js';
-import { newSid } from './twilio-sim-messages.js';
+import { newSid, rfc2822 } from './twilio-sim-messages.js';
 
 /**
  * The media of inbound messages, served the way Twilio serves it:
@@ -27,6 +27,7 @@ export interface SimMediaItem {
   stall: boolean;
   /** The secret part of the pre-signed CDN URL. */
   token: string;
+  createdAt: number;
 }
 
 export interface AddedMedia {
@@ -50,7 +51,7 @@ export interface SimMediaStore {
 
 const CDN = '/twiliocdn/';
 
-export function simMediaStore(accountSid: string, baseUrl: () => string, notFound: (path: string) => SimReply): SimMediaStore {
+export function simMediaStore(accountSid: string, baseUrl: () => string, notFound: (path: string) => SimReply, now: () => number): SimMediaStore {
   const items = new Map<string, SimMediaItem>();
   const downloads = new Map<string, number>();
   return {
@@ -58,7 +59,7 @@ export function simMediaStore(accountSid: string, baseUrl: () => string, notFoun
     add(input) {
       const item: SimMediaItem = {
         accountSid, messageSid: newSid('MM'), mediaSid: newSid('ME'), contentType: input.contentType, bytes: input.bytes,
-        stall: input.stall ?? false, token: randomBytes(16).toString('hex'),
+        stall: input.stall ?? false, token: randomBytes(16).toString('hex'), createdAt: now(),
       };
       items.set(item.mediaSid, item);
       const mediaUrl = `${baseUrl()}/2010-04-01/Accounts/${accountSid}/Messages/${item.messageSid}/Media/${item.mediaSid}`;
@@ -75,8 +76,8 @@ export function simMediaStore(accountSid: string, baseUrl: () => string, notFoun
       if (!item || item.messageSid !== m[1]) return notFound(req.path);
       if (m[3]) {
         return { status: 200, body: {
-          sid: item.mediaSid, account_sid: accountSid, parent_sid: item.messageSid, content_type: item.contentType,
-          uri: `/2010-04-01/Accounts/${accountSid}/Messages/${item.messageSid}/Media/${item.mediaSid}.json`,
+          account_sid: accountSid, content_type: item.contentType, date_created: rfc2822(item.createdAt), date_updated: rfc2822(item.createdAt),
+          parent_sid: item.messageSid, sid: item.mediaSid, uri: `/2010-04-01/Accounts/${accountSid}/Messages/${item.messageSid}/Media/${item.mediaSid}.json`,
         } };
       }
       const location = `${baseUrl()}${CDN}${accountSid}/${item.mediaSid}?x-amz-security-token=${item.token}`;

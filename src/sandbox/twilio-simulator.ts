@@ -120,7 +120,7 @@ export async function startTwilioSimulator(options: TwilioSimOptions = {}): Prom
   }
   let held = false;
   let simUrl = '';
-  const media = simMediaStore(accountSid, () => simUrl, (path) => errorReply(404, 20404, `The requested resource ${path} was not found`));
+  const media = simMediaStore(accountSid, () => simUrl, (path) => errorReply(404, 20404, `The requested resource ${path} was not found`), now);
 
   /** Queued messages leave the queue: a Messaging Service picks its sender, DateSent is set. */
   function dispatch(): void {

@@ -137,6 +137,22 @@ describe('the Twilio simulator answers in the fixtures\' shapes', () => {
     expect(shapeDifferences((await get(`/v1/Content/HX${'a'.repeat(32)}`)).json, body('content'))).toEqual([]);
   });
 
+  it('inbound media: the Media resource, the redirect to a pre-signed CDN URL, the voice-note form the sandbox posts', async () => {
+    sim = await startTwilioSimulator();
+    const media = sim.addMedia({ contentType: 'audio/ogg', bytes: Buffer.from('OggS') });
+    expect(shapeDifferences((await get(`${new URL(media.mediaUrl).pathname}.json`)).json, body('media-resource'))).toEqual([]);
+    const redirect = await fetch(media.mediaUrl, { headers: { Authorization: auth() }, redirect: 'manual' });
+    const fixture = loadFixture('twilio', 'media-redirect') as unknown as { status: number; headers: Record<string, string> };
+    expect(redirect.status).toBe(fixture.status);
+    expect(redirect.headers.get('content-type')).toBe(fixture.headers['content-type']);
+    const location = new URL(redirect.headers.get('location')!);
+    expect([...location.searchParams.keys()]).toEqual([...new URL(fixture.headers.location!).searchParams.keys()]);
+    expect(location.pathname).toMatch(new RegExp(`^/twiliocdn/${sim.accountSid}/`));
+    expect((await fetch(media.mediaUrl, { redirect: 'manual' })).status).toBe(401);
+    const sandbox = inboundWhatsAppParams({ accountSid: sim.accountSid, from: '+14155550100', body: '', messageSid: media.messageSid, extra: media.params });
+    expect(shapeDifferences(sandbox, form('inbound-voice-note'))).toEqual([]);
+  });
+
   it('status callbacks: sent, delivered, read, failed 63016, undelivered', async () => {
     const received: Array<Record<string, string>> = [];
     hook = createServer((req, res) => {
