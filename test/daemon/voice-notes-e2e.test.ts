@@ -43,6 +43,20 @@ describe.each(backends)('voice notes in, end to end (%s)', (backend) => {
     expect(jobs.some((j) => j.payload.includes('T2dnUw') || j.payload.includes('OggS'))).toBe(false);
   });
 
+  it('a retry after the transcript was stored (the coach\'s model overloaded) reuses it: one download, one transcription, one reply', async () => {
+    w = await createVoiceWorld({ backend });
+    await w.meeting();
+    w.gemini.script({ error: 503 }, { error: 503 }, { error: 503 });
+    const sent = await w.voice('What is the best next step to propose?');
+    await w.advance(2 * MIN);
+    expect(w.twilio.mediaDownloads.get(sent.mediaSid)).toBe(1);
+    expect(w.gemini.calls.filter((c) => c.audio.length > 0)).toHaveLength(1);
+    expect(w.gemini.calls.at(-1)!.contents.at(-1)!.text).toContain('What is the best next step to propose?');
+    expect(w.replies()).toHaveLength(1);
+    const job = (await w.t.store.db.selectFrom('jobs').selectAll().where('kind', '=', 'handle_inbound').executeTakeFirst())!;
+    expect([job.status, Number(job.attempts)]).toEqual(['done', 2]);
+  });
+
   it('a voice answer in a role-play gets the client in character; a spoken command works too', async () => {
     w = await createVoiceWorld({ backend });
     await w.meeting();

@@ -124,22 +124,33 @@ export async function createVoiceWorld(options: VoiceWorldOptions = {}): Promise
 
 /**
  * Moves the fake clock `ms` forward at most a second at a time, letting running jobs finish
- * their real I/O at each step. Not advanceJobs: on PostgreSQL a reply's send job, released when
- * the inbound job that holds the conversation's queue key finishes, is sometimes not claimed on
- * the runner's wake-up but on its lease check a second later (job-runner.ts LEASE_CHECK_MS);
- * advanceJobs steps to the earliest due job, which is "now", and never reaches that check.
+ * their real I/O at each step, then waits for what is due at the end. Not advanceJobs: on
+ * PostgreSQL a reply's send job, released when the inbound job that holds the conversation's
+ * queue key finishes, is sometimes claimed not on the runner's wake-up but on its lease check a
+ * second later (job-runner.ts LEASE_CHECK_MS); advanceJobs steps to the earliest due job, which
+ * is "now", and never reaches that check.
  */
 async function drive(clock: FakeClock, store: TestStore['store'], ms: number): Promise<void> {
   const target = clock.now() + ms;
-  for (;;) {
-    for (let i = 0, still = 0; i < 2000 && still < 3; i++) {
+  const running = async () => (await store.db.selectFrom('jobs').select('id').where('status', '=', 'running').executeTakeFirst()) !== undefined;
+  const due = async () => (await store.db.selectFrom('jobs').select('id').where('status', '=', 'pending').where('run_at', '<=', clock.now()).executeTakeFirst()) !== undefined;
+  // A job may be running on the fake clock itself (a model's retry back-off): after `patience`
+  // real waits the clock moves on regardless.
+  const quiet = async (patience: number) => {
+    for (let i = 0, still = 0; i < patience && still < 3; i++) {
       await new Promise((resolve) => setTimeout(resolve, i < 10 ? 0 : 3));
       await clock.advance(0);
-      const running = await store.db.selectFrom('jobs').select('id').where('status', '=', 'running').executeTakeFirst();
-      still = running ? 0 : still + 1;
+      still = (await running()) ? 0 : still + 1;
     }
-    if (clock.now() >= target) return;
+  };
+  while (clock.now() < target) {
+    await quiet(100);
     const nextTimer = clock.nextTimerAt() ?? target;
     await clock.advance(Math.max(1, Math.min(1000, target - clock.now(), nextTimer - clock.now())));
+  }
+  for (let extra = 0; extra < 5; extra++) {
+    await quiet(3000);
+    if (!(await running()) && !(await due())) return;
+    await clock.advance(1000);
   }
 }

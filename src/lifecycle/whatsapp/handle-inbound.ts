@@ -52,7 +52,11 @@ export function createHandleInboundHandler(services: Services, interceptors: Inb
       : await currentMeeting(services, user);
     let body = payload.body.trim();
     // A voice note is heard before anything is stored: from then on its transcript is the message.
-    const heard = body === '' && payload.numMedia > 0 ? await hearVoiceNote(services, ctx, payload, user, meeting ?? undefined) : undefined;
+    // A retry after the transcript was stored reuses it (no second download, the same words).
+    const earlier = ctx.attempt > 1 && body === '' && payload.numMedia > 0 ? await services.store.messages.bySid(payload.messageSid) : undefined;
+    const heard = body === '' && payload.numMedia > 0
+      ? earlier && Number(earlier.voice) === 1 ? { ok: true as const, transcript: earlier.body } : await hearVoiceNote(services, ctx, payload, user, meeting ?? undefined)
+      : undefined;
     if (heard?.ok) body = heard.transcript;
     const voice = heard?.ok === true;
     const intent: Intent = body === '' ? { kind: 'text', text: '' } : parseIntent(body);
