@@ -39,6 +39,17 @@ export interface AddedMedia {
   params: Record<string, string>;
 }
 
+/** What the Twilio simulator offers tests about media. */
+export interface SimMediaApi {
+  /**
+   * Stores the media of an inbound message (a voice note): its MediaUrl0 is served with Basic
+   * auth and a redirect to a pre-signed CDN path, as Twilio does.
+   */
+  addMedia(input: { contentType: string; bytes: Buffer; stall?: boolean }): AddedMedia;
+  /** How many times each media's bytes were downloaded, by media SID. */
+  mediaDownloads: Map<string, number>;
+}
+
 export interface SimMediaStore {
   add(input: { contentType: string; bytes: Buffer; stall?: boolean }): AddedMedia;
   /** The API media paths (after the simulator checked credentials and account). */

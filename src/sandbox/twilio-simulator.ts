@@ -2,7 +2,7 @@ import { startSim, type FaultPlan, type RunningSim, type SimReply, type SimReque
 import { listMessages, messageJson, newSid, rfc2822, type SimMessage, type UnsentPosition } from './twilio-sim-messages.js';
 import { handleV1, inventContent, newService, parseContentVariables, renderContent, type SimContent, type SimService } from './twilio-sim-services.js';
 import { postSignedForm } from './twilio-webhook.js';
-import { simMediaStore, type AddedMedia } from './twilio-sim-media.js';
+import { simMediaStore, type SimMediaApi } from './twilio-sim-media.js';
 
 export interface TwilioSimOptions {
   /** Generated when omitted (never hard-code a real-looking SID). */
@@ -36,7 +36,7 @@ export interface TwilioSimOptions {
   contents?: Record<string, { body: string; variables?: Record<string, string>; friendlyName?: string }>;
 }
 
-export interface TwilioSim extends RunningSim {
+export interface TwilioSim extends RunningSim, SimMediaApi {
   accountSid: string;
   authToken: string;
   /** Every message created, in creation order. */
@@ -68,13 +68,6 @@ export interface TwilioSim extends RunningSim {
    * reads the list, as WhatsApp messages usually leave the queue within a second or so.
    */
   holdQueue(held: boolean): void;
-  /**
-   * Stores the media of an inbound message (a voice note): its MediaUrl0 is served with Basic
-   * auth and a redirect to a pre-signed CDN path, as Twilio does (twilio-sim-media.ts).
-   */
-  addMedia(input: { contentType: string; bytes: Buffer; stall?: boolean }): AddedMedia;
-  /** How many times each media's bytes were downloaded, by media SID. */
-  mediaDownloads: Map<string, number>;
   /** Adds a message as if created long ago, without a request (tests that need thousands). */
   seed(message: Partial<SimMessage> & { to: string; body: string; dateCreated: number }): SimMessage;
 }
@@ -253,7 +246,6 @@ export async function startTwilioSimulator(options: TwilioSimOptions = {}): Prom
   });
 
   simUrl = sim.url;
-
   return Object.assign(sim, {
     addMedia: media.add,
     mediaDownloads: media.downloads,
