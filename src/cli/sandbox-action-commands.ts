@@ -41,10 +41,11 @@ export function sandboxActionCommands(target: ActionTarget): Command[] {
     .description('send rolplay a WhatsApp message as a salesperson (signed as Twilio signs its webhooks)')
     .argument('<text...>', 'the message, e.g. say what should I ask Ann?')
     .option('--from <phone>', 'the sender\'s WhatsApp number (default +14155550123, Sara)')
+    .option('--voice', 'send it as a voice note saying the text (rolplay downloads and transcribes it)')
     .option('--json', 'print the result as JSON')
-    .action(async (words: string[], opts: { from?: string; json?: boolean }) => {
+    .action(async (words: string[], opts: { from?: string; voice?: boolean; json?: boolean }) => {
       const text = words.join(' ');
-      const result = await (await target.actions()).say({ from: opts.from, text });
+      const result = await (await target.actions()).say({ from: opts.from, text, ...(opts.voice ? { voice: true } : {}) });
       if (opts.json) return json(result);
       printAll((await format()).sayLines(result, text));
     });

@@ -67,6 +67,7 @@ const entries: Array<[string, string, (value: string) => Parsed]> = [
   ['ROLPLAY_REMINDER_DELAY_MINUTES', 'schedule.reminderDelayMinutes', number],
   ['ROLPLAY_DIGEST_SCHEDULE', 'schedule.digest', text],
   ['ROLPLAY_VOICE_REPLIES', 'conversation.voiceReplies', text],
+  ['ROLPLAY_MAX_VOICE_SECONDS', 'conversation.maxVoiceSeconds', integer],
   ['ROLPLAY_DEFAULT_COUNTRY', 'defaults.country', text],
   ['ROLPLAY_DEFAULT_TIMEZONE', 'defaults.timezone', text],
   ['ROLPLAY_DEFAULT_LANGUAGE', 'defaults.language', text],

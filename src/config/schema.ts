@@ -158,6 +158,8 @@ export const configSchema = z.strictObject({
      * server.publicUrl (Twilio fetches the audio from it) and Gemini.
      */
     voiceReplies: z.enum(['off', 'roleplay', 'always'], { message: 'expected off, roleplay or always' }).default('off'),
+    /** Longest voice note rolplay transcribes, in seconds; a longer one gets a reply asking for a shorter one. */
+    maxVoiceSeconds: z.number().int().min(5).max(600).default(180),
   }).prefault({}),
   jobs: z.strictObject({
     maxAttempts: z.number().int().min(1).max(50).default(8),

@@ -72,6 +72,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
           messagingServiceSid: config.twilio.messagingServiceSid || undefined,
           apiBaseUrl: config.twilio.apiBaseUrl || undefined,
           timeoutMs: config.twilio.timeoutSeconds * 1000,
+          // A voice note download is one redirect and up to 16 MB: twice an API call's time.
+          media: { timeoutMs: config.twilio.timeoutSeconds * 2000 },
           // Twilio reports each message's fate there (a text refused later with 63016, say).
           statusCallbackUrl: config.server.publicUrl ? statusCallbackUrl(config.server.publicUrl) : undefined,
         }, logger.child({ component: 'twilio' }))

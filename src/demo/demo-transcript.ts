@@ -16,7 +16,9 @@ export function whatsAppView(messages: MessageRow[], who: { name: string; phone:
   const lines = [rule(`WhatsApp: ${who.name}'s phone (${who.phone}), chat with rolplay`)];
   for (const m of messages) {
     const from = m.direction === 'out' ? 'rolplay' : who.name.split(' ')[0]!;
-    lines.push(`[${hhmm(Number(m.created_at))}] ${from}:`, ...indent(m.body));
+    // A voice note shows as what rolplay understood of it.
+    const body = Number(m.voice) === 1 ? `🎤 voice note: "${m.body}"` : m.body;
+    lines.push(`[${hhmm(Number(m.created_at))}] ${from}:`, ...indent(body));
   }
   return lines;
 }

@@ -16,6 +16,7 @@ import { startTwilioSimulator, type TwilioSim } from '../sandbox/twilio-simulato
 import { startHubspotSimulator, type HubspotSim } from '../sandbox/hubspot-simulator.js';
 import { startGeminiSimulator, type GeminiSim } from '../sandbox/gemini-simulator.js';
 import { sendInboundWhatsApp } from '../sandbox/twilio-webhook.js';
+import { oggOpusFile } from '../sandbox/ogg-opus-file.js';
 
 export const DEMO_BOT = 'coach-bot@demo-company.example';
 const PUBLIC_URL = 'https://coach.demo-company.example';
@@ -43,6 +44,11 @@ export interface DemoWorld {
   advance(ms: number): Promise<void>;
   /** Sends a signed WhatsApp message from `from` to the daemon's webhook, as Twilio would. */
   whatsAppFrom(from: string, body: string): Promise<void>;
+  /**
+   * The same with a voice note: the Twilio simulator holds its media (a silent Ogg Opus file
+   * whose tags carry `words`, which the Gemini simulator reads back as the transcript).
+   */
+  voiceNoteFrom(from: string, words: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -107,6 +113,14 @@ export async function createDemoWorld(options: DemoWorldOptions): Promise<DemoWo
         if ((await app.runner.runDue()) === 0) return;
       }
     };
+    const post = async (from: string, body: string, extra?: Record<string, string>) => {
+      const result = await sendInboundWhatsApp({
+        url: `${web.url()}${WEBHOOK_PATH}`, publicUrl: `${PUBLIC_URL}${WEBHOOK_PATH}`,
+        authToken: twilio.authToken, accountSid: twilio.accountSid, from, body, profileName: 'Sara', messageSid: extra?.MessageSid, extra,
+      });
+      if (result.status !== 200) throw new Error(`the webhook answered ${result.status} to a signed message`);
+      await settle();
+    };
     return {
       clock, store, app, web, ingest, tokens, graph, twilio, hubspot, gemini, settle, close,
       async advance(ms) {
@@ -114,12 +128,11 @@ export async function createDemoWorld(options: DemoWorldOptions): Promise<DemoWo
         await settle();
       },
       async whatsAppFrom(from, body) {
-        const result = await sendInboundWhatsApp({
-          url: `${web.url()}${WEBHOOK_PATH}`, publicUrl: `${PUBLIC_URL}${WEBHOOK_PATH}`,
-          authToken: twilio.authToken, accountSid: twilio.accountSid, from, body, profileName: 'Sara',
-        });
-        if (result.status !== 200) throw new Error(`the webhook answered ${result.status} to a signed message`);
-        await settle();
+        await post(from, body);
+      },
+      async voiceNoteFrom(from, words) {
+        const media = twilio.addMedia({ contentType: 'audio/ogg', bytes: oggOpusFile({ seconds: Math.max(2, Math.round(words.length / 15)), transcript: words }) });
+        await post(from, '', { ...media.params, MessageSid: media.messageSid });
       },
     };
   } catch (error) {

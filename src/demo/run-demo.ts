@@ -75,6 +75,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     say('Sara asks a question on WhatsApp');
     await ask(world, 'What should I say if Ann says the analytics add-on is too expensive?');
 
+    await world.advance(2 * MIN);
+    if (world.gemini) {
+      say('On her way to the car Sara sends a voice note instead; rolplay listens to it and answers');
+      await askByVoice(world, 'Ann mentioned a competitor last time. How do I bring up our uptime record without sounding defensive?');
+    }
+
     await world.advance(4 * MIN);
     say('Sara practises: she asks rolplay to play Ann, answers twice, then stops for a score');
     for (const line of ['roleplay', 'Thanks for making the time, Ann. What would make this renewal a clear win for you?', 'We can start the add-on as a 60-day pilot on one warehouse, so you see the savings before you pay for all sites.', 'stop']) {
@@ -130,6 +136,17 @@ async function ask(world: DemoWorld, body: string): Promise<void> {
   if (world.twilio.sentTo(SARA.phone).length === before) {
     throw new DemoStepError(`no answer on WhatsApp to "${body.slice(0, 40)}"; jobs: ${await jobSummary(world)}`);
   }
+}
+
+/** A voice note; the simulator's recording is silence, so only the Gemini simulator can transcribe it. */
+async function askByVoice(world: DemoWorld, words: string): Promise<void> {
+  const before = world.twilio.sentTo(SARA.phone).length;
+  await world.voiceNoteFrom(SARA.phone, words);
+  const replies = world.twilio.sentTo(SARA.phone).slice(before);
+  if (replies.length === 0) throw new DemoStepError(`no answer on WhatsApp to the voice note; jobs: ${await jobSummary(world)}`);
+  const user = await world.store.users.byPhone(SARA.phone);
+  const stored = user ? (await world.store.messages.recentForUser(user.id, 500)).find((m) => m.direction === 'in' && Number(m.voice) === 1) : undefined;
+  if (stored?.body !== words) throw new DemoStepError(`the voice note was not transcribed (got "${stored?.body ?? 'nothing'}")`);
 }
 
 async function expectOut(world: DemoWorld, userId: number, kind: string, what: string): Promise<void> {

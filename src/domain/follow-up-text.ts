@@ -94,7 +94,8 @@ export function noteBody(input: NoteInput): string {
   }
   if (outcome.sentiment !== 'unknown') parts.push(`<p><strong>Sentiment:</strong> ${outcome.sentiment}</p>\n`);
   if (input.planSummary) parts.push('<p><strong>Plan summary:</strong> ', t(input.planSummary), '</p>\n');
-  if (outcome.source === 'model') parts.push('<p><strong>In ', t(input.salesperson), '\'s words:</strong> ', t(outcome.reply), '</p>\n');
+  if (outcome.voice) parts.push('<p><strong>From ', t(input.salesperson), '\'s voice note (transcript):</strong> &quot;', t(outcome.reply), '&quot;</p>\n');
+  else if (outcome.source === 'model') parts.push('<p><strong>In ', t(input.salesperson), '\'s words:</strong> ', t(outcome.reply), '</p>\n');
   parts.push('<p>Logged by rolplay for ', t(input.salesperson), ` ${noteMarker(input.meetingId)}</p>`);
   return fitBody(parts, CRM_BODY_BUDGET, esc);
 }

@@ -24,6 +24,8 @@ export interface Outcome extends StructuredOutcome {
   source: 'model' | 'raw' | 'done';
   /** The salesperson's words. */
   reply: string;
+  /** The words came as a voice note: `reply` is its transcript. */
+  voice?: boolean;
 }
 
 /** The JSON schema handed to the model (lower-case JSON schema; the model client translates). */
@@ -92,7 +94,7 @@ export function readOutcome(json: string | null, fallbackReply: string | null): 
       const parsed = structuredOutcomeSchema.safeParse(value);
       if (parsed.success) {
         const source = value.source === 'model' || value.source === 'done' ? value.source : 'raw';
-        return { ...parsed.data, source, reply: typeof value.reply === 'string' ? value.reply : fallbackReply ?? '' };
+        return { ...parsed.data, source, reply: typeof value.reply === 'string' ? value.reply : fallbackReply ?? '', ...(value.voice === true ? { voice: true } : {}) };
       }
     } catch {
       // fall through to the raw reply

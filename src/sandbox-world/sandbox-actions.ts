@@ -3,6 +3,7 @@ import { UsageError, errorMessage } from '../support/errors.js';
 import { parsePhone } from '../domain/phone.js';
 import { WEBHOOK_PATH } from '../daemon/http/twilio-routes.js';
 import { sendInboundWhatsApp } from '../sandbox/twilio-webhook.js';
+import { oggOpusFile } from '../sandbox/ogg-opus-file.js';
 import type { SandboxWorld } from './sandbox-world.js';
 import { SANDBOX_BOT, SANDBOX_CLIENTS, SANDBOX_SELLER, sandboxNameOf } from './sandbox-people.js';
 
@@ -30,6 +31,8 @@ export interface SayInput {
   /** The sender's WhatsApp number (default: the registered Sara's). */
   from?: string;
   text: string;
+  /** Send it as a voice note saying `text` (the Twilio simulator serves it; the Gemini simulator transcribes it). */
+  voice?: boolean;
 }
 
 export interface SayResult {
@@ -103,9 +106,11 @@ export function localActions(world: SandboxWorld): SandboxActions {
       let result;
       try {
         // Signed over the daemon's public URL (its own loopback address here), as Twilio signs.
+        const media = input.voice === true ? world.twilio.addMedia({ contentType: 'audio/ogg', bytes: oggOpusFile({ seconds: Math.max(2, Math.round(text.length / 15)), transcript: text }) }) : undefined;
         result = await sendInboundWhatsApp({
           url, authToken: world.twilio.authToken, accountSid: world.twilio.accountSid,
-          from: parsed.e164, body: text, profileName: name ?? 'WhatsApp user',
+          from: parsed.e164, body: media ? '' : text, profileName: name ?? 'WhatsApp user',
+          ...(media ? { messageSid: media.messageSid, extra: media.params } : {}),
         });
       } catch (error) {
         throw new UsageError(`rolplay is not answering at ${world.daemonUrl} (${errorMessage(error)}): start it with \`rolplay start --config ${world.configPath}\``);

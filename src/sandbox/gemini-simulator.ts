@@ -2,6 +2,7 @@ import { startSim, type FaultPlan, type RunningSim, type SimReply, type SimReque
 import { defaultReply, fillSchema } from './gemini-sim-replies.js';
 import { answerBody, blockedPromptBody, type SimFinish } from './gemini-sim-answers.js';
 import { TTS_MODELS, modalityProblem, speechReply, wantsAudio } from './gemini-sim-speech.js';
+import { SIM_AUDIO_TYPES, audioReply, type SimAudio } from './gemini-sim-audio.js';
 
 /**
  * A loopback Gemini API: POST /v1beta/models/{model}:generateContent with Google's request and
@@ -22,6 +23,8 @@ export interface GeminiSimCall {
   /** The response schema asked for (responseSchema or responseJsonSchema), if any. */
   schema: Record<string, unknown> | undefined;
   generationConfig: Record<string, unknown>;
+  /** Inline audio parts of the request, decoded (gemini-sim-audio.ts). */
+  audio: SimAudio[];
 }
 
 /** What a scripted answer may add: thought parts before it, and the thought tokens it spends. */
@@ -60,6 +63,11 @@ export interface GeminiSim {
   sim: RunningSim;
   /** Queues answers for the next calls; later calls fall back to the default replies. */
   script(...items: GeminiScriptItem[]): void;
+  /**
+   * Queues answers for the next calls with inline audio (transcriptions), which otherwise read
+   * the transcript from the recording (gemini-sim-audio.ts) and never take script() items.
+   */
+  scriptAudio(...items: GeminiScriptItem[]): void;
   /** Scripted answers not used yet. */
   pending(): number;
   close(): Promise<void>;
@@ -70,6 +78,7 @@ export async function startGeminiSimulator(options: GeminiSimOptions = {}): Prom
   const models = new Set(options.models ?? ['gemini-2.5-flash', 'gemini-2.5-flash-lite', 'gemini-2.5-pro', 'gemini-2.0-flash', ...TTS_MODELS]);
   const calls: GeminiSimCall[] = [];
   const queue: GeminiScriptItem[] = [];
+  const audioQueue: GeminiScriptItem[] = [];
 
   const handler = (req: SimRequest): SimReply => {
     const m = /^\/(v1beta|v1)\/models\/([^/:]+):generateContent$/.exec(req.path);
@@ -97,7 +106,8 @@ export async function startGeminiSimulator(options: GeminiSimOptions = {}): Prom
     calls.push(call);
     // Speech calls (gemini-sim-speech.ts) answer with audio unless a script says otherwise.
     if (wantsAudio(call) && queue.length === 0) return speechReply(call);
-    let item: GeminiScriptItem = queue.shift() ?? defaultReply;
+    // Transcriptions (gemini-sim-audio.ts) take their own script, then the tag in the audio.
+    let item: GeminiScriptItem = call.audio.length > 0 ? audioQueue.shift() ?? audioReply(call)! : queue.shift() ?? defaultReply;
     while (typeof item === 'function') item = item(call);
     return answer(call, item);
   };
@@ -110,7 +120,8 @@ export async function startGeminiSimulator(options: GeminiSimOptions = {}): Prom
     requests: sim.requests,
     sim,
     script: (...items) => void queue.push(...items),
-    pending: () => queue.length,
+    scriptAudio: (...items) => void audioQueue.push(...items),
+    pending: () => queue.length + audioQueue.length,
     close: () => sim.close(),
   };
 }
@@ -125,8 +136,20 @@ function parseCall(model: string, body: Record<string, unknown>): GeminiSimCall 
   if (schema && generationConfig.responseMimeType !== 'application/json') {
     return '* GenerateContentRequest.generation_config.response_mime_type: must be application/json when response_schema is set';
   }
+  const audio: SimAudio[] = [];
+  for (const c of contents) {
+    for (const p of (Array.isArray((c as { parts?: unknown })?.parts) ? (c as { parts: Array<{ inlineData?: { mimeType?: unknown; data?: unknown } }> }).parts : [])) {
+      if (!p?.inlineData) continue;
+      const mimeType = String(p.inlineData.mimeType ?? '').split(';')[0]!.trim().toLowerCase();
+      const data = typeof p.inlineData.data === 'string' ? p.inlineData.data : '';
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data) || data === '') return '* GenerateContentRequest.contents.parts.inline_data.data: Invalid value (bytes)';
+      if (mimeType.startsWith('audio/') && !SIM_AUDIO_TYPES.has(mimeType)) return `Unsupported MIME type: ${mimeType}`;
+      if (mimeType.startsWith('audio/')) audio.push({ mimeType, bytes: Buffer.from(data, 'base64') });
+    }
+  }
   return {
     model,
+    audio,
     system: body.systemInstruction ? textOf(body.systemInstruction) : '',
     contents: contents.map((c) => ({ role: String((c as { role?: unknown })?.role ?? 'user'), text: textOf(c) })),
     schema,

@@ -33,8 +33,8 @@ export interface SimReply {
   status: number;
   headers?: Record<string, string>;
   body?: unknown;
-  /** Raw body (already serialised) instead of JSON. */
-  raw?: string;
+  /** Raw body (already serialised, or bytes such as media) instead of JSON. */
+  raw?: string | Buffer;
 }
 
 export type SimHandler = (req: SimRequest) => SimReply | Promise<SimReply>;
@@ -162,7 +162,7 @@ export async function startSim(handler: SimHandler, options: StartSimOptions = {
 export function sendJson(res: ServerResponse, reply: SimReply): void {
   if (res.headersSent || res.destroyed) return;
   const headers: Record<string, string> = { ...(reply.headers ?? {}) };
-  let payload = '';
+  let payload: string | Buffer = '';
   if (reply.raw !== undefined) payload = reply.raw;
   else if (reply.body !== undefined) {
     payload = JSON.stringify(reply.body);

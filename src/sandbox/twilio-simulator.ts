@@ -3,6 +3,7 @@ import { listMessages, messageJson, newSid, rfc2822, type SimMessage, type Unsen
 import { handleV1, inventContent, newService, parseContentVariables, renderContent, type SimContent, type SimService } from './twilio-sim-services.js';
 import { postSignedForm } from './twilio-webhook.js';
 import { createOutboundMedia } from './twilio-sim-outbound-media.js';
+import { simMediaStore, type SimMediaApi } from './twilio-sim-media.js';
 
 export interface TwilioSimOptions {
   /** Generated when omitted (never hard-code a real-looking SID). */
@@ -38,7 +39,7 @@ export interface TwilioSimOptions {
   contents?: Record<string, { body: string; variables?: Record<string, string>; friendlyName?: string }>;
 }
 
-export interface TwilioSim extends RunningSim {
+export interface TwilioSim extends RunningSim, SimMediaApi {
   accountSid: string;
   authToken: string;
   /** Every message created, in creation order. */
@@ -117,6 +118,8 @@ export async function startTwilioSimulator(options: TwilioSimOptions = {}): Prom
   }
   let held = false;
   const outboundMedia = createOutboundMedia(options.mediaTarget);
+  let simUrl = '';
+  const media = simMediaStore(accountSid, () => simUrl, (path) => errorReply(404, 20404, `The requested resource ${path} was not found`), now);
 
   /** Queued messages leave the queue: a Messaging Service picks its sender, DateSent is set. */
   function dispatch(): void {
@@ -216,6 +219,8 @@ export async function startTwilioSimulator(options: TwilioSimOptions = {}): Prom
   }
 
   async function handle(req: SimRequest): Promise<SimReply> {
+    const cdn = media.serveCdn(req);
+    if (cdn) return cdn;
     if (!req.path.startsWith(API) && !req.path.startsWith('/v1/')) return errorReply(404, 20404, `The requested resource ${req.path} was not found`);
     if (!authorised(req)) return errorReply(401, 20003, 'Authenticate', { 'WWW-Authenticate': 'Basic realm="Twilio API"' });
     if (req.method === 'GET') dispatch();
@@ -229,6 +234,8 @@ export async function startTwilioSimulator(options: TwilioSimOptions = {}): Prom
     if (tail.length === 0 && req.method === 'GET') {
       return { status: 200, body: { sid: accountSid, friendly_name: options.friendlyName ?? 'rolplay sandbox', status: 'active', type: 'Full', date_created: rfc2822(createdAt), date_updated: rfc2822(createdAt), owner_account_sid: accountSid, uri: `${API}${accountSid}.json`, subresource_uris: { messages: `${API}${accountSid}/Messages.json` } } };
     }
+    const served = media.serveApi(path, req);
+    if (served) return served;
     if (path === 'Messages.json' && req.method === 'POST') return create(new URLSearchParams(req.body));
     if (path === 'Messages.json' && req.method === 'GET') return { status: 200, body: listMessages(messages, accountSid, req.query, options.unsentPosition) };
     const one = /^Messages\/(SM[0-9a-f]{32})\.json$/.exec(path);
@@ -245,7 +252,10 @@ export async function startTwilioSimulator(options: TwilioSimOptions = {}): Prom
     faultBody: (status) => twilioErrorBody(status, status === 429 ? 20429 : status === 503 ? 20503 : 20500, status === 429 ? 'Too Many Requests' : status === 503 ? 'Service Unavailable' : 'Internal Server Error'),
   });
 
+  simUrl = sim.url;
   return Object.assign(sim, {
+    addMedia: media.add,
+    mediaDownloads: media.downloads,
     accountSid,
     authToken,
     messages,

@@ -112,6 +112,8 @@ export interface MessagesTable {
   error_code: number | null;
   /** When the last status that changed the row arrived (migration 0007). */
   delivery_updated_at: Millis | null;
+  /** 1: the body is the transcript of a voice note the salesperson sent (migration 0014). */
+  voice: ColumnType<number, number | undefined, number>;
 }
 
 export interface JobsTable {

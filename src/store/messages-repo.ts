@@ -12,6 +12,8 @@ export interface MessageInput {
   kind: string;
   /** The send_whatsapp job that sent it (outgoing). */
   jobId?: number | null;
+  /** The body is a voice note's transcript (inbound). */
+  voice?: boolean;
 }
 
 export interface DeliveryReport {
@@ -44,6 +46,7 @@ export class MessagesRepo {
         kind: input.kind,
         created_at: now,
         job_id: input.jobId ?? null,
+        ...(input.voice ? { voice: 1 } : {}),
       })
       .onConflict((oc) => oc.column('twilio_sid').doNothing())
       .returningAll()

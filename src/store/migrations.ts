@@ -279,6 +279,13 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('voice_media_expiry').on('voice_media').column('expires_at').execute();
       },
     },
+    '0014_message_voice': {
+      async up(db: Kysely<unknown>) {
+        // 1 when an inbound message's body is the transcript of a voice note (the audio itself is
+        // never stored). An integer, like users.digest_enabled, so both backends read the same value.
+        await db.schema.alterTable('messages').addColumn('voice', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      },
+    },
   };
 }
 

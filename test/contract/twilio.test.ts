@@ -8,6 +8,7 @@ import { startTwilioSimulator, type TwilioSim } from '../../src/sandbox/twilio-s
 import { inboundWhatsAppParams, signTwilioRequest } from '../../src/sandbox/twilio-webhook.js';
 import { coachingWorld, type CoachingWorld } from '../helpers/coaching-world.js';
 import { fixtureNames, loadFixture, shapeDifferences } from '../helpers/provider-fixtures.js';
+import { en } from '../../src/domain/messages/en.js';
 
 const PUBLIC = 'https://coach.example.com/whatsapp-webhook';
 const TOKEN = '12345678901234567890123456789012';
@@ -46,27 +47,27 @@ describe('Twilio contract fixtures', () => {
 
   it('rolplay reads each inbound form: text, voice note, image, button reply, quoted reply', async () => {
     expect(await parsed('inbound-text')).toEqual({ messageSid: 'SM' + '1'.repeat(32), from: 'whatsapp:+14155550100', body: 'How should I open the Acme call tomorrow?', numMedia: 0, profileName: 'Sam Seller' });
-    expect(await parsed('inbound-voice-note')).toMatchObject({ messageSid: 'MM' + '2'.repeat(32), body: '', numMedia: 1 });
-    expect(await parsed('inbound-image')).toMatchObject({ body: '', numMedia: 1 });
+    expect(await parsed('inbound-voice-note')).toMatchObject({
+      messageSid: 'MM' + '2'.repeat(32), body: '', numMedia: 1,
+      media: { url: `https://api.twilio.com/2010-04-01/Accounts/ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX/Messages/MM${'2'.repeat(32)}/Media/ME${'2'.repeat(32)}`, contentType: 'audio/ogg' },
+    });
+    expect(await parsed('inbound-image')).toMatchObject({ body: '', numMedia: 1, media: { contentType: 'image/jpeg' } });
     expect(await parsed('inbound-button-reply')).toMatchObject({ body: 'Done', numMedia: 0, repliedToSid: 'SM' + 'a'.repeat(32) });
     expect(await parsed('inbound-quoted-reply')).toMatchObject({ body: 'It went well, they want a proposal by Friday.', repliedToSid: 'SM' + 'b'.repeat(32) });
   });
 
-  it('a voice note or an image gets the text-only answer; a text gets the coach', async () => {
+  it('a voice note with Twilio unconfigured asks to type or resend, an image says what rolplay reads; a text gets the coach', async () => {
     w = await coachingWorld();
     for (const name of ['inbound-voice-note', 'inbound-image']) {
       const result = await receiveInbound(w.services, form(name));
       expect(result.status).toBe('queued');
       await w.run();
     }
-    expect(w.sent.map((s) => s.body)).toEqual([
-      'I can only read text messages for now. Send *help* to see what I can do.',
-      'I can only read text messages for now. Send *help* to see what I can do.',
-    ]);
+    expect(w.sent.map((s) => s.body)).toEqual([en.voice.couldNotFetch, en.voice.unsupportedMedia]);
     await receiveInbound(w.services, form('inbound-text'));
     await w.run();
     expect(w.sent).toHaveLength(3);
-    expect(w.sent[2]!.body).not.toContain('only read text');
+    expect(w.sent[2]!.kind).toBe('coach');
   });
 
   it('a signature computed over each form validates, and fails once a parameter changes', () => {
@@ -134,6 +135,22 @@ describe('the Twilio simulator answers in the fixtures\' shapes', () => {
     expect(shapeDifferences((await get(`/v1/Services/${mg}/ChannelSenders`)).json, body('channel-senders'))).toEqual([]);
     sim.defineContent('HX' + 'a'.repeat(32), 'Your coaching plan for {{1}} is ready.', { 1: 'Acme renewal' });
     expect(shapeDifferences((await get(`/v1/Content/HX${'a'.repeat(32)}`)).json, body('content'))).toEqual([]);
+  });
+
+  it('inbound media: the Media resource, the redirect to a pre-signed CDN URL, the voice-note form the sandbox posts', async () => {
+    sim = await startTwilioSimulator();
+    const media = sim.addMedia({ contentType: 'audio/ogg', bytes: Buffer.from('OggS') });
+    expect(shapeDifferences((await get(`${new URL(media.mediaUrl).pathname}.json`)).json, body('media-resource'))).toEqual([]);
+    const redirect = await fetch(media.mediaUrl, { headers: { Authorization: auth() }, redirect: 'manual' });
+    const fixture = loadFixture('twilio', 'media-redirect') as unknown as { status: number; headers: Record<string, string> };
+    expect(redirect.status).toBe(fixture.status);
+    expect(redirect.headers.get('content-type')).toBe(fixture.headers['content-type']);
+    const location = new URL(redirect.headers.get('location')!);
+    expect([...location.searchParams.keys()]).toEqual([...new URL(fixture.headers.location!).searchParams.keys()]);
+    expect(location.pathname).toMatch(new RegExp(`^/twiliocdn/${sim.accountSid}/`));
+    expect((await fetch(media.mediaUrl, { redirect: 'manual' })).status).toBe(401);
+    const sandbox = inboundWhatsAppParams({ accountSid: sim.accountSid, from: '+14155550100', body: '', messageSid: media.messageSid, extra: media.params });
+    expect(shapeDifferences(sandbox, form('inbound-voice-note'))).toEqual([]);
   });
 
   it('status callbacks: sent, delivered, read, failed 63016, undelivered', async () => {

@@ -7,7 +7,7 @@ describe('rolplay demo', () => {
   it('runs the whole lifecycle against the simulators: welcome, plan, answer, role-play and score, reminder, outcome, HubSpot note', async () => {
     const lines: string[] = [];
     const result = await runDemo({ logger: silentLogger(), print: (l = '') => lines.push(l), today: new Date(Date.UTC(2026, 2, 2)) });
-    expect(result.steps).toBe(11);
+    expect(result.steps).toBe(12);
     const out = result.whatsApp.filter((m) => m.direction === 'out').map((m) => m.kind);
     expect(out[0]).toBe('welcome');
     expect(out).toContain('plan');
@@ -20,6 +20,8 @@ describe('rolplay demo', () => {
     expect(text).toMatch(/\*Coaching plan: Acme weekly check-in\*/);
     expect(out.filter((k) => k === 'plan')).toHaveLength(2);
     expect(text).toMatch(/Role-play \(normal\): I am Ann Lee now/);
+    // The voice note: shown as understood, answered by the coach like a typed question.
+    expect(text).toMatch(/Sara:\n {4}🎤 voice note: "Ann mentioned a competitor last time\. How do I bring up our uptime record without sounding defensive\?"\n\[\d\d:\d\d\] rolplay:\n {4}\S/);
     expect(text).toMatch(/\*Practice score: \d+\/10\*/);
     expect(text).toMatch(/\[11:01\] rolplay:\n {4}How did Acme renewal/);
     expect(text).toMatch(/── HubSpot: contact Ann Lee \(Acme Corp\)/);

@@ -94,6 +94,37 @@ describe('sandbox actions check their input (it may come over the control endpoi
     await expect(actions.sent({ last: Number.NaN })).rejects.toThrow('--last: expected a whole number from 1 to 10000');
   });
 
+  it('say --voice posts a voice note: the media held by the Twilio simulator, saying the text', async () => {
+    const { startTwilioSimulator } = await import('../../src/sandbox/twilio-simulator.js');
+    const { spokenText } = await import('../../src/sandbox/gemini-sim-audio.js');
+    const { createServer } = await import('node:http');
+    const twilio = await startTwilioSimulator();
+    const forms: Array<Record<string, string>> = [];
+    const daemon = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c.toString()));
+      req.on('end', () => {
+        forms.push(Object.fromEntries(new URLSearchParams(raw)));
+        res.end('<Response/>');
+      });
+    });
+    await new Promise<void>((r) => daemon.listen(0, '127.0.0.1', r));
+    try {
+      const port = (daemon.address() as import('node:net').AddressInfo).port;
+      const voiceActions = localActions({ twilio, daemonUrl: `http://127.0.0.1:${port}`, configPath: 'x.json' } as unknown as SandboxWorld);
+      const result = await voiceActions.say({ text: 'what should I ask Ann?', voice: true });
+      const form = forms[0]!;
+      expect(form).toMatchObject({ Body: '', NumMedia: '1', MediaContentType0: 'audio/ogg', MessageSid: result.messageSid });
+      expect(form.MediaUrl0!.startsWith(`${twilio.url}/2010-04-01/Accounts/${twilio.accountSid}/Messages/${result.messageSid}/Media/ME`)).toBe(true);
+      const res = await fetch(form.MediaUrl0!, { headers: { Authorization: `Basic ${Buffer.from(`${twilio.accountSid}:${twilio.authToken}`).toString('base64')}` } });
+      expect(spokenText(Buffer.from(await res.arrayBuffer()))).toBe('what should I ask Ann?');
+    } finally {
+      daemon.closeAllConnections();
+      await new Promise((r) => daemon.close(r));
+      await twilio.close();
+    }
+  });
+
   it('says how to start rolplay when the daemon is not listening', async () => {
     await expect(actions.say({ text: 'hello' })).rejects.toThrow(/^rolplay is not answering at http:\/\/127\.0\.0\.1:1 \(.*\): start it with `rolplay start --config x\.json`$/);
   });

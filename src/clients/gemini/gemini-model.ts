@@ -165,7 +165,12 @@ export function createGeminiModel(options: GeminiModelOptions): LanguageModel {
 }
 
 function toContents(turns: ModelTurn[]): Content[] {
-  return turns.map((t) => ({ role: t.role, parts: [{ text: t.text }] }));
+  return turns.map((t) => ({
+    role: t.role,
+    parts: t.audio
+      ? [{ inlineData: { mimeType: t.audio.mimeType, data: Buffer.from(t.audio.bytes).toString('base64') } }, { text: t.text }]
+      : [{ text: t.text }],
+  }));
 }
 
 /** Some models wrap JSON in a Markdown fence even in JSON mode. */

@@ -7,6 +7,12 @@ import { ProviderError, TransientError } from '../../support/errors.js';
 export interface ModelTurn {
   role: 'user' | 'model';
   text: string;
+  /**
+   * Audio sent with the text (a voice note to transcribe): an inline data part before the text,
+   * base64-encoded on the wire. Inline data is for requests under 20 MB in all
+   * (https://ai.google.dev/gemini-api/docs/audio); voice notes stay far below.
+   */
+  audio?: { mimeType: string; bytes: Uint8Array };
 }
 
 /** A JSON schema (lower-case types, `properties`, `required`, `items`, `enum`, `minItems`...). */

@@ -5,6 +5,7 @@ import type { Logger } from '../../support/logger.js';
 import { toTwilioError, type TwilioCallContext } from './twilio-error.js';
 import { RedirectingRequestClient, type CallScratch } from './redirecting-request-client.js';
 import { findSentMessages, type TemplateBody } from './find-sent-messages.js';
+import { createMediaFetcher } from './fetch-media.js';
 import type { AccountInfo, FindSentQuery, Messenger, MessagingServiceInfo, OutgoingMessage, SentLookup, SentMessage } from './messenger.js';
 
 export interface TwilioMessengerOptions {
@@ -23,6 +24,8 @@ export interface TwilioMessengerOptions {
   statusCallbackUrl?: string;
   /** A Messaging Service (MG...) every message is sent through; its pool holds whatsappFrom. */
   messagingServiceSid?: string;
+  /** Inbound media: the whole download's deadline (default 20 s) and byte limit (default 16 MB). */
+  media?: { timeoutMs?: number; maxBytes?: number };
 }
 
 /** The Messenger over the real twilio SDK: the only place rolplay talks to Twilio. */
@@ -53,7 +56,11 @@ export function createTwilioMessenger(options: TwilioMessengerOptions, logger: L
     }
   }
 
+  const fetchMedia = createMediaFetcher({ accountSid: options.accountSid, authToken: options.authToken, apiBaseUrl: baseUrl, ...options.media });
+
   return {
+    fetchMedia,
+
     async send(message: OutgoingMessage): Promise<SentMessage> {
       // With a Messaging Service, `from` still names the sender: "You may also provide a From
       // parameter if you want to use a specific Sender from the Sender Pool" (Message resource,

@@ -70,6 +70,13 @@ export interface AccountInfo {
   status: string;
 }
 
+/** The media of an inbound message, downloaded (never stored). */
+export interface FetchedMedia {
+  bytes: Buffer;
+  /** The Content-Type the media host answered with, lower-case, without parameters ('' when none). */
+  contentType: string;
+}
+
 export interface Messenger {
   send(message: OutgoingMessage): Promise<SentMessage>;
   /** Messages from our WhatsApp sender to `to` since a moment that are this part: "did it go out?". */
@@ -77,4 +84,9 @@ export interface Messenger {
   checkAccount(): Promise<AccountInfo>;
   /** The configured Messaging Service and its sender pool; undefined when none is configured. */
   checkMessagingService(): Promise<MessagingServiceInfo | undefined>;
+  /**
+   * Downloads an inbound message's MediaUrl0 (a voice note). Only URLs on the configured
+   * Twilio API origin are requested; see fetch-media.ts for the limits and error codes.
+   */
+  fetchMedia(url: string): Promise<FetchedMedia>;
 }

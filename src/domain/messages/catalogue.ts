@@ -146,4 +146,12 @@ export interface DigestMessages {
 export interface VoiceMessages {
   /** An image, a document or anything that is not audio. */
   unsupportedMedia: string;
+  /** The voice note could not be downloaded (gone, refused, too large, too slow, a forged link). */
+  couldNotFetch: string;
+  /** Gemini heard silence, noise or nothing it could make out (or could not transcribe at all). */
+  notUnderstood: string;
+  /** Longer than conversation.maxVoiceSeconds; `limit` is already worded ("3 minutes"). */
+  tooLong: (limit: string) => string;
+  /** Put before the outcome confirmation when the outcome came as a voice note: what was understood. */
+  heard: (transcript: string) => string;
 }

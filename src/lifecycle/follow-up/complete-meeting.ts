@@ -1,4 +1,4 @@
-import { confirmationText } from '../../domain/follow-up-text.js';
+import { confirmationText, truncate } from '../../domain/follow-up-text.js';
 import type { Outcome } from '../../domain/outcome.js';
 import { tellSalesperson, type FollowUpContext } from './follow-up-context.js';
 import { takeNextQueuedQuestion } from './send-reminder.js';
@@ -32,7 +32,11 @@ export async function completeMeeting(services: Services, fu: FollowUpContext, o
     const m = messagesFor(fu.user.language);
     const next = await takeNextQueuedQuestion(tx, fu.user.id);
     const text = confirmationText({ title: meeting.title, outcome, loggedFor: result.loggedFor, tasks: result.tasks, problem: result.problem && m.followUp.problem(result.problem), next }, m);
-    await tellSalesperson(tx, fu, 'outcome', text, confirmKey);
+    // A spoken outcome: first what was understood, so a mishearing is caught before it stays in the CRM.
+    const heard = outcome.voice ? `${m.voice.heard(truncate(outcome.reply, 500))}
+
+` : '';
+    await tellSalesperson(tx, fu, 'outcome', heard + text, confirmKey);
   });
   const now = services.clock.now();
   const done = await services.store.meetings.transition(meeting.id, ['reminder_sent'], 'completed', now, {

@@ -30,7 +30,7 @@ const COMMAND = /^\s*(help|plan|meetings?|role-?play|stop|menu|cancel)\b[\s\w-]{
  * `repliedToSid` (Twilio's OriginalRepliedMessageSid) picks the meeting whose reminder was
  * quoted; otherwise the most recently asked question is the one answered.
  */
-export async function tryHandleOutcome(services: Services, user: UserRow, text: string, messageSid: string, options: { repliedToSid?: string } = {}): Promise<boolean> {
+export async function tryHandleOutcome(services: Services, user: UserRow, text: string, messageSid: string, options: { repliedToSid?: string; voice?: boolean } = {}): Promise<boolean> {
   const body = text.trim();
   if (body === '' || COMMAND.test(body)) return false;
   const { store, clock } = services;
@@ -62,14 +62,14 @@ export async function tryHandleOutcome(services: Services, user: UserRow, text: 
   await inTransaction(services, async (tx) => {
     // Another delivery of a reply got there first when the claim fails; that one carries the outcome.
     if (!(await tx.store.followUp.claimReply(claimed.id, body, clock.now()))) return;
-    await tx.queue.enqueue(jobRequest(RECORD_OUTCOME, { meetingId: claimed.id, messageSid }, { dedupeKey: `${RECORD_OUTCOME.name}:${claimed.id}`, meetingId: claimed.id }));
+    await tx.queue.enqueue(jobRequest(RECORD_OUTCOME, { meetingId: claimed.id, messageSid, ...(options.voice ? { voice: true } : {}) }, { dedupeKey: `${RECORD_OUTCOME.name}:${claimed.id}`, meetingId: claimed.id }));
   });
   return true;
 }
 
 /** tryHandleOutcome as an interceptor of the inbound-message handler (createHandleInboundHandler). */
 export function createOutcomeInterceptor(services: Services): InboundInterceptor {
-  return (turn) => tryHandleOutcome(services, turn.user, turn.message.body, turn.message.twilio_sid ?? `msg-${turn.message.id}`);
+  return (turn) => tryHandleOutcome(services, turn.user, turn.message.body, turn.message.twilio_sid ?? `msg-${turn.message.id}`, { voice: turn.voice });
 }
 
 /**
@@ -86,6 +86,8 @@ export const recordOutcomeJob = defineJob(RECORD_OUTCOME, (services) => async ({
     let outcome = meeting.outcome_json ? readOutcome(meeting.outcome_json, meeting.last_reply) : undefined;
     if (!outcome) {
       outcome = await structureOutcome(services, fu, meeting.last_reply, logger);
+      // The reply was a voice note's transcript: the note and the confirmation say so.
+      if (payload.voice) outcome = { ...outcome, voice: true };
       await services.store.followUp.saveOutcome(meeting.id, JSON.stringify(outcome), services.clock.now());
     }
     if (!services.crm) {

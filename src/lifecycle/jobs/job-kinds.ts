@@ -74,6 +74,11 @@ export const inboundPayload = z.object({
   profileName: z.string().optional(),
   /** OriginalRepliedMessageSid: the message the user quoted, when they used WhatsApp's reply. */
   repliedToSid: z.string().optional(),
+  /**
+   * MediaUrl0 and MediaContentType0 of a message with media (NumMedia >= 1), as Twilio sent them:
+   * the URL is checked against twilio.apiBaseUrl before anything fetches it (voice-note.ts).
+   */
+  media: z.object({ url: z.string().max(2048), contentType: z.string().max(200) }).optional(),
 });
 export type InboundPayload = z.infer<typeof inboundPayload>;
 
@@ -100,7 +105,8 @@ export const SEND_REMINDER = jobKind({ name: 'send_reminder', payload: z.object(
 export const SEND_NUDGE = jobKind({ name: 'send_nudge', payload: z.object({ meetingId }), lane: 'timely', priority: 1 });
 export const RECORD_OUTCOME = jobKind({
   name: 'record_outcome',
-  payload: z.object({ meetingId, messageSid: z.string().optional() }),
+  /** voice: the reply was a voice note (its transcript is the reply). */
+  payload: z.object({ meetingId, messageSid: z.string().optional(), voice: z.boolean().optional() }),
   lane: 'outcomes',
   priority: 0,
 });

@@ -13,6 +13,7 @@ import { CATALOGUES, messagesFor } from '../../domain/messages/index.js';
 import { roleplayTurn, startRoleplay, stopRoleplay } from '../coaching/roleplay.js';
 import { coachReply } from '../coaching/coach-reply.js';
 import { reply, type InboundTurn } from './inbound-context.js';
+import { hearVoiceNote } from './voice-note.js';
 
 /**
  * Lets another use case take an inbound message first (the follow-up takes the answer to
@@ -46,32 +47,42 @@ export function createHandleInboundHandler(services: Services, interceptors: Inb
     const user = await services.store.users.byPhone(from);
     if (!user) return notRegistered(ctx, payload, from, now);
 
-    const body = payload.body.trim();
-    const intent: Intent = body === '' ? { kind: 'text', text: '' } : parseIntent(body);
     const state = await services.store.conversations.get(user.id);
     const inRoleplay = state?.mode === 'roleplay' && state.roleplay_meeting_id !== null;
     const meeting = inRoleplay
       ? await services.store.meetings.byId(state.roleplay_meeting_id!)
       : await currentMeeting(services, user);
-    const kind = intent.kind !== 'text' ? 'command' : inRoleplay ? 'roleplay' : 'chat';
-    const recorded = await services.store.messages.record({ direction: 'in', userId: user.id, meetingId: meeting?.id ?? null, phone: from, body, twilioSid: payload.messageSid, kind }, now);
+    let body = payload.body.trim();
+    // A voice note is heard before anything is stored: from then on its transcript is the message.
+    // A retry after the transcript was stored reuses it (no second download, the same words).
+    const earlier = ctx.attempt > 1 && body === '' && payload.numMedia > 0 ? await services.store.messages.bySid(payload.messageSid) : undefined;
+    const heard = body === '' && payload.numMedia > 0
+      ? earlier && Number(earlier.voice) === 1 ? { ok: true as const, transcript: earlier.body } : await hearVoiceNote(services, ctx, payload, user, meeting ?? undefined)
+      : undefined;
+    if (heard?.ok) body = heard.transcript;
+    const voice = heard?.ok === true;
+    const intent: Intent = body === '' ? { kind: 'text', text: '' } : parseIntent(body);
+    // Media that gave no words is kept out of the conversation history the model sees.
+    const kind = heard && !heard.ok ? 'media' : intent.kind !== 'text' ? 'command' : inRoleplay ? 'roleplay' : 'chat';
+    const recorded = await services.store.messages.record({ direction: 'in', userId: user.id, meetingId: meeting?.id ?? null, phone: from, body, twilioSid: payload.messageSid, kind, voice }, now);
     // Stored already: by an earlier attempt of this job (carry on; replies are keyed by the
     // SID) or by another job for a second delivery of the same message (stop).
     const message = recorded ?? (ctx.attempt > 1 ? await services.store.messages.bySid(payload.messageSid) : undefined);
     if (!message) return { duplicate: true };
 
-    const turn: InboundTurn = { services, user, message, intent, meeting: meeting ?? undefined, readCrm, repliedToSid: payload.repliedToSid, orderAt: Number(ctx.job.run_at) };
+    const turn: InboundTurn = { services, user, message, intent, meeting: meeting ?? undefined, readCrm, repliedToSid: payload.repliedToSid, orderAt: Number(ctx.job.run_at), voice };
     const released = await releaseDeferred(services, user);
+    // Media rolplay could not use: its one reply (type or resend; what rolplay reads).
+    if (heard && !heard.ok) {
+      await reply(turn, heard.reply, 'command');
+      return { media: heard.problem, released };
+    }
     // The reply that opened the window gets the held-back texts; "plan" would only repeat them.
     if (released > 0 && (intent.kind === 'text' || intent.kind === 'plan') && !inRoleplay) return { released };
-    if (body === '' && payload.numMedia > 0) {
-      await reply(turn, 'I can only read text messages for now. Send *help* to see what I can do.', 'command');
-      return { media: true };
-    }
     if (intent.kind === 'text' && !inRoleplay) {
       for (const intercept of interceptors) if (await intercept(turn)) return { intercepted: true };
     }
-    ctx.logger.debug({ user: user.id, intent: intent.kind, roleplay: inRoleplay }, 'inbound WhatsApp message');
+    ctx.logger.debug({ user: user.id, intent: intent.kind, roleplay: inRoleplay, voice }, 'inbound WhatsApp message');
     switch (intent.kind) {
       case 'help': await sendHelp(turn); break;
       case 'plan': await resendPlan(turn); break;
@@ -86,7 +97,7 @@ export function createHandleInboundHandler(services: Services, interceptors: Inb
         else await coachReply(turn);
         break;
     }
-    return { intent: intent.kind, released };
+    return { intent: intent.kind, released, ...(voice ? { voice } : {}) };
   }
 
   /** Strangers get one short answer a day, with no data; their words are not kept. */

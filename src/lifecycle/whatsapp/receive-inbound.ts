@@ -12,6 +12,13 @@ export type ReceiveResult =
 
 const SID = /^[A-Z]{2}[0-9a-fA-F]{32}$/;
 
+/** The first media item, carried as sent (only its size is bounded here; the job checks the URL). */
+function mediaOf(params: Record<string, string>): Pick<InboundPayload, 'media'> {
+  const url = (params.MediaUrl0 ?? '').trim();
+  if (url === '' || url.length > 2048) return {};
+  return { media: { url, contentType: (params.MediaContentType0 ?? '').trim().toLowerCase().slice(0, 200) } };
+}
+
 /**
  * What the webhook hands over after checking the signature: the message becomes a durable
  * 'handle_inbound' job keyed by its MessageSid, atomically, so a second delivery of the same
@@ -40,6 +47,7 @@ export async function receiveInbound(
     numMedia: Number.parseInt(params.NumMedia ?? '0', 10) || 0,
     ...(params.ProfileName ? { profileName: params.ProfileName.slice(0, 100) } : {}),
     ...(SID.test(params.OriginalRepliedMessageSid ?? '') ? { repliedToSid: params.OriginalRepliedMessageSid } : {}),
+    ...mediaOf(params),
   };
   // The conversation's queue key keeps one sender's messages in arrival order across daemons:
   // each may start only conversation.orderWindowMs after it arrived, and within the key they go
