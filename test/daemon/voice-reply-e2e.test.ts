@@ -20,9 +20,9 @@ const SAM = '+14155550100';
 
 /**
  * Voice replies out, end to end: the real HTTP listener, job runner, twilio and @google/genai
- * SDKs against the simulators. The salesperson's voice note itself (fetched and transcribed)
- * is issue 14's item 1: until that lands, `spoken()` builds the turn handle_inbound makes of a
- * transcribed voice note (InboundTurn.voice = true) and hands it to the use case.
+ * SDKs against the simulators. `spoken()` builds the turn handle_inbound makes of a transcribed
+ * voice note (InboundTurn.voice = true) and hands it to the use case, so each case here scripts
+ * only the reply; voice-roundtrip-e2e.test.ts sends a real voice note through the webhook.
  */
 interface World {
   t: TestStore;

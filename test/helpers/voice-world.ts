@@ -13,6 +13,7 @@ import { startGeminiSimulator, type GeminiSim } from '../../src/sandbox/gemini-s
 import { sendInboundWhatsApp, type PostResult } from '../../src/sandbox/twilio-webhook.js';
 import { oggOpusFile } from '../../src/sandbox/ogg-opus-file.js';
 import type { MeetingRow, UserRow } from '../../src/store/database.js';
+import { freePort } from '../../src/support/free-port.js';
 import { freshStore, type TestStore } from './stores.js';
 
 export const T0 = Date.UTC(2026, 0, 5, 10, 28, 0);
@@ -55,6 +56,11 @@ export interface VoiceWorldOptions {
   language?: 'en' | 'es';
   /** Replaces the daemon's Messenger (a shorter media deadline, other credentials). */
   messenger?: (config: { accountSid: string; authToken: string; apiBaseUrl: string }) => Messenger;
+  /**
+   * conversation.voiceReplies. When set, server.publicUrl is the listener's own loopback
+   * address, so the Twilio simulator fetches the spoken replies from the daemon's /media route.
+   */
+  voiceReplies?: 'roleplay' | 'always';
 }
 
 export async function createVoiceWorld(options: VoiceWorldOptions = {}): Promise<VoiceWorld> {
@@ -63,8 +69,11 @@ export async function createVoiceWorld(options: VoiceWorldOptions = {}): Promise
   const twilio = await startTwilioSimulator({ now: () => clock.now() });
   const gemini = await startGeminiSimulator();
   const hub = await startHubspotSimulator();
+  const port = options.voiceReplies ? await freePort() : 0;
+  const publicUrl = options.voiceReplies ? `http://127.0.0.1:${port}` : PUBLIC_URL;
   const config = configSchema.parse({
-    server: { host: '127.0.0.1', port: 0, publicUrl: PUBLIC_URL },
+    server: { host: '127.0.0.1', port, publicUrl },
+    ...(options.voiceReplies ? { conversation: { voiceReplies: options.voiceReplies } } : {}),
     twilio: { accountSid: twilio.accountSid, authToken: twilio.authToken, apiBaseUrl: twilio.url, whatsappFrom: 'whatsapp:+14155238886' },
     hubspot: { accessToken: hub.token, basePath: hub.url },
     gemini: { apiKey: gemini.apiKey, baseUrl: gemini.url },
@@ -84,7 +93,7 @@ export async function createVoiceWorld(options: VoiceWorldOptions = {}): Promise
 
   const advance = (ms = 0) => drive(clock, t.store, ms);
   const post = (params: Record<string, string>) => sendInboundWhatsApp({
-    url: `${web.url()}${WEBHOOK_PATH}`, publicUrl: `${PUBLIC_URL}${WEBHOOK_PATH}`,
+    url: `${web.url()}${WEBHOOK_PATH}`, publicUrl: `${publicUrl}${WEBHOOK_PATH}`,
     authToken: twilio.authToken, accountSid: twilio.accountSid, from: PHONE, body: params.Body ?? '', messageSid: params.MessageSid, extra: params,
   });
   return {
