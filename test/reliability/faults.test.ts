@@ -23,7 +23,11 @@ describe('fault injection', () => {
       faults: { rate: RATE, kinds: ['429', '500', '503', 'reset', 'slow', 'drop-after-commit'], seed: 7, slowMs: 2500 },
       config: {
         microsoft: { timeoutSeconds: 2 }, gemini: { timeoutSeconds: 2 }, twilio: { timeoutSeconds: 2 }, hubspot: { timeoutSeconds: 2, searchLagSeconds: 3 },
-        jobs: { retryBaseSeconds: 0.5, retryMaxSeconds: 5 },
+        // 12 attempts, not the default 8: a send whose request may have gone through checks
+        // Twilio's message log before sending again, so one attempt is two requests, and at 30 %
+        // faults each attempt fails about half the time (0.5^8 is 1 in 250 per message: in a full,
+        // loaded suite run one message in ~150 ran out). Real retries wait up to an hour apart.
+        jobs: { retryBaseSeconds: 0.5, retryMaxSeconds: 5, maxAttempts: 12 },
       },
     });
     const daemon = world.spawn(0);
