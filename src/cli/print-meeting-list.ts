@@ -34,5 +34,5 @@ export async function printMeetingList(io: CliIo, store: Pick<Store, 'meetings'>
     print(io, 'No meetings match. Meetings appear once a registered salesperson invites the bot (see `rolplay doctor`), or with `rolplay meetings import`.');
     return;
   }
-  print(io, formatTable(TABLE_HEADERS, rows));
+  print(io, await formatTable(TABLE_HEADERS, rows));
 }
