@@ -50,14 +50,6 @@ const CLIENT_IDS = {
   sqlite: sql<string | null>`(select group_concat(mc.client_id, ',' order by mc.client_id) from meeting_clients mc where mc.meeting_id = meetings.id)`.as('client_ids'),
   postgres: sql<string | null>`(select string_agg(mc.client_id::text, ',' order by mc.client_id) from meeting_clients mc where mc.meeting_id = meetings.id)`.as('client_ids'),
 };
-/** A summary row as the database sends it: SUMMARY_COLUMNS, has_plan and client_ids, in that order. */
-type SummaryTuple = [number, string, MeetingStatus, 'graph' | 'import', number, number, string, number | null, string | null, number | null, number | null, number, string | null];
-const TUPLE = sql.raw('l.id, l.title, l.status, l.source, l.start_at, l.end_at, l.organizer_email, l.user_id, l.hubspot_note_id, l.reminded_at, l.roleplay_score, l.has_plan, l.client_ids');
-/** Every listed row (subquery `l`) as one JSON array of SummaryTuples, in list order. */
-const ROWS_AS_JSON = {
-  sqlite: sql<string>`json_group_array(json_array(${TUPLE}) order by l.start_at, l.id)`.as('rows'),
-  postgres: sql<SummaryTuple[] | null>`json_agg(json_build_array(${TUPLE}) order by l.start_at, l.id)`.as('rows'),
-};
 /** Ids per `in (...)` list: well under SQLite's and PostgreSQL's limits on bound parameters. */
 const IDS_PER_QUERY = 500;
 
@@ -99,8 +91,7 @@ export class MeetingsRepo {
   }
 
   list(filter: MeetingFilter = {}): Promise<MeetingListRow[]> {
-    return this.listed(filter).leftJoin('users', 'users.id', 'meetings.user_id')
-      .selectAll('meetings').select(['users.email as user_email', 'users.name as user_name']).execute();
+    return this.listed(filter).selectAll('meetings').select(['users.email as user_email', 'users.name as user_name']).execute();
   }
 
   /**
@@ -109,7 +100,7 @@ export class MeetingsRepo {
    * to. Four short queries, whatever the length of the list: no query per meeting.
    */
   async listSummaries(filter: MeetingFilter = {}): Promise<MeetingListData> {
-    const rows = await this.summaryRows(filter);
+    const rows: MeetingSummaryRow[] = await this.listed(filter).select(SUMMARY_COLUMNS).select(HAS_PLAN).select(CLIENT_IDS[this.dialect]).execute();
     const userIds = new Set<number>();
     const clientIds = new Set<number>();
     for (const row of rows) {
@@ -127,22 +118,6 @@ export class MeetingsRepo {
       clients: new Map(clients.map(({ id, ...c }) => [id, c])),
       seriesMembers,
     };
-  }
-
-  /**
-   * The list's rows, sent by the database as one JSON array of arrays: better-sqlite3 builds a
-   * row object by setting its 13 properties one by one from C++, which on 10,000 rows cost as
-   * much again as the query itself; JSON.parse builds the same arrays in a fraction of that.
-   */
-  private async summaryRows(filter: MeetingFilter): Promise<MeetingSummaryRow[]> {
-    const listed = this.listed(filter).select(SUMMARY_COLUMNS).select(HAS_PLAN).select(CLIENT_IDS[this.dialect]);
-    const result = await this.db.selectFrom(listed.as('l')).select(ROWS_AS_JSON[this.dialect]).executeTakeFirst();
-    // PostgreSQL's driver parses json itself, and aggregates no rows to null; SQLite sends text.
-    const value: unknown = result?.rows ?? [];
-    const tuples = (typeof value === 'string' ? JSON.parse(value) : value) as SummaryTuple[];
-    return tuples.map(([id, title, status, source, start_at, end_at, organizer_email, user_id, hubspot_note_id, reminded_at, roleplay_score, has_plan, client_ids]) => ({
-      id, title, status, source, start_at, end_at, organizer_email, user_id, hubspot_note_id, reminded_at, roleplay_score, has_plan, client_ids,
-    }));
   }
 
   /**
@@ -186,6 +161,7 @@ export class MeetingsRepo {
   /** The meetings a list shows, in its order and up to its limit (columns chosen by the caller). */
   private listed(filter: MeetingFilter) {
     return this.db.selectFrom('meetings')
+      .leftJoin('users', 'users.id', 'meetings.user_id')
       .where((eb) => matching(eb, filter))
       .orderBy('meetings.start_at').orderBy('meetings.id').limit(filter.limit ?? LIST_LIMIT);
   }
@@ -281,11 +257,10 @@ export class MeetingsRepo {
 }
 
 /** The WHERE clause of every meetings list (see listed()). */
-function matching(eb: ExpressionBuilder<Database, 'meetings'>, filter: MeetingFilter): Expression<SqlBool> {
+function matching(eb: ExpressionBuilder<Database, 'meetings' | 'users'>, filter: MeetingFilter): Expression<SqlBool> {
   const conditions: Expression<SqlBool>[] = [];
   if (filter.status && filter.status.length > 0) conditions.push(eb('meetings.status', 'in', filter.status));
-  // A subquery rather than a join: the list itself needs nothing from users (the names come once each, in MeetingListData).
-  if (filter.userEmail) conditions.push(eb('meetings.user_id', 'in', eb.selectFrom('users').select('users.id').where('users.email', '=', filter.userEmail.toLowerCase())));
+  if (filter.userEmail) conditions.push(eb('users.email', '=', filter.userEmail.toLowerCase()));
   if (filter.from !== undefined) conditions.push(eb('meetings.start_at', '>=', filter.from));
   if (filter.to !== undefined) conditions.push(eb('meetings.start_at', '<', filter.to));
   if (filter.unmatched === true) conditions.push(eb('meetings.user_id', 'is', null));
