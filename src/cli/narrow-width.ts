@@ -12,3 +12,14 @@ const NARROW = /^[\u0020-\u007E\u00A0-\u00AC\u00AE-\u017F\u2026\u21BB\u2581-\u25
 export function narrowWidth(text: string): number | undefined {
   return NARROW.test(text) ? text.length : undefined;
 }
+
+/**
+ * A measure of terminal cells for these cells: their length when each character takes one cell,
+ * else string-width's (loaded then, and only then: see cell-width.ts).
+ */
+export async function widthFor(cells: Iterable<string>): Promise<(text: string) => number> {
+  for (const cell of cells) {
+    if (narrowWidth(cell) === undefined) return (await import('./cell-width.js')).cellWidth;
+  }
+  return (text) => text.length;
+}

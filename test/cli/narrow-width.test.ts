@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import stringWidth from 'string-width';
-import { narrowWidth } from '../../src/cli/narrow-width.js';
+import { narrowWidth, widthFor } from '../../src/cli/narrow-width.js';
 
 describe('narrowWidth', () => {
   const narrow = (text: string) => narrowWidth(text) !== undefined;
@@ -24,5 +24,15 @@ describe('narrowWidth', () => {
     for (const text of ['王伟明', 'Zoe\u0301', '😀', 'soft\u00ADhyphen', 'tab\there', '\u001b[31mred', 'a\u200db']) expect(narrowWidth(text)).toBeUndefined();
     expect(narrowWidth('↻ 3/12 Renewal for Núñez, Łódź…')).toBe(31);
     expect(narrowWidth('')).toBe(0);
+  });
+});
+
+describe('widthFor', () => {
+  it('measures by length when every cell is narrow, by string-width as soon as one is not', async () => {
+    const narrow = await widthFor(['Sara Lopez', '·▆·▇···', '5 (±0)']);
+    expect(narrow('王伟明')).toBe(3);
+    const wide = await widthFor(['Sara Lopez', '王伟明']);
+    expect(wide('王伟明')).toBe(6);
+    expect(wide('Zoe\u0301')).toBe(3);
   });
 });
