@@ -1,15 +1,15 @@
 import stringWidth from 'string-width';
+import { narrowWidth } from './narrow-width.js';
 
-// Most names, titles and times are plain ASCII: one cell per character, without segmenting.
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const graphemes = new Intl.Segmenter();
 
 /**
  * How many terminal cells the text takes: CJK and most emoji take two, combining marks none
- * (string-width, the measure ink itself uses), so tables and the terminal UI line up.
+ * (string-width, the measure ink itself uses), so tables and the terminal UI line up. Most
+ * names, titles and times take one cell per character: those are counted without segmenting.
  */
 export function cellWidth(text: string): number {
-  return PRINTABLE_ASCII.test(text) ? text.length : stringWidth(text);
+  return narrowWidth(text) ?? stringWidth(text);
 }
 
 /**

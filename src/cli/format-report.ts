@@ -1,15 +1,19 @@
-import stringWidth from 'string-width';
 import type { Report } from '../lifecycle/reporting/build-report.js';
 import type { ReportFigures } from '../domain/report-figures.js';
 import { localTimeFormatter } from './format-meeting.js';
+import { widthFor } from './narrow-width.js';
 
 const SPARKS = '▁▂▃▄▅▆▇█';
 const HEADERS = ['SALESPERSON', 'MEETINGS', 'PLANS', 'ROLE-PLAYS', 'SCORE', 'TREND', 'DISCOVERY', 'OBJECTIONS', 'NEXT STEP', 'OUTCOMES', 'MISSING', 'HOURS TO OUTCOME'];
 /** Left-aligned columns; the others are numbers, right-aligned. */
 const LEFT = new Set([0, 5]);
 
-/** The report as text: a heading, one row per salesperson and a team row, then the missing outcomes. */
-export function formatReport(report: Report): string {
+/**
+ * The report as text: a heading, one row per salesperson and a team row, then the missing
+ * outcomes. Aligned in terminal cells: wide characters and emoji in names keep the columns
+ * straight (string-width, loaded only when a cell has a character that may not take one cell).
+ */
+export async function formatReport(report: Report): Promise<string> {
   const time = report.period.timeZone === 'UTC' ? utcTime : localTimeFormatter(report.period.timeZone);
   const lines = [heading(report, time), ''];
   if (report.team.salespeople === 0) {
@@ -22,19 +26,21 @@ export function formatReport(report: Report): string {
   }
   const rows = report.users.map((u) => row(u.name, u));
   rows.push(row(`Team (${report.team.salespeople})`, report.team));
-  lines.push(table(HEADERS, rows, rows.length - 1));
+  const missing = report.users.flatMap((u) => u.missingOutcomes);
+  const name = new Map(report.users.map((u) => [u.email, u.name]));
+  const missingRows = missing.map((m) => [
+    String(m.meetingId), name.get(m.email) ?? m.email, time(Date.parse(m.startAt)), m.title.replace(/\s+/g, ' ').trim(), m.waitingFor === 'hubspot' ? 'HubSpot (answered)' : 'the salesperson',
+  ]);
+  const width = await widthFor([...rows.flat(), ...missingRows.flat()]);
+  lines.push(table(HEADERS, rows, rows.length - 1, width));
   lines.push(
     '',
     `(+n): change against ${range(report.period.previous.from, report.period.previous.to, time)}.`,
     `TREND: average score per ${report.period.trendDays === 1 ? 'day' : `${report.period.trendDays} days`}, oldest first (· no role-play). HOURS TO OUTCOME: median from meeting end to the note in HubSpot.`,
   );
-  const missing = report.users.flatMap((u) => u.missingOutcomes);
   if (missing.length > 0) {
     lines.push('', 'Missing outcomes (meetings over for more than a day with nothing logged to HubSpot):');
-    const name = new Map(report.users.map((u) => [u.email, u.name]));
-    lines.push(table(['ID', 'SALESPERSON', 'START', 'TITLE', 'WAITING FOR'], missing.map((m) => [
-      String(m.meetingId), name.get(m.email) ?? m.email, time(Date.parse(m.startAt)), m.title.replace(/\s+/g, ' ').trim(), m.waitingFor === 'hubspot' ? 'HubSpot (answered)' : 'the salesperson',
-    ]), -1, new Set([1, 2, 3, 4])));
+    lines.push(table(['ID', 'SALESPERSON', 'START', 'TITLE', 'WAITING FOR'], missingRows, -1, width, new Set([1, 2, 3, 4])));
   }
   return lines.join('\n');
 }
@@ -86,18 +92,8 @@ function withChange(text: string, change: number | null, digits = 0): string {
 
 const utcTime = (at: number) => new Date(at).toISOString().slice(0, 16).replace('T', ' ');
 
-/**
- * Terminal cells of a cell. Text made only of printable ASCII and the report's own one-cell
- * glyphs (sparkline bars, ·, ±) is measured by its length; anything else (names in other
- * scripts, emoji) by string-width, whose first call costs tens of milliseconds (Unicode
- * segmentation and emoji tables) that a plain report does not need to pay.
- */
-function cellWidth(text: string): number {
-  return /^[\u0020-\u007E\u00B1\u00B7\u2581-\u2588]*$/.test(text) ? text.length : stringWidth(text);
-}
-
-/** Aligned in terminal cells (string-width): wide characters and emoji in names keep the columns straight. */
-function table(headers: string[], rows: string[][], ruleBefore: number, left: Set<number> = LEFT): string {
+/** Aligned by `cellWidth`; a rule of dashes before row `ruleBefore`. */
+function table(headers: string[], rows: string[][], ruleBefore: number, cellWidth: (text: string) => number, left: Set<number> = LEFT): string {
   const widths = headers.map((h, i) => Math.max(cellWidth(h), ...rows.map((r) => cellWidth(r[i] ?? ''))));
   const line = (cells: string[]) => cells.map((c, i) => {
     const pad = ' '.repeat(widths[i]! - cellWidth(c));

@@ -1,18 +1,32 @@
-import { cellWidth } from './cell-width.js';
+import { narrowWidth } from './narrow-width.js';
 
-/** An aligned plain-text table (for pipes and --no-tui); cells are flattened to one line. */
-export function formatTable(headers: string[], rows: string[][]): string {
-  const clean = (cell: string) => (/[\s]/.test(cell) && /\s\s|[\t\n\r]|^\s|\s$/.test(cell) ? cell.replace(/\s+/g, ' ').trim() : cell);
-  // Terminal cells, not characters: a 王伟明 or an emoji takes two cells, a combining mark none.
-  const width = cellWidth;
-  const body = rows.map((r) => r.map(clean));
-  const widths = headers.map((h) => width(h));
-  for (const r of body) {
-    for (let i = 0; i < r.length; i++) {
-      const w = width(r[i]!);
-      if (w > (widths[i] ?? 0)) widths[i] = w;
-    }
+/** Whitespace runs, line breaks and tabs become one space; leading and trailing space goes. */
+function flatten(cell: string): string {
+  return /[\s]/.test(cell) && /\s\s|[\t\n\r]|^\s|\s$/.test(cell) ? cell.replace(/\s+/g, ' ').trim() : cell;
+}
+
+/**
+ * An aligned plain-text table (for pipes and --no-tui); cells are flattened to one line and
+ * measured in terminal cells: a 王伟明 or an emoji takes two, a combining mark none. Each cell
+ * is measured once; string-width (and its Unicode tables, tens of milliseconds to load) is
+ * loaded only when some cell holds a character that may not take exactly one cell.
+ */
+export async function formatTable(headers: string[], rows: string[][]): Promise<string> {
+  const columns = headers.length;
+  const cells: string[] = [...headers];
+  for (const row of rows) for (let i = 0; i < columns; i++) cells.push(flatten(row[i] ?? ''));
+  const widths: Array<number | undefined> = cells.map(narrowWidth);
+  if (widths.includes(undefined)) {
+    const { cellWidth } = await import('./cell-width.js');
+    for (let k = 0; k < cells.length; k++) widths[k] ??= cellWidth(cells[k]!);
   }
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat(Math.max(0, widths[i]! - width(c))))).join('  ').trimEnd();
-  return [line(headers), ...body.map(line)].join('\n');
+  const columnWidths = headers.map(() => 0);
+  for (let k = 0; k < cells.length; k++) columnWidths[k % columns] = Math.max(columnWidths[k % columns]!, widths[k]!);
+  const lines: string[] = [];
+  for (let start = 0; start < cells.length; start += columns) {
+    let line = cells[start]!;
+    for (let i = 1; i < columns; i++) line += ' '.repeat(columnWidths[i - 1]! - widths[start + i - 1]! + 2) + cells[start + i]!;
+    lines.push(line.trimEnd());
+  }
+  return lines.join('\n');
 }

@@ -1,5 +1,6 @@
 import { readMeetings, type MeetingFilter } from '../lifecycle/reading/list-meetings.js';
 import type { Store } from '../store/open-store.js';
+import { blockPipedOutput } from './block-piped-output.js';
 import { print, type CliIo } from './cli-context.js';
 import { formatTable } from './format-table.js';
 import { TABLE_HEADERS, localTimeFormatter, summaryJson, tableRow } from './format-meeting.js';
@@ -10,6 +11,7 @@ const PIECE = 64 * 1024;
 /** `rolplay meetings list` when it does not draw the terminal UI: the plain table, or `--json`. */
 export async function printMeetingList(io: CliIo, store: Pick<Store, 'meetings'>, filter: MeetingFilter, json: boolean): Promise<void> {
   const meetings = await readMeetings(store, filter);
+  blockPipedOutput(io.stdout);
   if (json) {
     // `JSON.stringify(meetings.map(summaryJson))` byte for byte, written as it is made: each
     // meeting's objects die young instead of surviving collection after collection with
@@ -34,5 +36,5 @@ export async function printMeetingList(io: CliIo, store: Pick<Store, 'meetings'>
     print(io, 'No meetings match. Meetings appear once a registered salesperson invites the bot (see `rolplay doctor`), or with `rolplay meetings import`.');
     return;
   }
-  print(io, formatTable(TABLE_HEADERS, rows));
+  print(io, await formatTable(TABLE_HEADERS, rows));
 }

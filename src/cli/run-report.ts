@@ -15,7 +15,7 @@ export async function runReport(io: CliIo, globals: GlobalOptions, opts: ReportO
   try {
     const report = await buildReport(store, { ...period, timeZone, userEmail: opts.user?.trim(), now });
     if (opts.json) printJson(io, report);
-    else print(io, formatReport(report));
+    else print(io, await formatReport(report));
   } finally {
     await store.close();
   }

@@ -64,9 +64,8 @@ export function userCommand(io: CliIo, globals: () => GlobalOptions): Command {
         const users = await store.users.list();
         if (opts.json) return printJson(io, users.map(publicUser));
         if (users.length === 0) return print(io, 'No salespeople registered yet: add one with `rolplay user add --name ... --email ... --phone ...`.');
-        // Loaded here: the table measures cells with string-width, which --help does not need.
         const { formatTable } = await import('./format-table.js');
-        print(io, formatTable(['EMAIL', 'NAME', 'WHATSAPP', 'TIME ZONE', 'LANGUAGE', 'ADDED'], users.map((u) => [u.email, u.name, u.phone, u.timezone, u.language, new Date(u.created_at).toISOString().slice(0, 10)])));
+        print(io, await formatTable(['EMAIL', 'NAME', 'WHATSAPP', 'TIME ZONE', 'LANGUAGE', 'ADDED'], users.map((u) => [u.email, u.name, u.phone, u.timezone, u.language, new Date(u.created_at).toISOString().slice(0, 10)])));
       } finally {
         await store.close();
       }

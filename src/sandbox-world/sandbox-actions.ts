@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { UsageError, errorMessage } from '../support/errors.js';
 import { parsePhone } from '../domain/phone.js';
 import { WEBHOOK_PATH } from '../daemon/http/twilio-routes.js';

@@ -19,16 +19,16 @@ describe('localTimeFormatter', () => {
 });
 
 describe('formatTable', () => {
-  it('flattens whitespace in cells', () => {
-    expect(formatTable(['A', 'BB', 'C'], [['x  y', 'b', 'z'], [' lead', 'b', 'tail\nend ']])).toBe([
+  it('flattens whitespace in cells', async () => {
+    expect(await formatTable(['A', 'BB', 'C'], [['x  y', 'b', 'z'], [' lead', 'b', 'tail\nend ']])).toBe([
       'A     BB  C',
       'x y   b   z',
       'lead  b   tail end',
     ].join('\n'));
   });
 
-  it('aligns by terminal cells: wide CJK and emoji take two, combining marks none', () => {
-    const table = formatTable(['NAME', 'EMAIL', 'TZ'], [
+  it('aligns by terminal cells: wide CJK and emoji take two, combining marks none', async () => {
+    const table = await formatTable(['NAME', 'EMAIL', 'TZ'], [
       ['Sara Lopez', 'sara@company.com', 'UTC'],
       ['王伟明', 'wang@company.com', 'Asia/Shanghai'],
       ['Ana 😀', 'ana@acme.com', 'UTC'],

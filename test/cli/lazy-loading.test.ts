@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,5 +49,13 @@ describe('what the CLI loads at start-up', () => {
 
   it('follows imports far enough to see the store load Kysely and the SQLite driver', () => {
     expect([...packagesLoadedBy('store/open-store.ts').keys()]).toEqual(expect.arrayContaining(['kysely', 'better-sqlite3']));
+  });
+});
+
+describe('what the bundle holds', () => {
+  it('takes zod as a namespace (`import * as z`): its `z` export is the whole library object, which keeps all of its 40-odd locales (300 KB) in the chunk every command loads with the config', () => {
+    const files = readdirSync(SRC, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tsx?$/.test(f));
+    const whole = files.filter((f) => /^import\s+(?!type\b)\{[^}]*\bz\b[^}]*\}\s+from\s+'zod'/m.test(readFileSync(resolve(SRC, f), 'utf8')));
+    expect(whole).toEqual([]);
   });
 });
