@@ -56,7 +56,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       })
     : undefined;
   const metrics: Metrics = prometheus ?? noopMetrics;
-  const queue = createJobQueue(store, clock, config.jobs.maxAttempts, (lane) => runner?.wake(lane === undefined ? undefined : [lane]));
+  const queue = createJobQueue(store, clock, config.jobs.maxAttempts, (lane, keyed) => runner?.wake(lane === undefined ? undefined : [lane], { keyed }));
   const services: Services & { metrics: Metrics } = {
     config,
     clock,

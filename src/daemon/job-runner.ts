@@ -57,7 +57,11 @@ export class JobRunner {
   private readonly byKind: Map<string, RunnableJob>;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly runningIds = new Set<number>();
-  /** Lanes whose jobs use queue keys: a finished keyed job may have promoted one of theirs. */
+  /**
+   * Lanes whose jobs use queue keys (seen run or enqueued here): a finished keyed job may have
+   * promoted one of theirs. Without the enqueued ones, a reply queued behind its inbound message
+   * in another lane waited for that lane's next lease check (a second) the first time.
+   */
   private readonly keyedLanes = new Set<string>();
   private timer: TimerHandle | undefined;
   private running = false;
@@ -87,8 +91,13 @@ export class JobRunner {
     this.wake();
   }
 
-  /** Look at the table now (all lanes, or those named: after enqueueing, or when a job finished). */
-  wake(lanes?: Iterable<string>): void {
+  /**
+   * Look at the table now (all lanes, or those named: after enqueueing, or when a job finished).
+   * `keyed`: the job just enqueued in these lanes has a queue key, so it may be waiting for a job
+   * of another lane; when that one finishes, these lanes are looked at again at once.
+   */
+  wake(lanes?: Iterable<string>, options: { keyed?: boolean } = {}): void {
+    if (options.keyed && lanes) for (const lane of lanes) this.keyedLanes.add(lane);
     this.lanes.mark(lanes);
     if (!this.running) return;
     if (this.ticking) {

@@ -6,7 +6,7 @@ import { silentLogger } from '../../src/support/logger.js';
 import { JobRunner } from '../../src/daemon/job-runner.js';
 import type { JobHandler } from '../../src/lifecycle/jobs/job-contract.js';
 import { testJobs } from '../helpers/test-jobs.js';
-import { freshStore, type TestStore } from '../helpers/stores.js';
+import { backends, freshStore, type TestStore } from '../helpers/stores.js';
 
 const T0 = Date.UTC(2026, 0, 5, 10, 30, 0);
 let t: TestStore;
@@ -181,5 +181,35 @@ describe('JobRunner', () => {
     await stopped;
     expect(finished).toBe(true);
     expect((await t.store.jobs.byDedupeKey('s'))!.status).toBe('done');
+  });
+});
+
+describe.each(backends)('JobRunner and queue keys across lanes (%s)', (backend) => {
+  it('runs a job promoted in another lane as soon as the job ahead of it finishes, not at the next lease check', async () => {
+    t = await freshStore(backend);
+    const clock = new FakeClock(T0);
+    const ran: Array<[string, number]> = [];
+    const r = new JobRunner({
+      store: t.store, clock, logger: silentLogger(), leaseMs: 60_000, backoff: { random: () => 0.5 },
+      jobs: testJobs({
+        // The inbound message: its reply is queued behind it, under the same key, in another lane.
+        inbound: async () => {
+          ran.push(['inbound', clock.now()]);
+          await t.store.jobs.enqueue({ kind: 'reply', lane: 'whatsapp', runAt: clock.now(), dedupeKey: 'reply', maxAttempts: 3, queueKey: 'conv:1' }, clock.now());
+          r.wake(['whatsapp'], { keyed: true });
+          // The runner looks at the reply's lane now, while the reply still waits for this job.
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        },
+        reply: async () => { ran.push(['reply', clock.now()]); },
+      }, { inbound: 'conversation', reply: 'whatsapp' }),
+    });
+    await t.store.jobs.enqueue({ kind: 'inbound', lane: 'conversation', runAt: T0, dedupeKey: 'in', maxAttempts: 3, queueKey: 'conv:1' }, T0);
+    r.start();
+    // Real time passes for the store's I/O; the fake clock stands still, so a lease check (due a
+    // second later on the fake clock) never comes.
+    for (let i = 0; i < 200 && ran.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    // No time passed: the reply ran on the inbound job's finish, in the same instant.
+    expect(ran).toEqual([['inbound', T0], ['reply', T0]]);
+    await r.stop();
   });
 });

@@ -133,11 +133,10 @@ export async function createVoiceWorld(options: VoiceWorldOptions = {}): Promise
 
 /**
  * Moves the fake clock `ms` forward at most a second at a time, letting running jobs finish
- * their real I/O at each step, then waits for what is due at the end. Not advanceJobs: on
- * PostgreSQL a reply's send job, released when the inbound job that holds the conversation's
- * queue key finishes, is sometimes claimed not on the runner's wake-up but on its lease check a
- * second later (job-runner.ts LEASE_CHECK_MS); advanceJobs steps to the earliest due job, which
- * is "now", and never reaches that check.
+ * their real I/O at each step, then waits for what is due at the end. Written when a reply's
+ * send job, released when the inbound job holding the conversation's queue key finished, was
+ * sometimes claimed only on the runner's lease check a second later (fixed in JobRunner.wake's
+ * `keyed`; test/daemon/job-runner.test.ts); stepping the clock stays robust to such waits.
  */
 async function drive(clock: FakeClock, store: TestStore['store'], ms: number): Promise<void> {
   const target = clock.now() + ms;

@@ -11,8 +11,11 @@ export interface JobQueue {
   wake(): void;
 }
 
-/** Told when jobs were added: the lane they are in, or undefined for "look at every lane". */
-export type WakeRunner = (lane?: string) => void;
+/**
+ * Told when jobs were added: the lane they are in, or undefined for "look at every lane", and
+ * whether the job has a queue key (it may wait for a job of another lane).
+ */
+export type WakeRunner = (lane?: string, keyed?: boolean) => void;
 
 /** Writes jobs to the store and nudges the local runner so a job due now runs now. */
 export function createJobQueue(store: Store, clock: Clock, maxAttempts: number, onEnqueued: WakeRunner = () => undefined): JobQueue {
@@ -21,7 +24,7 @@ export function createJobQueue(store: Store, clock: Clock, maxAttempts: number, 
       const now = clock.now();
       const input = enqueueInput(request, now, maxAttempts);
       const result = await store.jobs.enqueue(input, now);
-      if (result.created) onEnqueued(input.lane);
+      if (result.created) onEnqueued(input.lane, input.queueKey !== null);
       return result;
     },
     wake: () => onEnqueued(),
