@@ -2,6 +2,7 @@ import { CRM_BODY_BUDGET, fitBody, textField, type BodyPart } from './fit-body.j
 import type { Outcome } from './outcome.js';
 import { CATALOGUES, type Messages } from './messages/index.js';
 import { calendarDay, dayAndTime, listOf } from './messages/intl-text.js';
+import { safeZone } from './safe-zone.js';
 
 /**
  * The words of the follow-up: reminder, nudge, the CRM note and the confirmation. No I/O.
@@ -152,13 +153,4 @@ export function truncate(text: string, max: number): string {
 /** Apostrophes too: a body sent fully escaped leaves HubSpot's sanitizer nothing to lengthen. */
 function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
-
-function safeZone(timeZone: string): string {
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone });
-    return timeZone;
-  } catch {
-    return 'UTC';
-  }
 }

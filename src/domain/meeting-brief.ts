@@ -1,4 +1,5 @@
 import { dataBlock } from './prompt-data.js';
+import { safeZone } from './safe-zone.js';
 
 /**
  * Everything about one meeting that may reach a prompt, gathered by lifecycle from the store
@@ -100,13 +101,4 @@ function earlierBlock(earlier: EarlierOccurrence, timeZone: string): string {
 
 export function stripHtml(html: string): string {
   return html.replace(/<br\s*\/?>|<\/p>/gi, '\n').replace(/<[^>]*>/g, '').replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/\n{3,}/g, '\n\n').trim();
-}
-
-function safeZone(zone: string): string {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return zone;
-  } catch {
-    return 'UTC';
-  }
 }
