@@ -1,3 +1,4 @@
+import { safeZone } from '../safe-zone.js';
 /**
  * Dates, numbers, plurals and lists for the catalogues, all from the platform's Intl in the
  * catalogue's locale (so a new language gets its own word order, month names and plural rules
@@ -48,13 +49,4 @@ export function calendarDay(locale: string, ymd: string): string {
   const ms = Date.parse(`${ymd}T12:00:00Z`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(ymd) || Number.isNaN(ms)) return ymd;
   return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(ms));
-}
-
-function safeZone(timeZone: string): string {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return timeZone;
-  } catch {
-    return 'UTC';
-  }
 }
