@@ -43,6 +43,17 @@ describe.each(backends)('voice notes in, end to end (%s)', (backend) => {
     expect(jobs.some((j) => j.payload.includes('T2dnUw') || j.payload.includes('OggS'))).toBe(false);
   });
 
+  it('a voice note whose type carries parameters ("audio/ogg; codecs=opus") reaches Gemini as the bare type', async () => {
+    w = await createVoiceWorld({ backend });
+    await w.meeting();
+    await w.voice('What is the best opening for Ann?', { contentType: 'audio/ogg; codecs=opus' });
+    const [listen] = w.gemini.calls;
+    expect(listen!.audio[0]!.mimeType).toBe('audio/ogg');
+    expect(w.replies()).toHaveLength(1);
+    expect(w.replies()[0]).not.toBe(en.voice.notUnderstood);
+    expect(w.replies()[0]).not.toBe(en.voice.couldNotFetch);
+  });
+
   it('a retry after the transcript was stored (the coach\'s model overloaded) reuses it: one download, one transcription, one reply', async () => {
     w = await createVoiceWorld({ backend });
     await w.meeting();

@@ -39,7 +39,7 @@ export async function hearVoiceNote(
   };
   const media = payload.media;
   if (!media) return refuse(text.couldNotFetch, 'no MediaUrl0');
-  if (!media.contentType.startsWith('audio/')) {
+  if (!bareType(media.contentType).startsWith('audio/')) {
     ctx.logger.info({ user: user.id, contentType: media.contentType }, 'media other than audio: told the salesperson what rolplay reads');
     return { ok: false, reply: text.unsupportedMedia, problem: 'not audio' };
   }
@@ -51,7 +51,9 @@ export async function hearVoiceNote(
   try {
     const fetched = await services.messenger.fetchMedia(media.url);
     // The media host's type when it names audio; the webhook's otherwise (both came from Twilio).
-    audio = { bytes: fetched.bytes, mimeType: fetched.contentType.startsWith('audio/') ? fetched.contentType : media.contentType.split(';')[0]!.trim() };
+    // Without parameters ("audio/ogg; codecs=opus" -> "audio/ogg"): Gemini lists bare types.
+    const served = bareType(fetched.contentType);
+    audio = { bytes: fetched.bytes, mimeType: served.startsWith('audio/') ? served : bareType(media.contentType) };
   } catch (error) {
     if (isRetryable(error) && !lastAttempt) throw error;
     return refuse(text.couldNotFetch, 'download failed', { code: codeOf(error), err: errorMessage(error) });
@@ -94,4 +96,9 @@ export function spokenLimit(seconds: number, locale: string): string {
 
 function codeOf(error: unknown): string | undefined {
   return error instanceof ProviderError ? error.code : undefined;
+}
+
+/** A MIME type without its parameters, lower case: "Audio/OGG; codecs=opus" -> "audio/ogg". */
+function bareType(contentType: string): string {
+  return (contentType.split(';')[0] ?? '').trim().toLowerCase();
 }
