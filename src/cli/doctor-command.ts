@@ -48,6 +48,8 @@ export function doctorCommand(io: CliIo, globals: () => GlobalOptions): Command 
       for (const p of findPlaceholders(ctx.config)) {
         done({ name: 'Config', status: 'fail', detail: `${p.key} is ${JSON.stringify(p.value)}, a placeholder from config.example.json: set it to ${p.fix}` });
       }
+      const voiceProblem = (await import('../lifecycle/whatsapp/voice-reply.js')).voiceRepliesProblem(ctx.config);
+      if (voiceProblem) done({ name: 'Voice replies', status: 'warn', detail: voiceProblem });
 
       let store: Store | undefined;
       try {

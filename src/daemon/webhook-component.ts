@@ -8,7 +8,7 @@ import { createHttpListener, type HttpListener, type HttpListenerOptions } from 
 import { WEBHOOK_PATH, publicUrlFor, statusCallbackUrl, twilioRoutes } from './http/twilio-routes.js';
 import { METRICS_PATH, metricsRoute } from './http/metrics-route.js';
 import { mediaRoute } from './http/media-route.js';
-import { voiceRepliesServable } from '../lifecycle/whatsapp/voice-reply.js';
+import { voiceRepliesProblem } from '../lifecycle/whatsapp/voice-reply.js';
 
 /**
  * The HTTP listener wired from config: server.host/port, the Twilio routes with signatures
@@ -50,11 +50,8 @@ export function createWebhookComponent(app: App, timeouts: Pick<HttpListenerOpti
     } else if (authToken === '' || config.server.publicUrl === '') {
       log.warn('the WhatsApp webhook will refuse every message until server.publicUrl and twilio.authToken (TWILIO_AUTH_TOKEN) are set');
     }
-    if (config.conversation.voiceReplies !== 'off' && !voiceRepliesServable(config)) {
-      log.warn(`conversation.voiceReplies is "${config.conversation.voiceReplies}" but server.publicUrl is not set: Twilio fetches voice notes by URL, so replies go as text only until it is`);
-    } else if (config.conversation.voiceReplies !== 'off' && !app.services.speech) {
-      log.warn(`conversation.voiceReplies is "${config.conversation.voiceReplies}" but Gemini is not configured (gemini.apiKey): replies go as text only`);
-    }
+    const voiceProblem = voiceRepliesProblem(config);
+    if (voiceProblem) log.warn(voiceProblem);
     await start();
     const base = config.server.publicUrl || listener.url();
     const webhookUrl = publicUrlFor(base, WEBHOOK_PATH);

@@ -3,6 +3,7 @@ import { encodeVoiceNote } from '../../domain/voice-note.js';
 import { errorMessage } from '../../support/errors.js';
 import type { Services } from '../services.js';
 import { reply, type InboundTurn } from './inbound-context.js';
+import { isConfigured } from '../../config/schema.js';
 
 /**
  * How long Twilio may fetch a spoken reply. Twilio fetches media when it takes the message,
@@ -36,6 +37,15 @@ export function wantsVoice(turn: Pick<InboundTurn, 'services' | 'voice'>, kind: 
 /** Twilio fetches media by URL: without server.publicUrl there is nowhere to serve a clip from. */
 export function voiceRepliesServable(config: Services['config']): boolean {
   return config.server.publicUrl !== '';
+}
+
+/** Why conversation.voiceReplies, switched on, cannot work (the start-up log and doctor say it). */
+export function voiceRepliesProblem(config: Services['config']): string | undefined {
+  const mode = config.conversation.voiceReplies;
+  if (mode === 'off') return undefined;
+  if (!voiceRepliesServable(config)) return `conversation.voiceReplies is "${mode}" but server.publicUrl is not set: Twilio fetches voice notes by URL, so replies go as text only until it is`;
+  if (!isConfigured.gemini(config)) return `conversation.voiceReplies is "${mode}" but Gemini is not configured (gemini.apiKey): replies go as text only`;
+  return undefined;
 }
 
 /**
