@@ -16,6 +16,8 @@ const url = (what: string) =>
     message: `expected an http:// or https:// address (${what})`,
   });
 const positiveInt = z.number().int().positive();
+/** Twilio's WhatsApp sandbox number, already in canonical form: the config does not parse it again. */
+export const DEFAULT_WHATSAPP_FROM = 'whatsapp:+14155238886';
 
 /**
  * twilio.templates.<kind>: one Content SID for everyone, or one per language (WhatsApp approves a
@@ -99,7 +101,7 @@ export const configSchema = z.strictObject({
       message: 'expected a Twilio Account SID: "AC" followed by 32 hex characters (Twilio Console > Account info)',
     }).default(''),
     authToken: secret,
-    whatsappFrom: z.string().default('whatsapp:+14155238886'),
+    whatsappFrom: z.string().default(DEFAULT_WHATSAPP_FROM),
     /** A Messaging Service every message is sent through (its sender pool holds whatsappFrom); empty = none. */
     messagingServiceSid: z.string().trim().refine((v) => v === '' || /^MG[0-9a-fA-F]{32}$/.test(v), {
       message: 'expected a Twilio Messaging Service SID: "MG" followed by 32 hex characters (Twilio Console > Messaging > Services), or empty for none',
