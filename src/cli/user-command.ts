@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { NotFoundError, errorMessage } from '../support/errors.js';
 import { cliContext, print, printJson, type CliIo, type GlobalOptions } from './cli-context.js';
-import { openCliStore } from './meeting-args.js';
+import { openCliReads, openCliStore } from './meeting-args.js';
 import { LANGUAGES, languageNamed } from '../domain/messages/index.js';
 
 export function userCommand(io: CliIo, globals: () => GlobalOptions): Command {
@@ -59,7 +59,7 @@ export function userCommand(io: CliIo, globals: () => GlobalOptions): Command {
     .option('--json', 'print a JSON array')
     .action(async (opts: { json?: boolean }) => {
       const ctx = await cliContext(globals(), io, 'warn');
-      const store = await openCliStore(ctx);
+      const store = await openCliReads(ctx);
       try {
         const users = await store.users.list();
         if (opts.json) return printJson(io, users.map(publicUser));
