@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { Cron } from 'croner';
 import { LOG_LEVELS } from './log-level.js';
-import { LANGUAGES } from '../domain/messages/index.js';
+import { LANGUAGES } from '../domain/messages/languages.js';
 
 /**
  * The one schema behind config.json, the environment overrides, `config show` and the
@@ -195,7 +195,7 @@ export const configSchema = z.strictObject({
     country: z.string().regex(/^[A-Za-z]{2}$/, { message: 'expected a two-letter ISO country code such as US or ES' }).default('US'),
     timezone: z.string().refine(isTimeZone, { message: 'expected an IANA time zone such as Europe/Madrid' }).default('UTC'),
     /** The language of a salesperson added without --language, and of the answer to an unknown number. */
-    language: z.enum(LANGUAGES as [string, ...string[]], { message: `expected one of ${LANGUAGES.join(', ')}` }).default('en'),
+    language: z.enum(LANGUAGES, { message: `expected one of ${LANGUAGES.join(', ')}` }).default('en'),
   }).prefault({}),
   log: z.strictObject({
     level: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
