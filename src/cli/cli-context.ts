@@ -1,4 +1,4 @@
-import type { LoadedConfig } from '../config/load-config.js';
+import type { LoadedConfig } from '../config/validate-config.js';
 import type { Logger } from '../support/logger.js';
 import { ConfigError } from '../support/errors.js';
 import { logLevelProblem } from '../config/log-level.js';
@@ -36,8 +36,10 @@ export const processIo = (): CliIo => ({ stdout: process.stdout, stderr: process
  */
 export async function cliContext(globals: GlobalOptions, io: CliIo, defaultLevel?: string, options: { daemon?: boolean } = {}): Promise<CliContext> {
   const flagOrEnv = requestedLogLevel(globals, io.env);
-  const [{ loadConfig }, { createLogger }] = await Promise.all([import('../config/load-config.js'), import('../support/logger.js')]);
-  const loaded = loadConfig({ configPath: globals.config, env: io.env, cwd: io.cwd });
+  const [{ validateConfig, finishConfig }, { createLogger }] = await Promise.all([import('../config/validate-config.js'), import('../support/logger.js')]);
+  const validated = validateConfig({ configPath: globals.config, env: io.env, cwd: io.cwd });
+  // libphonenumber's metadata loads only for a config that holds a phone number to check.
+  const loaded = finishConfig(validated, validated.phoneKeys.length > 0 ? (await import('../domain/phone.js')).parsePhone : undefined);
   const level = flagOrEnv ?? defaultLevel ?? loaded.config.log.level;
   let logger: Logger | undefined;
   return {

@@ -1,5 +1,5 @@
 import { RolplayError } from '../support/errors.js';
-import type { LoadedConfig } from '../config/load-config.js';
+import type { LoadedConfig } from '../config/validate-config.js';
 
 const WHY: Record<string, string> = {
   EADDRINUSE: 'the address is already in use (another rolplay, or another program, listens there)',

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { NotFoundError, errorMessage } from '../support/errors.js';
 import { cliContext, print, printJson, type CliIo, type GlobalOptions } from './cli-context.js';
-import { openCliStore } from './meeting-args.js';
-import { LANGUAGES, languageNamed } from '../domain/messages/index.js';
+import { openCliReads, openCliStore } from './meeting-args.js';
+import { LANGUAGES } from '../domain/messages/languages.js';
 
 export function userCommand(io: CliIo, globals: () => GlobalOptions): Command {
   const user = new Command('user').description('register and manage salespeople (who gets coached on WhatsApp)');
@@ -17,9 +17,11 @@ export function userCommand(io: CliIo, globals: () => GlobalOptions): Command {
     .option('--no-welcome', 'do not send the welcome WhatsApp message')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { name: string; email: string; phone: string; timezone?: string; language?: string; welcome: boolean; json?: boolean }) => {
-      if (opts.language !== undefined && !languageNamed(opts.language)) {
+      if (opts.language !== undefined) {
+        // The message catalogues load only here: the command tree needs just the codes.
+        const { languageNamed } = await import('../domain/messages/index.js');
         const { unknownLanguageError } = await import('../lifecycle/users/register-user.js');
-        throw unknownLanguageError(opts.language);
+        if (!languageNamed(opts.language)) throw unknownLanguageError(opts.language);
       }
       const ctx = await cliContext(globals(), io, 'warn');
       // The composition root loads every SDK: only the commands that need it pay for that.
@@ -59,7 +61,7 @@ export function userCommand(io: CliIo, globals: () => GlobalOptions): Command {
     .option('--json', 'print a JSON array')
     .action(async (opts: { json?: boolean }) => {
       const ctx = await cliContext(globals(), io, 'warn');
-      const store = await openCliStore(ctx);
+      const store = await openCliReads(ctx);
       try {
         const users = await store.users.list();
         if (opts.json) return printJson(io, users.map(publicUser));

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { Cron } from 'croner';
 import { LOG_LEVELS } from './log-level.js';
-import { LANGUAGES } from '../domain/messages/index.js';
+import { LANGUAGES } from '../domain/messages/languages.js';
 
 /**
  * The one schema behind config.json, the environment overrides, `config show` and the
@@ -16,6 +16,8 @@ const url = (what: string) =>
     message: `expected an http:// or https:// address (${what})`,
   });
 const positiveInt = z.number().int().positive();
+/** Twilio's WhatsApp sandbox number, already in canonical form: the config does not parse it again. */
+export const DEFAULT_WHATSAPP_FROM = 'whatsapp:+14155238886';
 
 /**
  * twilio.templates.<kind>: one Content SID for everyone, or one per language (WhatsApp approves a
@@ -99,7 +101,7 @@ export const configSchema = z.strictObject({
       message: 'expected a Twilio Account SID: "AC" followed by 32 hex characters (Twilio Console > Account info)',
     }).default(''),
     authToken: secret,
-    whatsappFrom: z.string().default('whatsapp:+14155238886'),
+    whatsappFrom: z.string().default(DEFAULT_WHATSAPP_FROM),
     /** A Messaging Service every message is sent through (its sender pool holds whatsappFrom); empty = none. */
     messagingServiceSid: z.string().trim().refine((v) => v === '' || /^MG[0-9a-fA-F]{32}$/.test(v), {
       message: 'expected a Twilio Messaging Service SID: "MG" followed by 32 hex characters (Twilio Console > Messaging > Services), or empty for none',
@@ -193,7 +195,7 @@ export const configSchema = z.strictObject({
     country: z.string().regex(/^[A-Za-z]{2}$/, { message: 'expected a two-letter ISO country code such as US or ES' }).default('US'),
     timezone: z.string().refine(isTimeZone, { message: 'expected an IANA time zone such as Europe/Madrid' }).default('UTC'),
     /** The language of a salesperson added without --language, and of the answer to an unknown number. */
-    language: z.enum(LANGUAGES as [string, ...string[]], { message: `expected one of ${LANGUAGES.join(', ')}` }).default('en'),
+    language: z.enum(LANGUAGES, { message: `expected one of ${LANGUAGES.join(', ')}` }).default('en'),
   }).prefault({}),
   log: z.strictObject({
     level: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),

@@ -1,7 +1,3 @@
-import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import type pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { StoreError, errorMessage } from '../support/errors.js';
@@ -11,10 +7,10 @@ import type { Dialect } from './migrations.js';
 import { migrateToLatest } from './migrate-to-latest.js';
 import { createRepositories, type Repositories } from './repositories.js';
 import { withStatementCache } from './statement-cache.js';
-import { toStoreError, withStoreErrors } from './store-errors.js';
+import { withStoreErrors } from './store-errors.js';
+import { SQLITE_BUSY_TIMEOUT_MS, openSqliteFile } from './open-sqlite-file.js';
 
-/** How long a SQLite write waits for another process's lock before failing as "locked". */
-export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+export { SQLITE_BUSY_TIMEOUT_MS };
 
 export interface StoreOptions {
   /** postgres:// URL; empty = SQLite file in dataDir. */
@@ -72,50 +68,9 @@ function bindStore(db: Kysely<Database>, dialect: Dialect, location: string, clo
 export { migrateToLatest };
 
 function openSqlite(options: StoreOptions): { db: Kysely<Database>; dialect: Dialect; location: string } {
-  let path = options.sqlitePath;
-  if (!path) {
-    if (!options.dataDir) throw new StoreError('no data directory configured: set dataDir in config.json or ROLPLAY_DATA_DIR');
-    try {
-      mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-    } catch (error) {
-      throw new StoreError(`cannot create the data directory ${options.dataDir} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}): set dataDir in config.json or ROLPLAY_DATA_DIR to a writable folder`, { cause: error });
-    }
-    path = join(options.dataDir, 'rolplay.db');
-  }
-  const busyTimeoutMs = options.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS;
-  let database: BetterSqlite3.Database;
-  try {
-    if (path !== ':memory:') {
-      // Create the file owner-only before SQLite does, so phone numbers and plans are never world-readable.
-      closeSync(openSync(path, 'a', 0o600));
-      chmodSync(path, 0o600);
-    }
-    database = new BetterSqlite3(path, { timeout: busyTimeoutMs, nativeBinding: sqliteAddonPath() });
-    database.pragma('journal_mode = WAL');
-    database.pragma(`busy_timeout = ${busyTimeoutMs}`);
-    database.pragma('foreign_keys = ON');
-    database.pragma('synchronous = NORMAL');
-  } catch (error) {
-    const known = toStoreError(error, { dialect: 'sqlite', location: path, busyTimeoutMs });
-    if (known instanceof StoreError && known.reason !== 'corrupt') throw known;
-    throw new StoreError(`cannot open the SQLite database ${path} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}): check that dataDir is writable and the file is not corrupt`, { cause: error });
-  }
+  const { database, path, busyTimeoutMs } = openSqliteFile(options);
   const dialect = withStoreErrors(new SqliteDialect({ database: withStatementCache(database) }), { dialect: 'sqlite', location: path, busyTimeoutMs });
   return { db: new Kysely<Database>({ dialect }), dialect: 'sqlite', location: path };
-}
-
-/**
- * better-sqlite3's compiled addon where its install (prebuilt or built from source) puts it.
- * Given by path, the addon loads without the `bindings` package's search (it throws an Error to
- * find its caller's folder, then tries a dozen candidate paths): about 10 ms of every CLI
- * command that opens the store. Elsewhere (undefined), better-sqlite3 searches as before.
- */
-function sqliteAddonPath(): string | undefined {
-  try {
-    return createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node');
-  } catch {
-    return undefined;
-  }
 }
 
 function openPostgres(url: string, pgModule: typeof pg): { db: Kysely<Database>; dialect: Dialect; location: string } {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, UserRow } from './database.js';
-import { equivalentPhones } from '../domain/phone.js';
+import { equivalentPhones } from '../domain/phone-address.js';
 
 export interface UserInput {
   email: string;

@@ -2,18 +2,18 @@ import type { Messages } from './catalogue.js';
 import { en } from './en.js';
 import { es } from './es.js';
 import { listOf } from './intl-text.js';
+import { LANGUAGES, type Language } from './languages.js';
 
 export type { CrmProblem, Messages, VoiceMessages } from './catalogue.js';
+export { LANGUAGES, type Language };
 
 /**
- * Every catalogue by language code; the first is the fallback. Adding a language is one
- * catalogue file (a copy of en.ts, translated; the compiler and test/domain/messages check its
- * keys) plus one line here: the config enum, `user add --language`, the WhatsApp command and
- * per-language templates all follow from this registry.
+ * Every catalogue by language code (LANGUAGES, in languages.ts, lists the codes; the first is the
+ * fallback). Adding a language is one catalogue file (a copy of en.ts, translated; the compiler
+ * and test/domain/messages check its keys) plus its code there and one line here: the config
+ * enum, `user add --language`, the WhatsApp command and per-language templates all follow.
  */
-export const CATALOGUES = { en, es } as const satisfies Record<string, Messages>;
-export type Language = keyof typeof CATALOGUES;
-export const LANGUAGES = Object.keys(CATALOGUES) as Language[];
+export const CATALOGUES = { en, es } as const satisfies Record<Language, Messages>;
 
 export function isLanguage(value: string): value is Language {
   return Object.hasOwn(CATALOGUES, value);

@@ -1,0 +1,49 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { UserRow } from './database.js';
+import { MIGRATION_NAMES } from './migration-names.js';
+import { openSqliteFile, type SqliteFileOptions } from './open-sqlite-file.js';
+import { toStoreError } from './to-store-error.js';
+
+/** The reads a CLI command makes, each as the Store's repository of the same name answers it. */
+export interface SqliteReads {
+  users: { list(): Promise<UserRow[]> };
+  close(): Promise<void>;
+}
+
+/**
+ * Read-only commands on the embedded store (`rolplay user list`) through better-sqlite3's
+ * prepared statements, without Kysely: loading and compiling the query builder and the
+ * repositories cost more than such a command's query. Only for a store already at the latest
+ * migration: otherwise (a new or older file) this returns undefined and the caller opens the
+ * full store, which migrates under its lock (migrate-to-latest.ts).
+ */
+export function openSqliteReads(options: SqliteFileOptions): SqliteReads | undefined {
+  const { database, path, busyTimeoutMs } = openSqliteFile(options);
+  const where = { dialect: 'sqlite' as const, location: path, busyTimeoutMs };
+  const all = <T>(sql: string): Promise<T[]> => {
+    try {
+      return Promise.resolve(database.prepare(sql).all() as T[]);
+    } catch (error) {
+      return Promise.reject(toStoreError(error, where));
+    }
+  };
+  if (!isCurrent(database)) {
+    database.close();
+    return undefined;
+  }
+  return {
+    // The Kysely repository's `selectFrom('users').selectAll().orderBy('email')`.
+    users: { list: () => all<UserRow>('select * from "users" order by "email"') },
+    close: async () => void database.close(),
+  };
+}
+
+/** Every migration recorded in Kysely's table (none is, when the table does not exist yet). */
+function isCurrent(database: BetterSqlite3.Database): boolean {
+  try {
+    const done = new Set(database.prepare('select name from kysely_migration').pluck().all() as string[]);
+    return MIGRATION_NAMES.every((name) => done.has(name));
+  } catch {
+    return false;
+  }
+}
