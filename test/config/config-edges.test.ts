@@ -5,8 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { suggest } from '../../src/config/config-issues.js';
 import { ConfigError } from '../../src/support/errors.js';
-
-const noEnv = { HOME: '/nonexistent-home' };
+import { noEnv } from '../helpers/config-files.js';
 
 function dirWith(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'rolplay-cfg-'));

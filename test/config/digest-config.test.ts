@@ -1,28 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
-import { ConfigError } from '../../src/support/errors.js';
-
-const noEnv = { HOME: '/nonexistent-home' };
-
-function dirWith(config: unknown): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rolplay-cfg-'));
-  writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
-  return dir;
-}
-
-function problems(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).exitCode).toBe(2);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { dirWith, noEnv, problems } from '../helpers/config-files.js';
 
 describe('schedule.digest', () => {
   it('is off by default and takes a cron expression, from the file or ROLPLAY_DIGEST_SCHEDULE', () => {

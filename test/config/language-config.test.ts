@@ -1,32 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { configSchema } from '../../src/config/schema.js';
 import { pickTemplate } from '../../src/config/pick-template.js';
-import { ConfigError } from '../../src/support/errors.js';
+import { dirWith, noEnv, problems } from '../helpers/config-files.js';
 
-const noEnv = { HOME: '/nonexistent-home' };
 const EN = 'HX' + 'e'.repeat(32);
 const ES = 'HX' + '5'.repeat(32);
-
-function dirWith(config: unknown): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rolplay-cfg-'));
-  writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
-  return dir;
-}
-
-function problems(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).exitCode).toBe(2);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('defaults.language', () => {
   it('is en unless the file or ROLPLAY_DEFAULT_LANGUAGE says otherwise', () => {

@@ -4,26 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { redactConfig } from '../../src/config/redact.js';
-import { ConfigError } from '../../src/support/errors.js';
-
-function dirWith(config: unknown): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rolplay-cfg-'));
-  writeFileSync(join(dir, 'config.json'), typeof config === 'string' ? config : JSON.stringify(config));
-  return dir;
-}
-
-const noEnv = { HOME: '/nonexistent-home' };
-
-function problems(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).exitCode).toBe(2);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { dirWith, noEnv, problems } from '../helpers/config-files.js';
 
 describe('loadConfig', () => {
   it('uses defaults when there is no file', () => {

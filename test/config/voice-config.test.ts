@@ -1,17 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { ConfigError } from '../../src/support/errors.js';
-
-const noEnv = { HOME: '/nonexistent-home' };
-
-function dirWith(config: unknown): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rolplay-cfg-'));
-  writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
-  return dir;
-}
+import { dirWith, noEnv } from '../helpers/config-files.js';
 
 describe('conversation.maxVoiceSeconds', () => {
   it('defaults to 180 and is set in the file or by ROLPLAY_MAX_VOICE_SECONDS', () => {
