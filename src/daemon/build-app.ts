@@ -9,6 +9,7 @@ import { createTwilioMessenger } from '../clients/twilio/create-twilio-messenger
 import { createHubspotCrm } from '../clients/hubspot/hubspot-crm.js';
 import { createGeminiModelFromConfig } from '../clients/gemini/gemini-model.js';
 import { createGeminiSpeechFromConfig } from '../clients/gemini/gemini-speech.js';
+import { geminiConnectionFromConfig } from '../clients/gemini/gemini-connection.js';
 import { createGraphCalendarFromConfig } from '../clients/graph/graph-calendar.js';
 import { createJobQueue } from '../lifecycle/jobs/job-queue.js';
 import type { Services } from '../lifecycle/services.js';
@@ -56,6 +57,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       })
     : undefined;
   const metrics: Metrics = prometheus ?? noopMetrics;
+  // One Gemini client and one gemini.concurrency gate for text, transcription and speech.
+  const gemini = isConfigured.gemini(config) ? geminiConnectionFromConfig(config) : undefined;
   const queue = createJobQueue(store, clock, config.jobs.maxAttempts, (lane, keyed) => runner?.wake(lane === undefined ? undefined : [lane], { keyed }));
   const services: Services & { metrics: Metrics } = {
     config,
@@ -81,9 +84,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     crm: isConfigured.hubspot(config)
       ? createHubspotCrm({ accessToken: config.hubspot.accessToken, basePath: config.hubspot.basePath || undefined, timeoutMs: config.hubspot.timeoutSeconds * 1000, logger: logger.child({ component: 'hubspot' }) })
       : undefined,
-    model: isConfigured.gemini(config) ? createGeminiModelFromConfig(config, clock, logger.child({ component: 'gemini' }), (usage) => metrics.geminiTokens(usage)) : undefined,
+    model: gemini ? createGeminiModelFromConfig(config, clock, logger.child({ component: 'gemini' }), (usage) => metrics.geminiTokens(usage), gemini) : undefined,
     // Only when replies may be spoken: nothing else calls the speech model.
-    speech: isConfigured.gemini(config) && config.conversation.voiceReplies !== 'off' ? createGeminiSpeechFromConfig(config, logger.child({ component: 'gemini-speech' })) : undefined,
+    speech: gemini && config.conversation.voiceReplies !== 'off' ? createGeminiSpeechFromConfig(config, logger.child({ component: 'gemini-speech' }), gemini) : undefined,
     calendar: isConfigured.microsoft(config) ? createGraphCalendarFromConfig(config, logger.child({ component: 'graph' })) : undefined,
     ...options.clients,
   };

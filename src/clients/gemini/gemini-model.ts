@@ -1,5 +1,5 @@
-import { GoogleGenAI, type Content, type GenerateContentResponse } from '@google/genai';
-import pLimit from 'p-limit';
+import type { Content, GenerateContentResponse } from '@google/genai';
+import { createGeminiConnection, type GeminiConnection } from './gemini-connection.js';
 import type { Clock } from '../../support/clock.js';
 import type { Logger } from '../../support/logger.js';
 import type { Config } from '../../config/schema.js';
@@ -18,6 +18,8 @@ export interface GeminiModelOptions {
   timeoutMs: number;
   /** Calls in flight at once across the whole process (a burst of new meetings queues here). */
   concurrency: number;
+  /** The process's client and gate, shared with speech (default: one of its own). */
+  connection?: GeminiConnection;
   clock: Clock;
   logger: Logger;
   /** Retries inside one call for 429/5xx/timeouts (default 2); longer waits go back to the job runner. */
@@ -45,8 +47,9 @@ interface GenerateExtra {
 const DEFAULT_MAX_OUTPUT_TOKENS = 8192;
 const MAX_OUTPUT_TOKENS_CEILING = 65_536;
 
-export function createGeminiModelFromConfig(config: Config, clock: Clock, logger: Logger, onUsage?: (usage: GeminiTokenUsage) => void): LanguageModel {
+export function createGeminiModelFromConfig(config: Config, clock: Clock, logger: Logger, onUsage?: (usage: GeminiTokenUsage) => void, connection?: GeminiConnection): LanguageModel {
   return createGeminiModel({
+    connection,
     apiKey: config.gemini.apiKey,
     model: config.gemini.model,
     baseUrl: config.gemini.baseUrl || undefined,
@@ -64,12 +67,7 @@ export function createGeminiModelFromConfig(config: Config, clock: Clock, logger
  * Retry-After, and hands longer waits to the job runner as a retryable ProviderError.
  */
 export function createGeminiModel(options: GeminiModelOptions): LanguageModel {
-  const ai = new GoogleGenAI({
-    apiKey: options.apiKey,
-    vertexai: false,
-    httpOptions: { ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}), timeout: options.timeoutMs },
-  });
-  const limit = pLimit(options.concurrency);
+  const { ai, limit } = options.connection ?? createGeminiConnection(options);
   const maxRetries = options.maxRetries ?? 2;
   const maxInlineWaitMs = options.maxInlineWaitMs ?? 20_000;
   const backoffBaseMs = options.backoffBaseMs ?? 1000;

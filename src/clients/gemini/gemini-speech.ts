@@ -1,5 +1,5 @@
-import { GoogleGenAI, Modality, type GenerateContentResponse } from '@google/genai';
-import pLimit from 'p-limit';
+import { Modality, type GenerateContentResponse } from '@google/genai';
+import { createGeminiConnection, type GeminiConnection } from './gemini-connection.js';
 import type { Config } from '../../config/schema.js';
 import type { Logger } from '../../support/logger.js';
 import { ModelBlockedError, ModelOutputError } from './language-model.js';
@@ -15,11 +15,14 @@ export interface GeminiSpeechOptions {
   baseUrl?: string;
   timeoutMs: number;
   concurrency: number;
+  /** The process's client and gate, shared with the language model (default: one of its own). */
+  connection?: GeminiConnection;
   logger: Logger;
 }
 
-export function createGeminiSpeechFromConfig(config: Config, logger: Logger): SpeechModel {
+export function createGeminiSpeechFromConfig(config: Config, logger: Logger, connection?: GeminiConnection): SpeechModel {
   return createGeminiSpeech({
+    connection,
     apiKey: config.gemini.apiKey,
     model: config.gemini.speechModel,
     voice: config.gemini.speechVoice,
@@ -40,12 +43,7 @@ export function createGeminiSpeechFromConfig(config: Config, logger: Logger): Sp
  * a reply is waiting, and when speech fails the reply goes out as text.
  */
 export function createGeminiSpeech(options: GeminiSpeechOptions): SpeechModel {
-  const ai = new GoogleGenAI({
-    apiKey: options.apiKey,
-    vertexai: false,
-    httpOptions: { ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}), timeout: options.timeoutMs },
-  });
-  const limit = pLimit(options.concurrency);
+  const { ai, limit } = options.connection ?? createGeminiConnection(options);
   return {
     async speak(request: SpeechRequest): Promise<SpeechAudio> {
       let response: GenerateContentResponse;

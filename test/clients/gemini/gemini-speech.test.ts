@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGeminiSpeech } from '../../../src/clients/gemini/gemini-speech.js';
+import { createGeminiConnection } from '../../../src/clients/gemini/gemini-connection.js';
+import { createGeminiModel } from '../../../src/clients/gemini/gemini-model.js';
+import { systemClock } from '../../../src/support/clock.js';
 import { ModelBlockedError, ModelOutputError } from '../../../src/clients/gemini/language-model.js';
 import { encodeVoiceNote } from '../../../src/domain/voice-note.js';
 import { startGeminiSimulator, type GeminiSim } from '../../../src/sandbox/gemini-simulator.js';
@@ -54,5 +57,21 @@ describe('Gemini speech over @google/genai', () => {
     await expect(speech().speak({ text: 'hi' })).rejects.toBeInstanceOf(ModelOutputError);
     sim.script({ blocked: 'SAFETY' });
     await expect(speech().speak({ text: 'hi' })).rejects.toBeInstanceOf(ModelBlockedError);
+  });
+});
+
+describe('one gate for text and speech', () => {
+  it('a speech call waits for a text call when gemini.concurrency is 1: both count against the same limit', async () => {
+    const connection = createGeminiConnection({ apiKey: sim.apiKey, baseUrl: sim.url, timeoutMs: 5000, concurrency: 1 });
+    const text = createGeminiModel({ apiKey: sim.apiKey, model: 'gemini-2.5-flash', baseUrl: sim.url, timeoutMs: 5000, concurrency: 1, connection, clock: systemClock, logger: silentLogger() });
+    const voice = createGeminiSpeech({ apiKey: sim.apiKey, model: 'gemini-3.8-flash-lite-tts', voice: 'Kore', baseUrl: sim.url, timeoutMs: 5000, concurrency: 1, connection, logger: silentLogger() });
+    // Every answer takes 200 ms: shared, the second call reaches Gemini only after the first answered.
+    sim.sim.setLatency([200, 200]);
+    const done: number[] = [];
+    await Promise.all([
+      text.generateText({ system: 'Answer briefly.', contents: [{ role: 'user', text: 'Hi' }] }).then(() => done.push(Date.now())),
+      voice.speak({ text: 'Hello there.' }).then(() => done.push(Date.now())),
+    ]);
+    expect(Math.abs(done[1]! - done[0]!)).toBeGreaterThanOrEqual(150);
   });
 });
