@@ -21,7 +21,7 @@ export async function openCliStore(ctx: Pick<CliContext, 'config'>): Promise<Sto
  * The store for a command that only reads: on SQLite at the latest migration, prepared
  * statements without Kysely (see sqlite-reads.ts); otherwise the full store.
  */
-export async function openCliReads(ctx: Pick<CliContext, 'config'>): Promise<Pick<Store, 'users' | 'close'> | SqliteReads> {
+export async function openCliReads(ctx: Pick<CliContext, 'config'>): Promise<Pick<Store, 'users' | 'meetings' | 'close'> | SqliteReads> {
   if (ctx.config.database.url === '') {
     const { openSqliteReads } = await import('../store/sqlite-reads.js');
     const reads = openSqliteReads({ dataDir: ctx.config.dataDir });

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { cliContext, print, printJson, type CliIo, type GlobalOptions } from './cli-context.js';
-import { openCliStore, parseMeetingId } from './meeting-args.js';
+import { openCliReads, openCliStore, parseMeetingId } from './meeting-args.js';
 import { parseMeetingFilter, type MeetingFilterOptions } from './meeting-filter.js';
 import { replayCommand, replayMeeting, replaySummary } from './meetings-replay-command.js';
 import { importCommand } from './meetings-import-command.js';
@@ -30,19 +30,24 @@ export function meetingsCommand(io: CliIo, globals: () => GlobalOptions): Comman
     .action(async (opts: ListOptions) => {
       const filter = parseMeetingFilter(opts);
       const ctx = await cliContext(globals(), io, 'warn');
-      const store = await openCliStore(ctx);
-      try {
-        if (!opts.json && opts.tui && io.stdout.isTTY && process.stdin.isTTY) {
+      if (!opts.json && opts.tui && io.stdout.isTTY && process.stdin.isTTY) {
+        const store = await openCliStore(ctx);
+        try {
           const { runMeetingsTui } = await import('./tui/run-meetings-tui.js');
           // The UI owns the terminal: logs would tear it, so only errors get through.
           ctx.logger.level = 'error';
           await runMeetingsTui({ store, filter, env: io.env, companyTimeZone: ctx.config.defaults.timezone, replay: async (id) => replaySummary(await replayMeeting(ctx, store, id, {})) });
-          return;
+        } finally {
+          await store.close();
         }
-        const { printMeetingList } = await import('./print-meeting-list.js');
-        await printMeetingList(io, store, filter, opts.json === true);
+        return;
+      }
+      // Printed lists only read: on SQLite, without the query builder (see sqlite-reads.ts).
+      const [reads, { printMeetingList }] = await Promise.all([openCliReads(ctx), import('./print-meeting-list.js')]);
+      try {
+        await printMeetingList(io, reads, filter, opts.json === true);
       } finally {
-        await store.close();
+        await reads.close();
       }
     });
 

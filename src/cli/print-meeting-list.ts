@@ -1,5 +1,5 @@
-import { readMeetings, type MeetingFilter } from '../lifecycle/reading/list-meetings.js';
-import type { Store } from '../store/open-store.js';
+import { readMeetings, type ListSource, type MeetingFilter } from '../lifecycle/reading/list-meetings.js';
+import type { SqliteReads } from '../store/sqlite-reads.js';
 import { blockPipedOutput } from './block-piped-output.js';
 import { print, type CliIo } from './cli-context.js';
 import { formatTable } from './format-table.js';
@@ -9,7 +9,13 @@ import { TABLE_HEADERS, localTimeFormatter, summaryJson, tableRow } from './form
 const PIECE = 64 * 1024;
 
 /** `rolplay meetings list` when it does not draw the terminal UI: the plain table, or `--json`. */
-export async function printMeetingList(io: CliIo, store: Pick<Store, 'meetings'>, filter: MeetingFilter, json: boolean): Promise<void> {
+export async function printMeetingList(io: CliIo, store: ListSource | Pick<SqliteReads, 'meetings'>, filter: MeetingFilter, json: boolean): Promise<void> {
+  if (json && 'listJson' in store.meetings) {
+    const text = await store.meetings.listJson(filter);
+    blockPipedOutput(io.stdout);
+    io.stdout.write(`${text}\n`);
+    return;
+  }
   const meetings = await readMeetings(store, filter);
   blockPipedOutput(io.stdout);
   if (json) {

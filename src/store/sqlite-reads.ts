@@ -1,17 +1,24 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { UserRow } from './database.js';
+import type { MeetingFilter, MeetingListData } from './meetings-repo.js';
 import { MIGRATION_NAMES } from './migration-names.js';
 import { openSqliteFile, type SqliteFileOptions } from './open-sqlite-file.js';
+import { sqliteListJson, sqliteListSummaries } from './sqlite-meeting-list.js';
 import { toStoreError } from './to-store-error.js';
 
 /** The reads a CLI command makes, each as the Store's repository of the same name answers it. */
 export interface SqliteReads {
   users: { list(): Promise<UserRow[]> };
+  meetings: {
+    listSummaries(filter?: MeetingFilter): Promise<MeetingListData>;
+    /** `meetings list --json`, made by SQLite (see sqlite-meeting-list.ts). */
+    listJson(filter?: MeetingFilter): Promise<string>;
+  };
   close(): Promise<void>;
 }
 
 /**
- * Read-only commands on the embedded store (`rolplay user list`) through better-sqlite3's
+ * Read-only commands on the embedded store (`rolplay user list`, `meetings list`) through better-sqlite3's
  * prepared statements, without Kysely: loading and compiling the query builder and the
  * repositories cost more than such a command's query. Only for a store already at the latest
  * migration: otherwise (a new or older file) this returns undefined and the caller opens the
@@ -20,9 +27,9 @@ export interface SqliteReads {
 export function openSqliteReads(options: SqliteFileOptions): SqliteReads | undefined {
   const { database, path, busyTimeoutMs } = openSqliteFile(options);
   const where = { dialect: 'sqlite' as const, location: path, busyTimeoutMs };
-  const all = <T>(sql: string): Promise<T[]> => {
+  const read = <T>(query: () => T): Promise<T> => {
     try {
-      return Promise.resolve(database.prepare(sql).all() as T[]);
+      return Promise.resolve(query());
     } catch (error) {
       return Promise.reject(toStoreError(error, where));
     }
@@ -33,7 +40,11 @@ export function openSqliteReads(options: SqliteFileOptions): SqliteReads | undef
   }
   return {
     // The Kysely repository's `selectFrom('users').selectAll().orderBy('email')`.
-    users: { list: () => all<UserRow>('select * from "users" order by "email"') },
+    users: { list: () => read(() => database.prepare('select * from "users" order by "email"').all() as UserRow[]) },
+    meetings: {
+      listSummaries: (filter = {}) => read(() => sqliteListSummaries(database, filter)),
+      listJson: (filter = {}) => read(() => sqliteListJson(database, filter)),
+    },
     close: async () => void database.close(),
   };
 }

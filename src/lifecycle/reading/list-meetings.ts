@@ -26,13 +26,18 @@ export interface MeetingSummary {
 
 export type { MeetingFilter, SeriesMark };
 
+/** Whatever answers the list's queries: the store, or the CLI's direct SQLite reads. */
+export interface ListSource {
+  meetings: Pick<Store['meetings'], 'listSummaries'>;
+}
+
 /**
  * The meetings that match `filter`, soonest first, with their clients, salesperson and place in
  * their recurring series. The rows are read at once (see MeetingsRepo.listSummaries); each
  * summary is made as the result is iterated, so a caller that prints and moves on (`meetings
  * list --json`) never holds 10,000 of them.
  */
-export async function readMeetings(store: Pick<Store, 'meetings'>, filter: MeetingFilter = {}): Promise<Iterable<MeetingSummary>> {
+export async function readMeetings(store: ListSource, filter: MeetingFilter = {}): Promise<Iterable<MeetingSummary>> {
   const list = await store.meetings.listSummaries(filter);
   return summaries(list, seriesMarks(list.seriesMembers));
 }

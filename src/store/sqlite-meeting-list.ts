@@ -1,0 +1,105 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { LIST_LIMIT, type MeetingFilter, type MeetingListData, type MeetingSummaryRow, type SeriesMemberRow } from './meetings-repo.js';
+
+/**
+ * The meetings list on the embedded store without Kysely (see sqlite-reads.ts): the same rows
+ * as MeetingsRepo.listSummaries, and `meetings list --json` built by SQLite itself. Each query
+ * mirrors the repository's; a test holds the two to the same answers, filter by filter.
+ */
+
+/** MeetingsRepo.listed(): the meetings a list shows, in its order and up to its limit. */
+function listed(columns: string, filter: MeetingFilter): { sql: string; params: unknown[] } {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  if (filter.status && filter.status.length > 0) {
+    conditions.push(`meetings.status in (${filter.status.map(() => '?').join(', ')})`);
+    params.push(...filter.status);
+  }
+  if (filter.userEmail) {
+    conditions.push('users.email = ?');
+    params.push(filter.userEmail.toLowerCase());
+  }
+  if (filter.from !== undefined) {
+    conditions.push('meetings.start_at >= ?');
+    params.push(filter.from);
+  }
+  if (filter.to !== undefined) {
+    conditions.push('meetings.start_at < ?');
+    params.push(filter.to);
+  }
+  if (filter.unmatched === true) conditions.push('meetings.user_id is null');
+  if (filter.unmatched === false) conditions.push('meetings.user_id is not null');
+  params.push(filter.limit ?? LIST_LIMIT);
+  const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
+  return {
+    sql: `select ${columns} from meetings left join users on users.id = meetings.user_id ${where} order by meetings.start_at, meetings.id limit ?`,
+    params,
+  };
+}
+
+const SUMMARY_COLUMNS = `meetings.id, meetings.title, meetings.status, meetings.source, meetings.start_at, meetings.end_at,
+  meetings.organizer_email, meetings.user_id, meetings.hubspot_note_id, meetings.reminded_at, meetings.roleplay_score,
+  case when meetings.plan_json is null then 0 else 1 end as has_plan,
+  (select group_concat(mc.client_id, ',' order by mc.client_id) from meeting_clients mc where mc.meeting_id = meetings.id) as client_ids`;
+
+/** MeetingsRepo.listSummaries() on better-sqlite3. */
+export function sqliteListSummaries(database: BetterSqlite3.Database, filter: MeetingFilter): MeetingListData {
+  const { sql, params } = listed(SUMMARY_COLUMNS, filter);
+  const rows = database.prepare(sql).all(...params) as MeetingSummaryRow[];
+  const userIds = new Set<number>();
+  const clientIds = new Set<number>();
+  for (const row of rows) {
+    if (row.user_id !== null) userIds.add(row.user_id);
+    if (row.client_ids !== null) for (const id of row.client_ids.split(',')) clientIds.add(Number(id));
+  }
+  // Every user and client at once, then the ones the rows name: no bound-parameter limit to mind.
+  const users = new Map<number, { id: number; email: string; name: string }>();
+  for (const u of database.prepare('select id, email, name from users').all() as Array<{ id: number; email: string; name: string }>) {
+    if (userIds.has(u.id)) users.set(u.id, u);
+  }
+  const clients: MeetingListData['clients'] = new Map();
+  for (const { id, ...c } of database.prepare('select id, name, email, company from clients').all() as Array<{ id: number; name: string | null; email: string | null; company: string | null }>) {
+    if (clientIds.has(id)) clients.set(id, c);
+  }
+  const unfiltered = Object.entries(filter).every(([key, value]) => key === 'limit' || value === undefined);
+  const series = listed('meetings.series_master_id', filter);
+  const seriesMembers = (unfiltered
+    ? database.prepare('select id, series_master_id, status from meetings where series_master_id is not null order by series_master_id, start_at, id').all()
+    : database.prepare(`select id, series_master_id, status from meetings where series_master_id in (${series.sql}) order by series_master_id, start_at, id`).all(...series.params)) as SeriesMemberRow[];
+  return { rows, users, clients, seriesMembers };
+}
+
+/**
+ * The `meetings list --json` text for `filter`, built by SQLite's JSON functions: the output of
+ * `JSON.stringify(meetings.map(summaryJson))` (cli/format-meeting.ts) byte for byte, without
+ * making an object per meeting. ISO times come from strftime ('%f' = seconds with milliseconds);
+ * a series mark counts the series' meetings that are not cancelled, as seriesMarks() does.
+ */
+export function sqliteListJson(database: BetterSqlite3.Database, filter: MeetingFilter): string {
+  const { sql, params } = listed(`meetings.*, users.email as user_email, users.name as user_name`, filter);
+  const text = database.prepare(`with
+    listed as (${sql}),
+    marks as (
+      select id, series_master_id,
+        case when status = 'cancelled' then null
+          else sum(status <> 'cancelled') over (partition by series_master_id order by start_at, id rows unbounded preceding) end as position,
+        sum(status <> 'cancelled') over (partition by series_master_id) as live
+      from meetings where series_master_id in (select series_master_id from listed)
+    )
+    select json_group_array(json_object(
+      'id', m.id, 'title', m.title, 'status', m.status, 'source', m.source,
+      'start', strftime('%Y-%m-%dT%H:%M:%fZ', m.start_at / 1000.0, 'unixepoch'),
+      'end', strftime('%Y-%m-%dT%H:%M:%fZ', m.end_at / 1000.0, 'unixepoch'),
+      'organizer', m.organizer_email,
+      'salesperson', case when m.user_id is null or m.user_email is null then null else json_object('id', m.user_id, 'email', m.user_email, 'name', m.user_name) end,
+      'clients', json((select json_group_array(json_object('name', c.name, 'email', c.email, 'company', c.company) order by mc.client_id)
+        from meeting_clients mc join clients c on c.id = mc.client_id where mc.meeting_id = m.id)),
+      'plan', json(case when m.plan_json is not null or m.status = 'plan_sent' then 'true' else 'false' end),
+      'reminder', json(case when m.reminded_at is null then 'false' else 'true' end),
+      'hubspotNoteId', m.hubspot_note_id,
+      'series', case when s.id is null then null else json_object('masterId', s.series_master_id, 'index', s.position, 'count', s.live) end,
+      'score', m.roleplay_score
+    ) order by m.start_at, m.id)
+    from listed m left join marks s on s.id = m.id`).pluck().get(...params) as string | null;
+  return text ?? '[]';
+}
