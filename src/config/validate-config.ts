@@ -77,7 +77,9 @@ export function validateConfig(options: LoadConfigOptions = {}): ValidatedConfig
     sources[override.key] = `env:${override.name}`;
   }
   const where = path ?? 'config';
-  const result = configSchema.safeParse(raw);
+  // Parsed once per process: zod's compiled fast path for objects (new Function per object
+  // schema) costs more to build than this one parse takes without it.
+  const result = configSchema.safeParse(raw, { jitless: true });
   if (!result.success) problems.push(...result.error.issues.flatMap((issue) => formatIssue(where, issue, raw, sources)));
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   const config = result.data;
