@@ -20,7 +20,7 @@ export function formatPlan(plan: Plan, heading: PlanHeading, m: Messages = CATAL
     [`*${h.prepare}*`, ...plan.steps.map((s, i) => `${i + 1}. ${inline(s)}`)].join('\n'),
     [`*${h.objections}*`, ...plan.objections.map((o) => `• _${inline(o.objection)}_\n   → ${inline(o.answer)}`)].join('\n'),
     [`*${h.questions}*`, ...plan.questions.map((q) => `• ${inline(q)}`)].join('\n'),
-    `*${h.openingLine}*\n“${inline(plan.openingLine).replace(/^["“]|["”]$/g, '')}”`,
+    `*${h.openingLine}*\n“${inline(plan.openingLine).replace(/^["\u201C]|["\u201D]$/g, '')}”`,
     h.footer,
   ];
   return sections.filter((s) => s.trim() !== '').join('\n\n');

@@ -58,7 +58,8 @@ function normalize(text: string): string {
     .normalize('NFD').replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/^[\s/!#]+/, '')
-    .replace(/[\s.!?¡¿,;:)\p{Extended_Pictographic}]+$/u, '')
+    // Trailing punctuation (¡ ¿ too) and emoji.
+    .replace(/[\s.!?\u00A1\u00BF,;:)\p{Extended_Pictographic}]+$/u, '')
     .replace(/\s+/g, ' ')
     .trim() || text.trim();
 }

@@ -54,14 +54,16 @@ const DONE_WORDS = /^(done|ok|okay|finished|completed?|hecho|listo|terminado|fat
 /** "Done", "done.", "Done!" and friends: nothing to structure, log a completion note. */
 export function isBareDone(text: string): boolean {
   const trimmed = text.trim();
-  // A lone thumbs-up or check mark is WhatsApp for "done".
-  if (trimmed !== '' && /^(?:✅|👍|✔\uFE0F?|\s)+$/u.test(trimmed)) return true;
-  return DONE_WORDS.test(trimmed.replace(/[\s.!✅👍]+$/u, '').trim());
+  // A lone thumbs-up or check mark (✅ 👍 ✔️) is WhatsApp for "done". Characters outside ASCII
+  // are escaped in regular expressions: the built CLI is an ASCII file (scripts/bundle.js).
+  if (trimmed !== '' && /^(?:\u2705|\u{1F44D}|\u2714\uFE0F?|\s)+$/u.test(trimmed)) return true;
+  return DONE_WORDS.test(trimmed.replace(/[\s.!\u2705\u{1F44D}]+$/u, '').trim());
 }
 
 /** "Done - they want a pilot in March" -> "they want a pilot in March"; other text unchanged. */
 export function withoutDonePrefix(text: string): string {
-  const m = /^\s*done\b[\s.,:;!–—-]*/i.exec(text);
+  // Punctuation after it, dashes (– —) included.
+  const m = /^\s*done\b[\s.,:;!\u2013\u2014-]*/i.exec(text);
   const rest = m ? text.slice(m[0].length).trim() : text.trim();
   return rest === '' ? text.trim() : rest;
 }

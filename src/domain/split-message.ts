@@ -22,7 +22,8 @@ interface Level {
 const LEVELS: Level[] = [
   { split: (t) => t.split(/\n[ \t]*\n\s*/), joiner: '\n\n' },
   { split: (t) => t.split('\n'), joiner: '\n' },
-  { split: (t) => t.split(/(?<=[.!?…。！？])\s+/), joiner: ' ' },
+  // After . ! ? … and the CJK 。！？ (escaped: the built CLI is an ASCII file, see scripts/bundle.js).
+  { split: (t) => t.split(/(?<=[.!?\u2026\u3002\uFF01\uFF1F])\s+/), joiner: ' ' },
   { split: (t) => t.split(/[ \t]+/), joiner: ' ' },
 ];
 

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { StoreError, errorMessage } from '../support/errors.js';
@@ -38,8 +39,8 @@ export interface Store extends Repositories {
 }
 
 export async function openStore(options: StoreOptions): Promise<Store> {
-  // pg loads only for PostgreSQL: the SQLite CLI path starts quicker without it.
-  const { db, dialect, location } = options.databaseUrl ? openPostgres(options.databaseUrl, (await import('pg')).default) : openSqlite(options);
+  // pg (CommonJS) loads only for PostgreSQL: the SQLite CLI path starts quicker without it.
+  const { db, dialect, location } = options.databaseUrl ? openPostgres(options.databaseUrl, createRequire(import.meta.url)('pg') as typeof pg) : openSqlite(options);
   const store = bindStore(db, dialect, location, () => db.destroy());
   if (options.migrate !== false) {
     try {

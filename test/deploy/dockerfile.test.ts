@@ -49,7 +49,7 @@ describe('deploy/Dockerfile', () => {
   it('.dockerignore keeps what the build copies and leaves out installs, builds, data and secrets', () => {
     const fromContext = stages.flatMap((stage) => argsOf(stage, 'COPY').filter((args) => !args.startsWith('--from=')).flatMap((args) => args.split(/\s+/).slice(0, -1)));
     expect(fromContext.filter(dockerignored)).toEqual([]);
-    for (const path of ['node_modules', 'dist/bundle/main.js', '.git', 'rolplay.db', 'deploy/rolplay.env', 'rolplay.env', 'config.json', 'src/config.json', '.env']) {
+    for (const path of ['node_modules', 'dist/bundle/rolplay.cjs', '.git', 'rolplay.db', 'deploy/rolplay.env', 'rolplay.env', 'config.json', 'src/config.json', '.env']) {
       expect(dockerignored(path), path).toBe(true);
     }
   });

@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Box, Text } from './ink.js';
 import type { MeetingDetail } from '../../lifecycle/reading/meeting-details.js';
 import { detailSections } from '../format-meeting.js';
 import { STATUS_COLOURS, scoreColour } from './meeting-table.js';

@@ -1,5 +1,5 @@
 import { Fragment, useMemo } from 'react';
-import { Box, Text } from 'ink';
+import { Box, Text } from './ink.js';
 import type { MeetingStatus } from '../../store/database.js';
 import { clientLabel, type MeetingSummary } from '../../lifecycle/reading/list-meetings.js';
 import { cellWidth, fitCells } from '../cell-width.js';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
-import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { Box, Text, useApp, useInput, useStdout } from './ink.js';
 import type { MeetingStatus } from '../../store/database.js';
 import type { MeetingSummary } from '../../lifecycle/reading/list-meetings.js';
 import type { MeetingDetail } from '../../lifecycle/reading/meeting-details.js';

@@ -1,4 +1,4 @@
-import { render } from 'ink';
+import { loadInk, render } from './ink.js';
 import type { Store } from '../../store/open-store.js';
 import { listMeetings, type MeetingFilter } from '../../lifecycle/reading/list-meetings.js';
 import { meetingDetails } from '../../lifecycle/reading/meeting-details.js';
@@ -25,6 +25,7 @@ export interface RunMeetingsTuiOptions {
 export async function runMeetingsTui(options: RunMeetingsTuiOptions): Promise<void> {
   const { store, filter } = options;
   const colours = colorWanted(options.env ?? process.env, true);
+  await loadInk();
   const app = render(
     <ColoursOn.Provider value={colours}>
       <MeetingsApp

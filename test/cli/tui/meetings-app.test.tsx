@@ -1,9 +1,13 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
 import { MeetingsApp } from '../../../src/cli/tui/meetings-app.js';
 import { cellWidth } from '../../../src/cli/cell-width.js';
 import type { MeetingSummary } from '../../../src/lifecycle/reading/list-meetings.js';
 import type { MeetingDetail } from '../../../src/lifecycle/reading/meeting-details.js';
+import { loadInk } from '../../../src/cli/tui/ink.js';
+
+// The components take ink from src/cli/tui/ink.ts, filled in by loadInk() as the UI does before it renders.
+beforeAll(() => loadInk());
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 const DOWN = '\u001B[B';

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 // ink's chalk decides its colour level when first loaded: force colours on for this file, so the
 // test sees what a colour terminal would get (the test's stdout is not a TTY).
@@ -11,6 +11,10 @@ import { MeetingsApp } from '../../../src/cli/tui/meetings-app.js';
 import { ColoursOn } from '../../../src/cli/tui/colours.js';
 import type { MeetingSummary } from '../../../src/lifecycle/reading/list-meetings.js';
 import { colorWanted } from '../../../src/support/color-env.js';
+import { loadInk } from '../../../src/cli/tui/ink.js';
+
+// The components take ink from src/cli/tui/ink.ts, filled in by loadInk() as the UI does before it renders.
+beforeAll(() => loadInk());
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 const MEETINGS: MeetingSummary[] = [
