@@ -73,33 +73,37 @@ export function sqliteListSummaries(database: BetterSqlite3.Database, filter: Me
  * The `meetings list --json` text for `filter`, built by SQLite's JSON functions: the output of
  * `JSON.stringify(meetings.map(summaryJson))` (cli/format-meeting.ts) byte for byte, without
  * making an object per meeting. ISO times come from strftime ('%f' = seconds with milliseconds);
- * a series mark counts the series' meetings that are not cancelled, as seriesMarks() does.
+ * a series mark counts the series' meetings that are not cancelled, as seriesMarks() does, over
+ * every series (an unfiltered list) or the listed ones (as MeetingsRepo.seriesOfListed). The
+ * outer ORDER BY costs nothing: SQLite reads the list in that order already.
  */
 export function sqliteListJson(database: BetterSqlite3.Database, filter: MeetingFilter): string {
   const { sql, params } = listed(`meetings.*, users.email as user_email, users.name as user_name`, filter);
-  const text = database.prepare(`with
+  const unfiltered = Object.entries(filter).every(([key, value]) => key === 'limit' || value === undefined);
+  const rows = database.prepare(`with
     listed as (${sql}),
-    marks as (
+    marks as materialized (
       select id, series_master_id,
         case when status = 'cancelled' then null
           else sum(status <> 'cancelled') over (partition by series_master_id order by start_at, id rows unbounded preceding) end as position,
         sum(status <> 'cancelled') over (partition by series_master_id) as live
-      from meetings where series_master_id in (select series_master_id from listed)
+      from meetings where ${unfiltered ? 'series_master_id is not null' : 'series_master_id in (select series_master_id from listed)'}
     )
-    select json_group_array(json_object(
+    select json_object(
       'id', m.id, 'title', m.title, 'status', m.status, 'source', m.source,
       'start', strftime('%Y-%m-%dT%H:%M:%fZ', m.start_at / 1000.0, 'unixepoch'),
       'end', strftime('%Y-%m-%dT%H:%M:%fZ', m.end_at / 1000.0, 'unixepoch'),
       'organizer', m.organizer_email,
       'salesperson', case when m.user_id is null or m.user_email is null then null else json_object('id', m.user_id, 'email', m.user_email, 'name', m.user_name) end,
-      'clients', json((select json_group_array(json_object('name', c.name, 'email', c.email, 'company', c.company) order by mc.client_id)
-        from meeting_clients mc join clients c on c.id = mc.client_id where mc.meeting_id = m.id)),
+      'clients', (select json_group_array(json_object('name', c.name, 'email', c.email, 'company', c.company) order by mc.client_id)
+        from meeting_clients mc join clients c on c.id = mc.client_id where mc.meeting_id = m.id),
       'plan', json(case when m.plan_json is not null or m.status = 'plan_sent' then 'true' else 'false' end),
       'reminder', json(case when m.reminded_at is null then 'false' else 'true' end),
       'hubspotNoteId', m.hubspot_note_id,
       'series', case when s.id is null then null else json_object('masterId', s.series_master_id, 'index', s.position, 'count', s.live) end,
       'score', m.roleplay_score
-    ) order by m.start_at, m.id)
-    from listed m left join marks s on s.id = m.id`).pluck().get(...params) as string | null;
-  return text ?? '[]';
+    )
+    from listed m left join marks s on s.id = m.id
+    order by m.start_at, m.id`).pluck().all(...params) as string[];
+  return `[${rows.join(',')}]`;
 }
