@@ -40,8 +40,8 @@ await build({
   define: { 'import.meta.url': '__rolplayModuleUrl' },
   banner: { js: "var __rolplayModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   external: [
-    // A native addon, and pg's optional native driver.
-    'better-sqlite3',
+    // pg's optional native driver. (better-sqlite3's JavaScript is bundled; its addon is loaded
+    // by path: see src/store/open-sqlite-file.ts.)
     'pg-native',
     // pino runs transports (pino-pretty on a terminal) in worker threads that load files by
     // path from its own package folder, so it has to stay a package in node_modules.

@@ -61,7 +61,8 @@ export function openSqliteFile(options: SqliteFileOptions): SqliteFile {
  * better-sqlite3's compiled addon where its install (prebuilt or built from source) puts it.
  * Given by path, the addon loads without the `bindings` package's search (it throws an Error to
  * find its caller's folder, then tries a dozen candidate paths): about 10 ms of every CLI
- * command that opens the store. Elsewhere (undefined), better-sqlite3 searches as before.
+ * command that opens the store. The built CLI bundles better-sqlite3's JavaScript and counts on
+ * this path; elsewhere (undefined), better-sqlite3 searches as before.
  */
 function sqliteAddonPath(): string | undefined {
   try {
