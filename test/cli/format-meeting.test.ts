@@ -12,6 +12,24 @@ describe('localTimeFormatter', () => {
     }
   });
 
+  it.each(['Europe/Madrid', 'America/St_Johns', 'Australia/Lord_Howe', 'Asia/Kolkata', 'UTC'])('agrees with Intl in the local zone (TZ=%s), without building an Intl formatter', (zone) => {
+    const saved = process.env.TZ;
+    process.env.TZ = zone;
+    try {
+      const reference = new Intl.DateTimeFormat('sv-SE', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+      // The zone took effect (every one here but UTC is off UTC on New Year's Day).
+      expect(reference.format(new Date(Date.UTC(2026, 0, 1))) === '2026-01-01 00:00').toBe(zone === 'UTC');
+      const format = localTimeFormatter();
+      for (let ms = Date.UTC(2026, 0, 1); ms < Date.UTC(2027, 0, 1); ms += 37 * 60_000 + 11_000) {
+        expect(format(ms)).toBe(reference.format(new Date(ms)));
+      }
+      expect(format(Date.UTC(1969, 11, 31, 23, 59))).toBe(reference.format(new Date(Date.UTC(1969, 11, 31, 23, 59))));
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+
   it('writes YYYY-MM-DD HH:MM', () => {
     expect(localTimeFormatter('Europe/Madrid')(Date.UTC(2026, 2, 29, 0, 59))).toBe('2026-03-29 01:59');
     expect(localTimeFormatter('Europe/Madrid')(Date.UTC(2026, 2, 29, 1, 0))).toBe('2026-03-29 03:00');
