@@ -2,17 +2,9 @@ import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool
 import type { Database, MeetingRow, MeetingStatus, MeetingUpdate, NewMeeting } from './database.js';
 import type { Dialect } from './migrations.js';
 
-/** The most meetings one list returns unless its filter says fewer. */
-export const LIST_LIMIT = 10_000;
+import { LIST_LIMIT, listsEverything, type MeetingFilter } from './meeting-list-filter.js';
 
-export interface MeetingFilter {
-  status?: MeetingStatus[];
-  userEmail?: string;
-  from?: number;
-  to?: number;
-  unmatched?: boolean;
-  limit?: number;
-}
+export { LIST_LIMIT, listsEverything, type MeetingFilter };
 
 /**
  * A row of the meetings list: no plan, body or outcome text, no series id, salesperson or
@@ -129,10 +121,9 @@ export class MeetingsRepo {
    * sorts, then builds an index to join on.)
    */
   private seriesOfListed(filter: MeetingFilter): Promise<SeriesMemberRow[]> {
-    const unfiltered = Object.entries(filter).every(([key, value]) => key === 'limit' || value === undefined);
     const members = this.db.selectFrom('meetings').select(['id', 'series_master_id', 'status'])
       .orderBy('series_master_id').orderBy('start_at').orderBy('id');
-    return (unfiltered
+    return (listsEverything(filter)
       ? members.where('series_master_id', 'is not', null)
       : members.where('series_master_id', 'in', this.listed(filter).select('meetings.series_master_id'))
     ).execute();

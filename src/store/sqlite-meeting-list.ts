@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { LIST_LIMIT, type MeetingFilter, type MeetingListData, type MeetingSummaryRow, type SeriesMemberRow } from './meetings-repo.js';
+import type { MeetingListData, MeetingSummaryRow, SeriesMemberRow } from './meetings-repo.js';
+import { LIST_LIMIT, listsEverything, type MeetingFilter } from './meeting-list-filter.js';
 
 /**
  * The meetings list on the embedded store without Kysely (see sqlite-reads.ts): the same rows
@@ -70,9 +71,8 @@ export function sqliteListSummaries(database: BetterSqlite3.Database, filter: Me
   for (const { id, ...c } of database.prepare('select id, name, email, company from clients where id in (select value from json_each(?))').all(JSON.stringify([...clientIds])) as Array<{ id: number; name: string | null; email: string | null; company: string | null }>) {
     clients.set(id, c);
   }
-  const unfiltered = Object.entries(filter).every(([key, value]) => key === 'limit' || value === undefined);
   const series = listed('meetings.series_master_id', filter);
-  const seriesMembers = (unfiltered
+  const seriesMembers = (listsEverything(filter)
     ? database.prepare('select id, series_master_id, status from meetings where series_master_id is not null order by series_master_id, start_at, id').all()
     : database.prepare(`select id, series_master_id, status from meetings where series_master_id in (${series.sql}) order by series_master_id, start_at, id`).all(...series.params)) as SeriesMemberRow[];
   return { rows, users, clients, seriesMembers };
@@ -88,7 +88,6 @@ export function sqliteListSummaries(database: BetterSqlite3.Database, filter: Me
  */
 export function sqliteListJson(database: BetterSqlite3.Database, filter: MeetingFilter): string {
   const { sql, params } = listed(`meetings.*, users.email as user_email, users.name as user_name`, filter);
-  const unfiltered = Object.entries(filter).every(([key, value]) => key === 'limit' || value === undefined);
   const rows = database.prepare(`with
     listed as (${sql}),
     marks as materialized (
@@ -96,7 +95,7 @@ export function sqliteListJson(database: BetterSqlite3.Database, filter: Meeting
         case when status = 'cancelled' then null
           else sum(status <> 'cancelled') over (partition by series_master_id order by start_at, id rows unbounded preceding) end as position,
         sum(status <> 'cancelled') over (partition by series_master_id) as live
-      from meetings where ${unfiltered ? 'series_master_id is not null' : 'series_master_id in (select series_master_id from listed)'}
+      from meetings where ${listsEverything(filter) ? 'series_master_id is not null' : 'series_master_id in (select series_master_id from listed)'}
     )
     select json_object(
       'id', m.id, 'title', m.title, 'status', m.status, 'source', m.source,

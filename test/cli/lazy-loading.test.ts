@@ -47,6 +47,11 @@ describe('what the CLI loads at start-up', () => {
     expect(loaded.has('commander')).toBe(true);
   });
 
+  it('reads SQLite for user list and the printed meetings list without loading Kysely', () => {
+    // e.g. a value imported from meetings-repo.ts, whose module builds Kysely expressions.
+    expect([...packagesLoadedBy('store/sqlite-reads.ts').keys()]).not.toContain('kysely');
+  });
+
   it('follows imports far enough to see the store load Kysely and the SQLite driver', () => {
     expect([...packagesLoadedBy('store/open-store.ts').keys()]).toEqual(expect.arrayContaining(['kysely', 'better-sqlite3']));
   });
