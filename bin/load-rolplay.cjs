@@ -1,9 +1,11 @@
 'use strict';
 // Loads the built CLI (dist/bundle/rolplay.cjs) as a script with the V8 code cache that
 // `npm run build` wrote beside it (scripts/warm-cache.cjs), so a command starts from compiled
-// code instead of parsing and compiling 1.4 MB of JavaScript. V8 checks the cache against the
-// source, its own version and its flags, and ignores one that does not fit (after an upgrade of
-// Node.js, say): the command then compiles as usual, only slower; `npm run build` writes a new one.
+// code instead of parsing and compiling 1.8 MB of JavaScript. V8 ignores a cache made by another
+// V8 version or with other flags (after an upgrade of Node.js, say): the command then compiles as
+// usual, only slower, until `npm run build` writes a new one. Of the source V8 checks only the
+// length, so the two files must come from one build: scripts/bundle.js empties dist/bundle/ and
+// writes both, and nothing else writes either.
 const { existsSync, readFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
 const { dirname, join } = require('node:path');

@@ -1,7 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { Database, MeetingRow, MeetingStatus, MeetingUpdate, NewMeeting } from './database.js';
 import type { Dialect } from './migrations.js';
-
 import { LIST_LIMIT, listsEverything, type MeetingFilter } from './meeting-list-filter.js';
 
 export { LIST_LIMIT, listsEverything, type MeetingFilter };

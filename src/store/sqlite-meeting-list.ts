@@ -71,11 +71,17 @@ export function sqliteListSummaries(database: BetterSqlite3.Database, filter: Me
   for (const { id, ...c } of database.prepare('select id, name, email, company from clients where id in (select value from json_each(?))').all(JSON.stringify([...clientIds])) as Array<{ id: number; name: string | null; email: string | null; company: string | null }>) {
     clients.set(id, c);
   }
+  return { rows, users, clients, seriesMembers: seriesOfListed(database, filter) };
+}
+
+/** MeetingsRepo.seriesOfListed(): every stored meeting of the series the list shows. */
+function seriesOfListed(database: BetterSqlite3.Database, filter: MeetingFilter): SeriesMemberRow[] {
+  const order = 'order by series_master_id, start_at, id';
+  if (listsEverything(filter)) {
+    return database.prepare(`select id, series_master_id, status from meetings where series_master_id is not null ${order}`).all() as SeriesMemberRow[];
+  }
   const series = listed('meetings.series_master_id', filter);
-  const seriesMembers = (listsEverything(filter)
-    ? database.prepare('select id, series_master_id, status from meetings where series_master_id is not null order by series_master_id, start_at, id').all()
-    : database.prepare(`select id, series_master_id, status from meetings where series_master_id in (${series.sql}) order by series_master_id, start_at, id`).all(...series.params)) as SeriesMemberRow[];
-  return { rows, users, clients, seriesMembers };
+  return database.prepare(`select id, series_master_id, status from meetings where series_master_id in (${series.sql}) ${order}`).all(...series.params) as SeriesMemberRow[];
 }
 
 /**
