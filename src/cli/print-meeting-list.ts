@@ -11,9 +11,9 @@ const PIECE = 64 * 1024;
 /** `rolplay meetings list` when it does not draw the terminal UI: the plain table, or `--json`. */
 export async function printMeetingList(io: CliIo, store: ListSource | Pick<SqliteReads, 'meetings'>, filter: MeetingFilter, json: boolean): Promise<void> {
   if (json && 'listJson' in store.meetings) {
-    const text = await store.meetings.listJson(filter);
     blockPipedOutput(io.stdout);
-    io.stdout.write(`${text}\n`);
+    for (const piece of store.meetings.listJson(filter)) io.stdout.write(piece);
+    io.stdout.write('\n');
     return;
   }
   const meetings = await readMeetings(store, filter);

@@ -84,15 +84,22 @@ function seriesOfListed(database: BetterSqlite3.Database, filter: MeetingFilter)
   return database.prepare(`select id, series_master_id, status from meetings where series_master_id in (${series.sql}) ${order}`).all(...series.params) as SeriesMemberRow[];
 }
 
+/** A piece of `--json` output holds about this many characters (see sqliteListJson). */
+const PIECE = 64 * 1024;
+
 /**
- * The `meetings list --json` text for `filter`, built by SQLite's JSON functions: the output of
- * `JSON.stringify(meetings.map(summaryJson))` (cli/format-meeting.ts) byte for byte, without
- * making an object per meeting. ISO times come from strftime ('%f' = seconds with milliseconds);
- * a series mark counts the series' meetings that are not cancelled, as seriesMarks() does, over
- * every series (an unfiltered list) or the listed ones (as MeetingsRepo.seriesOfListed). The
- * outer ORDER BY costs nothing: SQLite reads the list in that order already.
+ * The `meetings list --json` text for `filter`, in pieces of about 64 KiB, built by SQLite's JSON
+ * functions: the output of `JSON.stringify(meetings.map(summaryJson))` (cli/format-meeting.ts)
+ * byte for byte, without making an object per meeting. Rows are read one at a time and their
+ * text is written as it comes: holding the whole 5 MB list, then copying it into one string and
+ * that into one buffer, touched three times the memory and cost more than the query (fresh memory
+ * is the dear part of a short-lived process). ISO times come from strftime ('%f' = seconds with
+ * milliseconds); a series mark counts the series' meetings that are not cancelled, as
+ * seriesMarks() does, over every series (an unfiltered list) or the listed ones (as
+ * MeetingsRepo.seriesOfListed). The outer ORDER BY costs nothing: SQLite reads the list in that
+ * order already.
  */
-export function sqliteListJson(database: BetterSqlite3.Database, filter: MeetingFilter): string {
+export function* sqliteListJson(database: BetterSqlite3.Database, filter: MeetingFilter): Generator<string, void, undefined> {
   const { sql, params } = listed(`meetings.*, users.email as user_email, users.name as user_name`, filter);
   const rows = database.prepare(`with
     listed as (${sql}),
@@ -118,6 +125,16 @@ export function sqliteListJson(database: BetterSqlite3.Database, filter: Meeting
       'score', m.roleplay_score
     )
     from listed m left join marks s on s.id = m.id
-    order by m.start_at, m.id`).pluck().all(...params) as string[];
-  return `[${rows.join(',')}]`;
+    order by m.start_at, m.id`).pluck().iterate(...params) as IterableIterator<string>;
+  let text = '[';
+  let first = true;
+  for (const row of rows) {
+    text += first ? row : `,${row}`;
+    first = false;
+    if (text.length >= PIECE) {
+      yield text;
+      text = '';
+    }
+  }
+  yield `${text}]`;
 }

@@ -11,8 +11,8 @@ export interface SqliteReads {
   users: { list(): Promise<UserRow[]> };
   meetings: {
     listSummaries(filter?: MeetingFilter): Promise<MeetingListData>;
-    /** `meetings list --json`, made by SQLite (see sqlite-meeting-list.ts). */
-    listJson(filter?: MeetingFilter): Promise<string>;
+    /** `meetings list --json` in pieces to write as they come, made by SQLite (see sqlite-meeting-list.ts). */
+    listJson(filter?: MeetingFilter): Iterable<string>;
   };
   close(): Promise<void>;
 }
@@ -38,12 +38,22 @@ export function openSqliteReads(options: SqliteFileOptions): SqliteReads | undef
     database.close();
     return undefined;
   }
+  // A command reads each page of the file about once: a page cache of 512 KiB instead of 2 MiB
+  // spares it memory it would touch only once (about 600 fresh pages on 10,000 meetings).
+  database.pragma('cache_size = -512');
+  function* readAll<T>(pieces: () => Iterable<T>): Generator<T> {
+    try {
+      yield* pieces();
+    } catch (error) {
+      throw toStoreError(error, where);
+    }
+  }
   return {
     // The Kysely repository's `selectFrom('users').selectAll().orderBy('email')`.
     users: { list: () => read(() => database.prepare('select * from "users" order by "email"').all() as UserRow[]) },
     meetings: {
       listSummaries: (filter = {}) => read(() => sqliteListSummaries(database, filter)),
-      listJson: (filter = {}) => read(() => sqliteListJson(database, filter)),
+      listJson: (filter = {}) => readAll(() => sqliteListJson(database, filter)),
     },
     close: async () => void database.close(),
   };

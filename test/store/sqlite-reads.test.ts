@@ -87,11 +87,33 @@ describe('direct SQLite reads (the CLI without Kysely)', () => {
     try {
       for (const [k, filter] of filters.entries()) {
         expect(await reads.meetings.listSummaries(filter), JSON.stringify(filter)).toEqual(expected[k]!.rows);
-        expect(await reads.meetings.listJson(filter), JSON.stringify(filter)).toBe(expected[k]!.json);
+        expect([...reads.meetings.listJson(filter)].join(''), JSON.stringify(filter)).toBe(expected[k]!.json);
       }
       // The odd text did reach the JSON (JSON.stringify leaves U+2028 as it is; SQLite too).
       expect(expected[0]!.json).toContain('line sep \u2028 para');
       expect(expected[0]!.json).toContain('"start":"1969-12-31T23:59:59.999Z"');
+    } finally {
+      await reads.close();
+    }
+  });
+
+  it('writes a long --json list in pieces that join to the repository\'s JSON', async () => {
+    const dir = dataDir();
+    const store = await openStore({ dataDir: dir });
+    await seedMeetings(store);
+    // About 300 bytes a meeting: 600 meetings run past two 64 KiB pieces.
+    await store.db.insertInto('meetings').values(Array.from({ length: 600 }, (_, n) => ({
+      event_id: `long-${n}`, source: 'graph' as const, title: `Quarterly review ${n} with a title long enough`, start_at: T0 + n * 60_000, end_at: T0 + n * 60_000 + 1_800_000,
+      organizer_email: 'stranger@elsewhere.com', status: 'scheduled' as const, created_at: T0, updated_at: T0,
+    }))).execute();
+    const expected = JSON.stringify((await listMeetings(store, {})).map(summaryJson));
+    await store.close();
+    const reads = openSqliteReads({ dataDir: dir })!;
+    try {
+      const pieces = [...reads.meetings.listJson({})];
+      expect(pieces.length).toBeGreaterThan(2);
+      expect(pieces.join('')).toBe(expected);
+      expect(JSON.parse(pieces.join(''))).toHaveLength(604);
     } finally {
       await reads.close();
     }
