@@ -4,9 +4,22 @@
  * in Western European languages), and the CLI's own glyphs (… ↻ and the report's ▁▂▃▄▅▆▇█).
  * Not the soft hyphen (U+00AD), which takes none. string-width agrees on every one of them (a
  * test checks each against it): this only spares loading it, and its Unicode segmentation and
- * emoji tables, for text that cannot need them.
+ * emoji tables, for text that cannot need them. As ranges of code points, first and last.
  */
-const NARROW = /^[\u0020-\u007E\u00A0-\u00AC\u00AE-\u017F\u2026\u21BB\u2581-\u2588]*$/;
+const ONE_CELL: ReadonlyArray<readonly [number, number]> = [[0x20, 0x7e], [0xa0, 0xac], [0xae, 0x17f], [0x2026, 0x2026], [0x21bb, 0x21bb], [0x2581, 0x2588]];
+
+const ONE_CELL_CLASS = ONE_CELL.map(([a, b]) => `\\u${hex(a)}-\\u${hex(b)}`).join('');
+const NARROW = new RegExp(`^[${ONE_CELL_CLASS}]*$`);
+
+function hex(codePoint: number): string {
+  return codePoint.toString(16).padStart(4, '0');
+}
+
+/**
+ * The same characters as the body of a GLOB character class (`[^...]` matches any other), for
+ * SQL that measures cells as narrowWidth does (store/sqlite-meeting-table.ts).
+ */
+export const ONE_CELL_GLOB_CLASS = ONE_CELL.map(([a, b]) => `${String.fromCodePoint(a)}-${String.fromCodePoint(b)}`).join('');
 
 /** The cells `text` takes when each of its characters takes one; undefined when it needs string-width. */
 export function narrowWidth(text: string): number | undefined {

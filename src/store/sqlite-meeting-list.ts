@@ -9,7 +9,7 @@ import { LIST_LIMIT, listsEverything, type MeetingFilter } from './meeting-list-
  */
 
 /** MeetingsRepo.listed(): the meetings a list shows, in its order and up to its limit. */
-function listed(columns: string, filter: MeetingFilter): { sql: string; params: unknown[] } {
+export function listed(columns: string, filter: MeetingFilter): { sql: string; params: unknown[] } {
   const conditions: string[] = [];
   const params: unknown[] = [];
   if (filter.status && filter.status.length > 0) {
@@ -84,6 +84,19 @@ function seriesOfListed(database: BetterSqlite3.Database, filter: MeetingFilter)
   return database.prepare(`select id, series_master_id, status from meetings where series_master_id in (${series.sql}) ${order}`).all(...series.params) as SeriesMemberRow[];
 }
 
+/**
+ * seriesMarks() in SQL, for the meetings of the series a list shows (a CTE after `listed`): each
+ * one's id, series, position among the series' meetings that are not cancelled (null for a
+ * cancelled one) and how many those are; over every series when the list is unfiltered.
+ */
+export function seriesMarksSql(filter: MeetingFilter): string {
+  return `select id, series_master_id,
+      case when status = 'cancelled' then null
+        else sum(status <> 'cancelled') over (partition by series_master_id order by start_at, id rows unbounded preceding) end as position,
+      sum(status <> 'cancelled') over (partition by series_master_id) as live
+    from meetings where ${listsEverything(filter) ? 'series_master_id is not null' : 'series_master_id in (select series_master_id from listed)'}`;
+}
+
 /** A piece of `--json` output holds about this many characters (see sqliteListJson). */
 const PIECE = 64 * 1024;
 
@@ -100,16 +113,13 @@ const PIECE = 64 * 1024;
  * order already.
  */
 export function* sqliteListJson(database: BetterSqlite3.Database, filter: MeetingFilter): Generator<string, void, undefined> {
-  const { sql, params } = listed(`meetings.*, users.email as user_email, users.name as user_name`, filter);
+  // The columns the JSON shows, not meetings.*: a plan is only tested for null, never copied.
+  const { sql, params } = listed(`meetings.id, meetings.title, meetings.status, meetings.source, meetings.start_at, meetings.end_at,
+    meetings.organizer_email, meetings.user_id, meetings.plan_json is not null as has_plan, meetings.reminded_at, meetings.hubspot_note_id,
+    meetings.roleplay_score, users.email as user_email, users.name as user_name`, filter);
   const rows = database.prepare(`with
     listed as (${sql}),
-    marks as materialized (
-      select id, series_master_id,
-        case when status = 'cancelled' then null
-          else sum(status <> 'cancelled') over (partition by series_master_id order by start_at, id rows unbounded preceding) end as position,
-        sum(status <> 'cancelled') over (partition by series_master_id) as live
-      from meetings where ${listsEverything(filter) ? 'series_master_id is not null' : 'series_master_id in (select series_master_id from listed)'}
-    )
+    marks as materialized (${seriesMarksSql(filter)})
     select json_object(
       'id', m.id, 'title', m.title, 'status', m.status, 'source', m.source,
       'start', strftime('%Y-%m-%dT%H:%M:%fZ', m.start_at / 1000.0, 'unixepoch'),
@@ -118,7 +128,7 @@ export function* sqliteListJson(database: BetterSqlite3.Database, filter: Meetin
       'salesperson', case when m.user_id is null or m.user_email is null then null else json_object('id', m.user_id, 'email', m.user_email, 'name', m.user_name) end,
       'clients', (select json_group_array(json_object('name', c.name, 'email', c.email, 'company', c.company) order by mc.client_id)
         from meeting_clients mc join clients c on c.id = mc.client_id where mc.meeting_id = m.id),
-      'plan', json(case when m.plan_json is not null or m.status = 'plan_sent' then 'true' else 'false' end),
+      'plan', json(case when m.has_plan or m.status = 'plan_sent' then 'true' else 'false' end),
       'reminder', json(case when m.reminded_at is null then 'false' else 'true' end),
       'hubspotNoteId', m.hubspot_note_id,
       'series', case when s.id is null then null else json_object('masterId', s.series_master_id, 'index', s.position, 'count', s.live) end,

@@ -4,6 +4,7 @@ import type { MeetingFilter, MeetingListData } from './meetings-repo.js';
 import { MIGRATION_NAMES } from './migration-names.js';
 import { openSqliteFile, type SqliteFileOptions } from './open-sqlite-file.js';
 import { sqliteListJson, sqliteListSummaries } from './sqlite-meeting-list.js';
+import { sqliteListTable, type TableLayout } from './sqlite-meeting-table.js';
 import { toStoreError } from './to-store-error.js';
 
 /** The reads a CLI command makes, each as the Store's repository of the same name answers it. */
@@ -13,6 +14,11 @@ export interface SqliteReads {
     listSummaries(filter?: MeetingFilter): Promise<MeetingListData>;
     /** `meetings list --json` in pieces to write as they come, made by SQLite (see sqlite-meeting-list.ts). */
     listJson(filter?: MeetingFilter): Iterable<string>;
+    /**
+     * The plain `meetings list` table in pieces, made by SQLite (see sqlite-meeting-table.ts);
+     * undefined when its text needs the CLI's own measuring, none for an empty list.
+     */
+    listTable(filter: MeetingFilter, layout: TableLayout): Promise<Iterable<string> | undefined>;
   };
   close(): Promise<void>;
 }
@@ -54,6 +60,10 @@ export function openSqliteReads(options: SqliteFileOptions): SqliteReads | undef
     meetings: {
       listSummaries: (filter = {}) => read(() => sqliteListSummaries(database, filter)),
       listJson: (filter = {}) => readAll(() => sqliteListJson(database, filter)),
+      listTable: (filter, layout) => read(() => {
+        const pieces = sqliteListTable(database, filter, layout);
+        return pieces && readAll(() => pieces);
+      }),
     },
     close: async () => void database.close(),
   };
