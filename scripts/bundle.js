@@ -65,6 +65,15 @@ await build({
     '@azure/msal-node',
     '@microsoft/microsoft-graph-client',
     'pg',
+    // Large CommonJS packages that only the daemon uses: windows-iana's zone tables (calendar
+    // times) and prom-client (/metrics, with its optional @opentelemetry/api). Bundled, their
+    // 260 KB were read and copied by every command; left as packages, they load, uncached, when
+    // the daemon starts. The rest stays in: libphonenumber-js checks the phone numbers of most
+    // configs at every command (loading it uncached cost 30 ms more), kysely serves `report`, and
+    // lamejs's require() build exports nothing (a browser IIFE).
+    'windows-iana',
+    'prom-client',
+    '@opentelemetry/api',
   ],
 });
 
