@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { RolplayError, UsageError } from '../support/errors.js';
 import type { ImportItemResult } from '../lifecycle/calendar/import-meetings.js';
@@ -74,7 +74,7 @@ async function readInput(file: string): Promise<string> {
     return Buffer.concat(chunks).toString('utf8');
   }
   try {
-    return await readFile(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(`cannot read ${file} (${code === 'ENOENT' ? 'no such file' : code ?? 'unreadable'}): give the path of the JSON file, or - for standard input`);
