@@ -1,6 +1,8 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { dirname, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -62,5 +64,25 @@ describe('what the bundle holds', () => {
     const files = readdirSync(SRC, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tsx?$/.test(f));
     const whole = files.filter((f) => /^import\s+(?!type\b)\{[^}]*\bz\b[^}]*\}\s+from\s+'zod'/m.test(readFileSync(resolve(SRC, f), 'utf8')));
     expect(whole).toEqual([]);
+  });
+
+  it('starts without child_process, fs/promises or readline: the built `rolplay user list` loads none of them', () => {
+    // commander requires child_process at load (made lazy by scripts/bundle.js); it brings net,
+    // dgram and streams. The others would come from a command file importing them at the top.
+    const dir = mkdtempSync(join(tmpdir(), 'rolplay-builtins-'));
+    try {
+      const hook = join(dir, 'hook.cjs');
+      writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'loaded.txt'))}, process.moduleLoadList.join('\\n')));`);
+      writeFileSync(join(dir, 'config.json'), JSON.stringify({ dataDir: join(dir, 'data') }));
+      const run = spawnSync(process.execPath, ['--require', hook, resolve(SRC, '../bin/rolplay.js'), 'user', 'list'], {
+        env: { PATH: process.env.PATH, HOME: dir, ROLPLAY_CONFIG: join(dir, 'config.json') }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8',
+      });
+      expect(run.stderr).toBe('');
+      const loaded = readFileSync(join(dir, 'loaded.txt'), 'utf8').split('\n');
+      expect(loaded).toContain('NativeModule fs');
+      expect(loaded.filter((m) => /^NativeModule (child_process|dgram|fs\/promises|readline)$/.test(m))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
