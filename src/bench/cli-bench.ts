@@ -1,6 +1,7 @@
 import type { Store } from '../store/open-store.js';
 import { MEETING_STATUSES, type UserRow } from '../store/database.js';
 import type { BenchFigure } from './bench-result.js';
+import { cliFloors } from './cli-floors.js';
 import { timeCommandsOnStore } from './time-process.js';
 
 const SECTION = 'CLI (meetings list, 10,000 meetings)';
@@ -16,7 +17,8 @@ export interface CliBenchOptions {
  * store of 10,000 meetings: whole-process time as a ratio to `node -e 0` measured in the same
  * run, so a slower machine does not move the figure (issue 13's goals: <= 2x, <= 2.5x, <= 1.5x,
  * <= 1.5x). `--help` is start-up alone (loading the CLI); `user list` adds the config and the
- * store, and the two lists add the query and the formatting of 10,000 meetings.
+ * store, and the two lists add the query and the formatting of 10,000 meetings. The floors
+ * (cli-floors.ts) time the same work in bare scripts, to tell rolplay's own cost from the query's.
  */
 export async function runCliBench(options: CliBenchOptions = {}): Promise<BenchFigure[]> {
   const count = options.meetings ?? 10_000;
@@ -27,6 +29,7 @@ export async function runCliBench(options: CliBenchOptions = {}): Promise<BenchF
       { args: ['meetings', 'list', '--no-tui'], label: '`meetings list` plain table', goal: '<= 2.5' },
       { args: ['--help'], label: '`rolplay --help`', goal: '<= 1.5' },
       { args: ['user', 'list'], label: '`user list`', goal: '<= 1.5' },
+      ...cliFloors(),
     ],
   });
 }

@@ -30,6 +30,8 @@ export interface TimedCommand {
   args: string[];
   label: string;
   goal?: string;
+  /** A process to time instead of `node bin/rolplay.js ARGS` (a floor to compare with), given the bench's data folder. */
+  argv?: (dataDir: string) => string[];
 }
 
 /**
@@ -57,7 +59,7 @@ export async function timeCommandsOnStore(options: {
     }
     const env = { ...process.env, ROLPLAY_LOG_LEVEL: 'warn', ROLPLAY_CONFIG: config };
     const node = [process.execPath, '-e', '0'];
-    const argv = (c: TimedCommand) => [process.execPath, BIN, ...c.args];
+    const argv = (c: TimedCommand) => c.argv?.(join(dir, 'data')) ?? [process.execPath, BIN, ...c.args];
     // Warm the file cache first.
     await timeProcess(node, env);
     await timeProcess(argv(commands[0]!), env);

@@ -100,24 +100,14 @@ export function seriesMarksSql(filter: MeetingFilter): string {
 /** A piece of `--json` output holds about this many characters (see sqliteListJson). */
 const PIECE = 64 * 1024;
 
-/**
- * The `meetings list --json` text for `filter`, in pieces of about 64 KiB, built by SQLite's JSON
- * functions: the output of `JSON.stringify(meetings.map(summaryJson))` (cli/format-meeting.ts)
- * byte for byte, without making an object per meeting. Rows are read one at a time and their
- * text is written as it comes: holding the whole 5 MB list, then copying it into one string and
- * that into one buffer, touched three times the memory and cost more than the query (fresh memory
- * is the dear part of a short-lived process). ISO times come from strftime ('%f' = seconds with
- * milliseconds); a series mark counts the series' meetings that are not cancelled, as
- * seriesMarks() does, over every series (an unfiltered list) or the listed ones (as
- * MeetingsRepo.seriesOfListed). The outer ORDER BY costs nothing: SQLite reads the list in that
- * order already.
- */
-export function* sqliteListJson(database: BetterSqlite3.Database, filter: MeetingFilter): Generator<string, void, undefined> {
+/** The query of sqliteListJson: one JSON object per meeting, in the list's order (also run bare by `npm run bench -- cli`). */
+export function listJsonQuery(filter: MeetingFilter): { sql: string; params: unknown[] } {
   // The columns the JSON shows, not meetings.*: a plan is only tested for null, never copied.
   const { sql, params } = listed(`meetings.id, meetings.title, meetings.status, meetings.source, meetings.start_at, meetings.end_at,
     meetings.organizer_email, meetings.user_id, meetings.plan_json is not null as has_plan, meetings.reminded_at, meetings.hubspot_note_id,
     meetings.roleplay_score, users.email as user_email, users.name as user_name`, filter);
-  const rows = database.prepare(`with
+  return {
+    sql: `with
     listed as (${sql}),
     marks as materialized (${seriesMarksSql(filter)})
     select json_object(
@@ -135,7 +125,26 @@ export function* sqliteListJson(database: BetterSqlite3.Database, filter: Meetin
       'score', m.roleplay_score
     )
     from listed m left join marks s on s.id = m.id
-    order by m.start_at, m.id`).pluck().iterate(...params) as IterableIterator<string>;
+    order by m.start_at, m.id`,
+    params,
+  };
+}
+
+/**
+ * The `meetings list --json` text for `filter`, in pieces of about 64 KiB, built by SQLite's JSON
+ * functions: the output of `JSON.stringify(meetings.map(summaryJson))` (cli/format-meeting.ts)
+ * byte for byte, without making an object per meeting. Rows are read one at a time and their
+ * text is written as it comes: holding the whole 5 MB list, then copying it into one string and
+ * that into one buffer, touched three times the memory and cost more than the query (fresh memory
+ * is the dear part of a short-lived process). ISO times come from strftime ('%f' = seconds with
+ * milliseconds); a series mark counts the series' meetings that are not cancelled, as
+ * seriesMarks() does, over every series (an unfiltered list) or the listed ones (as
+ * MeetingsRepo.seriesOfListed). The outer ORDER BY costs nothing: SQLite reads the list in that
+ * order already.
+ */
+export function* sqliteListJson(database: BetterSqlite3.Database, filter: MeetingFilter): Generator<string, void, undefined> {
+  const { sql, params } = listJsonQuery(filter);
+  const rows = database.prepare(sql).pluck().iterate(...params) as IterableIterator<string>;
   let text = '[';
   let first = true;
   for (const row of rows) {

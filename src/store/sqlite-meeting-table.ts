@@ -12,6 +12,8 @@ export interface TableLayout {
   oneCellGlobClass: string;
 }
 
+const NBSP = String.fromCharCode(0xa0);
+
 /** A piece of the table holds about this many characters. */
 const PIECE = 64 * 1024;
 
@@ -32,6 +34,37 @@ const CELLS = `m.id, m.title, cast(m.id as text) as c0, m.start_at as c1,
   case when m.roleplay_score is null then '' else m.roleplay_score || '/10' end as c7`;
 
 /**
+ * The query of sqliteListTable: per row, the ID cell padded, the start (epoch ms), the cells after
+ * START padded, then the widths and checks (also run bare by `npm run bench -- cli`).
+ */
+export function listTableQuery(filter: MeetingFilter, layout: Pick<TableLayout, 'headers' | 'oneCellGlobClass'>): { sql: string; params: unknown[] } {
+  // The columns the table shows, not meetings.*: a plan is only tested for null, never copied.
+  const { sql, params } = listed(`meetings.id, meetings.title, meetings.status, meetings.start_at, meetings.organizer_email,
+    meetings.plan_json is not null as has_plan, meetings.reminded_at, meetings.hubspot_note_id, meetings.roleplay_score,
+    users.id as uid, users.name as user_name`, filter);
+  const header = layout.headers.map((h) => h.length);
+  const spaces = "' ' || char(160)";
+  return {
+    sql: `with
+    listed as (${sql}),
+    marks as materialized (${seriesMarksSql(filter)}),
+    cells as materialized (select ${CELLS} from listed m left join marks s on s.id = m.id),
+    widths as (select
+      max(${header[0]}, max(length(c0))) as w0, max(${header[2]}, max(length(c2))) as w2, max(${header[3]}, max(length(c3))) as w3,
+      max(${header[4]}, max(length(c4))) as w4, max(${header[5]}, max(length(c5))) as w5, max(${header[6]}, max(length(c6))) as w6,
+      min(c1) as earliest, max(c1) as latest,
+      max(instr(j, '  ') or (instr(j, char(160)) and j glob @run)
+        or c2 <> trim(c2, ${spaces}) or c3 <> trim(c3, ${spaces}) or c4 <> trim(c4, ${spaces})
+        or case when length(k) = octet_length(k) then k glob '*[^ -~]*' else k glob @other end) as unusual
+      from (select *, c2 || c3 || c4 as j, c2 || c3 || title as k from cells))
+    select printf('%-*s', w0, c0), c1, rtrim(printf('%!-*s  %!-*s  %!-*s  %-*s  %-*s  %s', w2, c2, w3, c3, w4, c4, w5, c5, w6, c6, c7), ' '),
+      w0, w2, w3, w4, w5, w6, earliest, latest, unusual
+    from cells, widths order by c1, id`,
+    params: [...params, { run: `*[ ${NBSP}][ ${NBSP}]*`, other: `*[^${layout.oneCellGlobClass}]*` }],
+  };
+}
+
+/**
  * The plain `meetings list` table (cli/format-table.ts's formatTable over the list's rows) made
  * by SQLite, in pieces of about 64 KiB of lines: 10,000 meetings as objects, then 80,000 cells,
  * then their lines, touched fresh memory that cost more than the query. SQLite measures each
@@ -49,30 +82,9 @@ const CELLS = `m.id, m.title, cast(m.id as text) as c0, m.start_at as c1,
  * An empty list has no piece.
  */
 export function sqliteListTable(database: BetterSqlite3.Database, filter: MeetingFilter, layout: TableLayout): Iterable<string> | undefined {
-  // The columns the table shows, not meetings.*: a plan is only tested for null, never copied.
-  const { sql, params } = listed(`meetings.id, meetings.title, meetings.status, meetings.start_at, meetings.organizer_email,
-    meetings.plan_json is not null as has_plan, meetings.reminded_at, meetings.hubspot_note_id, meetings.roleplay_score,
-    users.id as uid, users.name as user_name`, filter);
+  const { sql, params } = listTableQuery(filter, layout);
   const header = layout.headers.map((h) => h.length);
-  const spaces = "' ' || char(160)";
-  const rows = database.prepare(`with
-    listed as (${sql}),
-    marks as materialized (${seriesMarksSql(filter)}),
-    cells as materialized (select ${CELLS} from listed m left join marks s on s.id = m.id),
-    widths as (select
-      max(${header[0]}, max(length(c0))) as w0, max(${header[2]}, max(length(c2))) as w2, max(${header[3]}, max(length(c3))) as w3,
-      max(${header[4]}, max(length(c4))) as w4, max(${header[5]}, max(length(c5))) as w5, max(${header[6]}, max(length(c6))) as w6,
-      min(c1) as earliest, max(c1) as latest,
-      max(instr(j, '  ') or (instr(j, char(160)) and j glob @run)
-        or c2 <> trim(c2, ${spaces}) or c3 <> trim(c3, ${spaces}) or c4 <> trim(c4, ${spaces})
-        or case when length(k) = octet_length(k) then k glob '*[^ -~]*' else k glob @other end) as unusual
-      from (select *, c2 || c3 || c4 as j, c2 || c3 || title as k from cells))
-    select printf('%-*s', w0, c0), c1, rtrim(printf('%!-*s  %!-*s  %!-*s  %-*s  %-*s  %s', w2, c2, w3, c3, w4, c4, w5, c5, w6, c6, c7), ' '),
-      w0, w2, w3, w4, w5, w6, earliest, latest, unusual
-    from cells, widths order by c1, id`).raw().iterate(...params, {
-    run: `*[ ${String.fromCharCode(0xa0)}][ ${String.fromCharCode(0xa0)}]*`,
-    other: `*[^${layout.oneCellGlobClass}]*`,
-  }) as IterableIterator<Row>;
+  const rows = database.prepare(sql).raw().iterate(...params) as IterableIterator<Row>;
   const first = rows.next();
   if (first.done) return [];
   const [, , , w0, w2, w3, w4, w5, w6, earliest, latest, unusual] = first.value;
