@@ -18,7 +18,7 @@ export function cliFloors(): TimedCommand[] {
   const setup = `const Database = require(${JSON.stringify(require.resolve('better-sqlite3'))});
     const open = (dataDir) => new Database(require('node:path').join(dataDir, 'rolplay.db'), { nativeBinding: ${JSON.stringify(require.resolve('better-sqlite3/build/Release/better_sqlite3.node'))} });
     const out = (text) => process.stdout.write(text);
-    process.stdout._handle.setBlocking(true);`;
+    process.stdout._handle?.setBlocking?.(true);`;
   const listing = `const db = open(process.argv[1]);
     db.pragma('cache_size = -512');
     require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');

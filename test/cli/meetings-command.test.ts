@@ -37,6 +37,17 @@ describe.each(backends)('rolplay meetings on %s', (backend) => {
     expect(lines[4]).toContain('stranger@elsewhere.com (unmatched)');
   });
 
+  it('says in one line when no meeting matches, and prints an empty JSON array', async () => {
+    t = await freshStore(backend);
+    await seedMeetings(t.store);
+    const cfg = configFor(t);
+    const table = await runCli(['--config', cfg, 'meetings', 'list', '--from', '2099-01-01'], { TZ: 'UTC' });
+    expect(table.code).toBe(0);
+    expect(table.stdout).toBe('No meetings match. Meetings appear once a registered salesperson invites the bot (see `rolplay doctor`), or with `rolplay meetings import`.\n');
+    const json = await runCli(['--config', cfg, 'meetings', 'list', '--from', '2099-01-01', '--json']);
+    expect(json.stdout).toBe('[]\n');
+  });
+
   it('prints one JSON array with --json, honouring the filters', async () => {
     t = await freshStore(backend);
     const { meetings } = await seedMeetings(t.store);
