@@ -1,14 +1,12 @@
-import { readMeetings, type ListSource, type MeetingFilter } from '../lifecycle/reading/list-meetings.js';
+import { readMeetings, type ListSource, type MeetingFilter, type MeetingSummary } from '../lifecycle/reading/list-meetings.js';
 import type { SqliteReads } from '../store/sqlite-reads.js';
+import { joinedInPieces } from '../support/text-pieces.js';
 import { blockPipedOutput } from './block-piped-output.js';
 import { print, type CliIo } from './cli-context.js';
 import { formatTable } from './format-table.js';
 import { TABLE_HEADERS, localTimeFormatter, summaryJson, tableRow } from './format-meeting.js';
 import { ONE_CELL_GLOB_CLASS } from './narrow-width.js';
 import { keepYoungGenerationSmall } from './short-lived-heap.js';
-
-/** JSON goes out in pieces of about this many characters, not as one string of the whole list. */
-const PIECE = 64 * 1024;
 
 const NO_MEETINGS = 'No meetings match. Meetings appear once a registered salesperson invites the bot (see `rolplay doctor`), or with `rolplay meetings import`.';
 
@@ -40,17 +38,9 @@ export async function printMeetingList(io: CliIo, store: ListSource | Pick<Sqlit
     // `JSON.stringify(meetings.map(summaryJson))` byte for byte, written as it is made: each
     // meeting's objects die young instead of surviving collection after collection with
     // 10,000 others (which cost more than the query on a large list).
-    let text = '[';
-    let first = true;
-    for (const m of meetings) {
-      text += `${first ? '' : ','}${JSON.stringify(summaryJson(m))}`;
-      first = false;
-      if (text.length >= PIECE) {
-        io.stdout.write(text);
-        text = '';
-      }
-    }
-    io.stdout.write(`${text}]\n`);
+    io.stdout.write('[');
+    for (const piece of joinedInPieces(jsonOf(meetings), ',')) io.stdout.write(piece);
+    io.stdout.write(']\n');
     return;
   }
   const time = localTimeFormatter();
@@ -61,4 +51,8 @@ export async function printMeetingList(io: CliIo, store: ListSource | Pick<Sqlit
     return;
   }
   print(io, await formatTable(TABLE_HEADERS, rows));
+}
+
+function* jsonOf(meetings: Iterable<MeetingSummary>): Generator<string> {
+  for (const m of meetings) yield JSON.stringify(summaryJson(m));
 }

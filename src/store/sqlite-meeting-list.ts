@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { MeetingListData, MeetingSummaryRow, SeriesMemberRow } from './meetings-repo.js';
+import { joinedInPieces } from '../support/text-pieces.js';
 import { LIST_LIMIT, listsEverything, type MeetingFilter } from './meeting-list-filter.js';
 
 /**
@@ -97,9 +98,6 @@ export function seriesMarksSql(filter: MeetingFilter): string {
     from meetings where ${listsEverything(filter) ? 'series_master_id is not null' : 'series_master_id in (select series_master_id from listed)'}`;
 }
 
-/** A piece of `--json` output holds about this many characters (see sqliteListJson). */
-const PIECE = 64 * 1024;
-
 /** The query of sqliteListJson: one JSON object per meeting, in the list's order (also run bare by `npm run bench -- cli`). */
 export function listJsonQuery(filter: MeetingFilter): { sql: string; params: unknown[] } {
   // The columns the JSON shows, not meetings.*: a plan is only tested for null, never copied.
@@ -144,16 +142,7 @@ export function listJsonQuery(filter: MeetingFilter): { sql: string; params: unk
  */
 export function* sqliteListJson(database: BetterSqlite3.Database, filter: MeetingFilter): Generator<string, void, undefined> {
   const { sql, params } = listJsonQuery(filter);
-  const rows = database.prepare(sql).pluck().iterate(...params) as IterableIterator<string>;
-  let text = '[';
-  let first = true;
-  for (const row of rows) {
-    text += first ? row : `,${row}`;
-    first = false;
-    if (text.length >= PIECE) {
-      yield text;
-      text = '';
-    }
-  }
-  yield `${text}]`;
+  yield '[';
+  yield* joinedInPieces(database.prepare(sql).pluck().iterate(...params) as IterableIterator<string>, ',');
+  yield ']';
 }

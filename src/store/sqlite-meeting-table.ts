@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { MeetingFilter } from './meeting-list-filter.js';
+import { joinedInPieces } from '../support/text-pieces.js';
 import { listed, seriesMarksSql } from './sqlite-meeting-list.js';
 
 /** What the plain table looks like, from the CLI (cli/format-meeting.ts, cli/narrow-width.ts). */
@@ -13,9 +14,6 @@ export interface TableLayout {
 }
 
 const NBSP = String.fromCharCode(0xa0);
-
-/** A piece of the table holds about this many characters. */
-const PIECE = 64 * 1024;
 
 /**
  * The cells of tableRow() (cli/format-meeting.ts) in SQL, after START: the
@@ -83,7 +81,6 @@ export function listTableQuery(filter: MeetingFilter, layout: Pick<TableLayout, 
  */
 export function sqliteListTable(database: BetterSqlite3.Database, filter: MeetingFilter, layout: TableLayout): Iterable<string> | undefined {
   const { sql, params } = listTableQuery(filter, layout);
-  const header = layout.headers.map((h) => h.length);
   const rows = database.prepare(sql).raw().iterate(...params) as IterableIterator<Row>;
   const first = rows.next();
   if (first.done) return [];
@@ -92,23 +89,19 @@ export function sqliteListTable(database: BetterSqlite3.Database, filter: Meetin
     rows.return?.();
     return undefined;
   }
-  return pieces(first.value, rows, layout, [w0!, Math.max(header[1]!, 16), w2!, w3!, w4!, w5!, w6!]);
+  const widths = [w0!, Math.max(layout.headers[1]!.length, 16), w2!, w3!, w4!, w5!, w6!];
+  const header = layout.headers.map((h, i) => (i === layout.headers.length - 1 ? h : h.padEnd(widths[i]!))).join('  ').trimEnd();
+  return joinedInPieces(lines(`${header}\n`, first.value, rows, layout.time, ' '.repeat(widths[1]! - 16 + 2)));
 }
 
 /** A row: the ID cell padded, the start (epoch ms), the cells after START padded, then the widths and checks. */
 type Row = [string, number, string, ...number[]];
 
-function* pieces(first: Row, rest: Iterator<Row>, layout: TableLayout, widths: number[]): Generator<string, void, undefined> {
-  const { headers, time } = layout;
-  let text = `${headers.map((h, i) => (i === headers.length - 1 ? h : h.padEnd(widths[i]!))).join('  ').trimEnd()}\n`;
-  const startPad = ' '.repeat(widths[1]! - 16 + 2);
+/** The header line, then each row's line: the ID cell, START, and the padded cells after it. */
+function* lines(header: string, first: Row, rest: Iterator<Row>, time: TableLayout['time'], startPad: string): Generator<string, void, undefined> {
+  yield header;
   for (let row: IteratorResult<Row> = { done: false, value: first }; !row.done; row = rest.next()) {
-    const after = row.value[2];
-    text += after === '' ? `${row.value[0]}  ${time(row.value[1])}\n` : `${row.value[0]}  ${time(row.value[1])}${startPad}${after}\n`;
-    if (text.length >= PIECE) {
-      yield text;
-      text = '';
-    }
+    const [id, start, after] = row.value;
+    yield after === '' ? `${id}  ${time(start)}\n` : `${id}  ${time(start)}${startPad}${after}\n`;
   }
-  yield text;
 }

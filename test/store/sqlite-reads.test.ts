@@ -112,6 +112,7 @@ describe('direct SQLite reads (the CLI without Kysely)', () => {
     try {
       const pieces = [...reads.meetings.listJson({})];
       expect(pieces.length).toBeGreaterThan(2);
+      expect(pieces.filter((p) => p.length >= 64 * 1024).length).toBeGreaterThanOrEqual(2);
       expect(pieces.join('')).toBe(expected);
       expect(JSON.parse(pieces.join(''))).toHaveLength(604);
     } finally {
