@@ -38,9 +38,7 @@ export async function printMeetingList(io: CliIo, store: ListSource | Pick<Sqlit
     // `JSON.stringify(meetings.map(summaryJson))` byte for byte, written as it is made: each
     // meeting's objects die young instead of surviving collection after collection with
     // 10,000 others (which cost more than the query on a large list).
-    io.stdout.write('[');
-    for (const piece of joinedInPieces(jsonOf(meetings), ',')) io.stdout.write(piece);
-    io.stdout.write(']\n');
+    for (const piece of joinedInPieces(jsonOf(meetings), { separator: ',', open: '[', close: ']\n' })) io.stdout.write(piece);
     return;
   }
   const time = localTimeFormatter();

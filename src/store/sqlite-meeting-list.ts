@@ -142,7 +142,5 @@ export function listJsonQuery(filter: MeetingFilter): { sql: string; params: unk
  */
 export function* sqliteListJson(database: BetterSqlite3.Database, filter: MeetingFilter): Generator<string, void, undefined> {
   const { sql, params } = listJsonQuery(filter);
-  yield '[';
-  yield* joinedInPieces(database.prepare(sql).pluck().iterate(...params) as IterableIterator<string>, ',');
-  yield ']';
+  yield* joinedInPieces(database.prepare(sql).pluck().iterate(...params) as IterableIterator<string>, { separator: ',', open: '[', close: ']' });
 }

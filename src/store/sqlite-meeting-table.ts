@@ -91,15 +91,14 @@ export function sqliteListTable(database: BetterSqlite3.Database, filter: Meetin
   }
   const widths = [w0!, Math.max(layout.headers[1]!.length, 16), w2!, w3!, w4!, w5!, w6!];
   const header = layout.headers.map((h, i) => (i === layout.headers.length - 1 ? h : h.padEnd(widths[i]!))).join('  ').trimEnd();
-  return joinedInPieces(lines(`${header}\n`, first.value, rows, layout.time, ' '.repeat(widths[1]! - 16 + 2)));
+  return joinedInPieces(lines(first.value, rows, layout.time, ' '.repeat(widths[1]! - 16 + 2)), { open: `${header}\n` });
 }
 
 /** A row: the ID cell padded, the start (epoch ms), the cells after START padded, then the widths and checks. */
 type Row = [string, number, string, ...number[]];
 
-/** The header line, then each row's line: the ID cell, START, and the padded cells after it. */
-function* lines(header: string, first: Row, rest: Iterator<Row>, time: TableLayout['time'], startPad: string): Generator<string, void, undefined> {
-  yield header;
+/** Each row's line: the ID cell, START, and the padded cells after it. */
+function* lines(first: Row, rest: Iterator<Row>, time: TableLayout['time'], startPad: string): Generator<string, void, undefined> {
   for (let row: IteratorResult<Row> = { done: false, value: first }; !row.done; row = rest.next()) {
     const [id, start, after] = row.value;
     yield after === '' ? `${id}  ${time(start)}\n` : `${id}  ${time(start)}${startPad}${after}\n`;
